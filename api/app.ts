@@ -1,0 +1,26 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppDeps } from './deps.ts';
+import { onError, onNotFound, validationHook } from './errors.ts';
+import { healthRoutes } from './health/index.ts';
+import { experimentReadRoutes } from './experiments/index.ts';
+
+export const apiInfo = { title: 'Weekly Experiments API', version: '1.0.0' };
+
+/**
+ * The HTTP API: `/api/v1/*` (and `/ofrep/*` later). Routes are thin: validate with zod,
+ * call the domain in `calendar/`, serialise. The OpenAPI document is at `/api/v1/openapi.json`.
+ * @example const res = await createApp({ db, now: Date.now }).request('/api/v1/health');
+ */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const v1 = new OpenAPIHono({ defaultHook: validationHook });
+  v1.route('/', healthRoutes(deps));
+  v1.route('/', experimentReadRoutes(deps));
+  v1.doc31('/openapi.json', { openapi: '3.1.0', info: apiInfo, servers: [{ url: '/api/v1' }] });
+  app.route('/api/v1', v1);
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

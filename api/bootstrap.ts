@@ -1,0 +1,17 @@
+import { openDatabase, type Db } from '../db/connection.ts';
+import { seedOnFirstStart } from '../calendar/seed/index.ts';
+import { createApp, type App } from './app.ts';
+
+export type Bootstrapped = { db: Db; app: App; seededPlanId: number | null };
+
+/**
+ * Opens and migrates the database, loads the starter calendar on first start, and builds
+ * the API. Shared by `npm start` (api/server.ts) and `npm run dev` (api/dev-plugin.ts).
+ */
+export function bootstrap(options: { databasePath?: string; now?: () => number } = {}): Bootstrapped {
+  const now = options.now ?? Date.now;
+  const db = openDatabase(options.databasePath);
+  const seeded = seedOnFirstStart(db, now());
+  const app = createApp({ db, now });
+  return { db, app, seededPlanId: seeded?.planId ?? null };
+}

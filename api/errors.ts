@@ -1,0 +1,64 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+import { DomainError } from '../calendar/errors.ts';
+
+/** The one error body every API response uses. */
+export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+
+/** An HTTP error with a machine-readable code; thrown anywhere, rendered by `onError`. */
+export class ApiError extends HTTPException {
+  readonly code: string;
+  readonly details: unknown;
+  constructor(status: ContentfulStatusCode, code: string, message: string, details?: unknown) {
+    super(status, { message });
+    this.code = code;
+    this.details = details;
+  }
+}
+
+const domainStatus: Record<string, ContentfulStatusCode> = {
+  not_found: 404, conflict: 409, invalid_input: 422, forbidden: 403
+};
+
+function body(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** Renders any thrown error as JSON; unknown errors are logged and become a generic 500. */
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof ApiError) return c.json(body(err.code, err.message, err.details), err.status);
+  if (err instanceof DomainError) return c.json(body(err.code, err.message), domainStatus[err.code] ?? 400);
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    // Hono's body-limit and JSON parsing raise HTTPException with a plain message.
+    const code = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'bad_request';
+    return c.json(body(code, err.message || 'Bad request'), status);
+  }
+  console.error('unhandled error', c.req.method, c.req.path, err);
+  return c.json(body('internal_error', 'Internal server error'), 500);
+}
+
+/** JSON 404 for paths no route matches. */
+export function onNotFound(c: Context): Response {
+  return c.json(body('not_found', `No route for ${c.req.method} ${c.req.path}`), 404);
+}
+
+/** Turns a zod error into one readable sentence: "userId: Required; events.3.value: ...". */
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Validation hook for `@hono/zod-openapi`: a 400 with what was wrong, per field. */
+export function validationHook(
+  result: { success: true } | { success: false; error: ZodError; target?: string },
+  c: Context
+): Response | undefined {
+  if (result.success) return undefined;
+  const where = result.target === 'json' ? 'body' : result.target ?? 'request';
+  return c.json(body('invalid_request', `Invalid ${where}: ${describeZodError(result.error)}`,
+    result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))), 400);
+}

@@ -1,0 +1,1 @@
+export { experimentReadRoutes } from './read-routes.ts';

@@ -1,0 +1,2 @@
+export { createApp, type App } from './app.ts';
+export type { AppDeps } from './deps.ts';

@@ -1,0 +1,68 @@
+/**
+ * The one server process: Hono answers `/api/*` and `/ofrep/*` before SvelteKit sees the
+ * request; the SvelteKit build (`build/handler.js`) answers everything else.
+ * Started by `npm start` (scripts/start.mjs), which builds the UI first when needed.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import { closeDatabase, defaultDatabasePath } from '../db/connection.ts';
+import { bootstrap } from './bootstrap.ts';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+
+/** True for the paths the Hono app owns. */
+export function isApiPath(url: string | undefined): boolean {
+  return !!url && (url.startsWith('/api/') || url === '/api' || url.startsWith('/ofrep/'));
+}
+
+async function loadWebHandler(): Promise<NodeHandler> {
+  const handlerPath = resolve(process.env.WEB_BUILD_DIR ?? 'build', 'handler.js');
+  const mod = (await import(pathToFileURL(handlerPath).href)) as { handler: NodeHandler };
+  return mod.handler;
+}
+
+export async function startServer(options: { host?: string; port?: number; databasePath?: string } = {}) {
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  const port = options.port ?? Number(process.env.PORT ?? 3000);
+  const databasePath = options.databasePath ?? defaultDatabasePath();
+  const { app, seededPlanId } = bootstrap({ databasePath });
+  if (seededPlanId !== null) console.log(`first start: loaded the starter 90-day calendar as plan ${seededPlanId}`);
+
+  const api = getRequestListener(app.fetch);
+  const web = await loadWebHandler();
+  const server = createServer((req, res) => {
+    if (isApiPath(req.url)) return void api(req, res);
+    web(req, res, () => {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolveListen());
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  console.log(`weekly-experiments listening on http://${host}:${actualPort} (database ${databasePath})`);
+
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    server.close(() => {
+      closeDatabase(databasePath);
+      process.exit(0);
+    });
+    server.closeAllConnections();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  return server;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  startServer().catch((err) => {
+    console.error('failed to start:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,28 @@
+import { addDays, format, nextMonday, parseISO, isMonday, differenceInCalendarDays } from 'date-fns';
+
+/** ISO date (YYYY-MM-DD) of the Monday after `today` (a Monday maps to the following one). */
+export function nextMondayIso(today: Date): string {
+  return format(nextMonday(today), 'yyyy-MM-dd');
+}
+
+/** `isoDate` plus `days`, as an ISO date. */
+export function addDaysIso(isoDate: string, days: number): string {
+  return format(addDays(parseISO(isoDate), days), 'yyyy-MM-dd');
+}
+
+/** Start date of week `week` (1-based) of a plan starting on `planStart`. */
+export function weekStartIso(planStart: string, week: number): string {
+  return addDaysIso(planStart, (week - 1) * 7);
+}
+
+/** Whole calendar days from `fromIso` to `toIso`. */
+export function daysBetween(fromIso: string, toIso: string): number {
+  return differenceInCalendarDays(parseISO(toIso), parseISO(fromIso));
+}
+
+/** Today's ISO date for a clock reading. */
+export function isoDay(nowMs: number): string {
+  return format(new Date(nowMs), 'yyyy-MM-dd');
+}
+
+export { isMonday };

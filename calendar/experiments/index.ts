@@ -1,0 +1,4 @@
+export {
+  listExperiments, getExperimentDetail, endDateOf,
+  type ExperimentSummary, type ExperimentDetail, type ExperimentRow, type VariantRow
+} from './queries.ts';

@@ -1,0 +1,1 @@
+export { listPlans, currentPlan, getPlanCalendar, type PlanRow, type PlanCalendar } from './queries.ts';

@@ -1,0 +1,264 @@
+/**
+ * The database schema. Migrations in `db/migrations` are generated from this file by
+ * `npm run db:generate` (drizzle-kit) and applied on start by `db/migrate.ts`.
+ *
+ * Conventions: timestamps are epoch milliseconds (`...AtMs`), calendar dates are ISO
+ * `YYYY-MM-DD` strings, lists and objects are JSON text columns.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  sqliteTable, integer, real, text, uniqueIndex, index, primaryKey
+} from 'drizzle-orm/sqlite-core';
+
+const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const experimentStatuses = ['draft', 'scheduled', 'running', 'stopped', 'concluded', 'promoted'] as const;
+export type ExperimentStatus = (typeof experimentStatuses)[number];
+
+export const channels = ['email', 'push', 'sms', 'in-app', 'landing-page', 'web', 'social'] as const;
+export type Channel = (typeof channels)[number];
+
+export const metricKinds = ['binomial', 'count', 'sum', 'ratio'] as const;
+export type MetricKind = (typeof metricKinds)[number];
+
+export const metricRoles = ['primary', 'secondary', 'guardrail'] as const;
+export type MetricRole = (typeof metricRoles)[number];
+
+/** A 90-day program of weekly experiments. `templateKey` makes seeding idempotent. */
+export const plans = sqliteTable('plans', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  templateKey: text('template_key').unique(),
+  startDate: text('start_date').notNull(),
+  weeks: integer('weeks').notNull().default(12),
+  owner: text('owner'),
+  goal: text('goal'),
+  status: text('status', { enum: ['draft', 'active', 'archived'] }).notNull().default('active'),
+  /** Expected daily users per channel or audience, e.g. `{"email": 1200}`. */
+  dailyTraffic: text('daily_traffic', { mode: 'json' }).$type<Record<string, number>>().notNull().default({}),
+  /** Secret token for the iCalendar feed URL. */
+  calendarToken: text('calendar_token'),
+  notes: text('notes'),
+  createdAtMs: integer('created_at_ms').notNull().default(nowMs),
+  updatedAtMs: integer('updated_at_ms').notNull().default(nowMs)
+});
+
+/** Mutually exclusive layers (GrowthBook namespaces): experiments in one layer never share a user. */
+export const layers = sqliteTable('layers', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  key: text('key').notNull().unique(),
+  name: text('name').notNull(),
+  description: text('description'),
+  createdAtMs: integer('created_at_ms').notNull().default(nowMs)
+});
+
+export type TargetingCondition = {
+  attribute: string;
+  operator: 'eq' | 'neq' | 'in' | 'nin' | 'gt' | 'gte' | 'lt' | 'lte';
+  value: string | number | boolean | Array<string | number | boolean>;
+};
+
+export const experiments = sqliteTable('experiments', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  key: text('key').notNull().unique(),
+  name: text('name').notNull(),
+  planId: integer('plan_id').references(() => plans.id, { onDelete: 'set null' }),
+  week: integer('week'),
+  objective: text('objective'),
+  hypothesis: text('hypothesis'),
+  /** What the treatment changes, in the planner's words. */
+  description: text('description'),
+  channels: text('channels', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  assets: text('assets', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** Free-text metrics as planned ("activation rate, time to activation"). */
+  metricsPlanned: text('metrics_planned', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  audience: text('audience'),
+  owner: text('owner'),
+  notes: text('notes'),
+  lifecycleStage: text('lifecycle_stage'),
+  startDate: text('start_date'),
+  durationDays: integer('duration_days').notNull().default(14),
+  status: text('status', { enum: experimentStatuses }).notNull().default('draft'),
+  /** Share of eligible traffic included, 0..1. */
+  coverage: real('coverage').notNull().default(1),
+  /** Hash seed; defaults to the key. */
+  seed: text('seed'),
+  hashVersion: integer('hash_version').notNull().default(2),
+  layerId: integer('layer_id').references(() => layers.id, { onDelete: 'set null' }),
+  /** Range of the layer this experiment occupies, [start, end) within 0..1. */
+  layerStart: real('layer_start'),
+  layerEnd: real('layer_end'),
+  targeting: text('targeting', { mode: 'json' }).$type<TargetingCondition[]>().notNull().default([]),
+  /** QA allow-list: user id -> variant key. */
+  forcedVariants: text('forced_variants', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+  /** When set on a concluded/promoted experiment, everyone gets this variant. */
+  rolloutVariantKey: text('rollout_variant_key'),
+  /** Planned minimum detectable effect (relative) and baseline for power checks. */
+  plannedMde: real('planned_mde'),
+  baselineRate: real('baseline_rate'),
+  startedAtMs: integer('started_at_ms'),
+  stoppedAtMs: integer('stopped_at_ms'),
+  concludedAtMs: integer('concluded_at_ms'),
+  createdAtMs: integer('created_at_ms').notNull().default(nowMs),
+  updatedAtMs: integer('updated_at_ms').notNull().default(nowMs)
+}, (t) => [
+  index('experiments_plan_idx').on(t.planId, t.week),
+  index('experiments_status_idx').on(t.status)
+]);
+
+export const variants = sqliteTable('variants', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+  key: text('key').notNull(),
+  name: text('name').notNull(),
+  description: text('description'),
+  /** Normalised weight: the weights of one experiment sum to 1. */
+  weight: real('weight').notNull(),
+  isControl: integer('is_control', { mode: 'boolean' }).notNull().default(false),
+  position: integer('position').notNull()
+}, (t) => [uniqueIndex('variants_experiment_key').on(t.experimentId, t.key)]);
+
+export const metrics = sqliteTable('metrics', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  key: text('key').notNull().unique(),
+  name: text('name').notNull(),
+  description: text('description'),
+  kind: text('kind', { enum: metricKinds }).notNull(),
+  /** Event counted (binomial, count), summed (sum) or the numerator (ratio). */
+  eventName: text('event_name').notNull(),
+  /** Ratio metrics only: the denominator's event. */
+  denominatorEventName: text('denominator_event_name'),
+  direction: text('direction', { enum: ['increase', 'decrease'] }).notNull().default('increase'),
+  /** Window after first exposure in days; null means the experiment's duration. */
+  windowDays: integer('window_days'),
+  /** Cap per-user values at this percentile (0..1), e.g. 0.99 for revenue. */
+  winsorizePercentile: real('winsorize_percentile'),
+  /** Known baseline (rate or mean) for power calculations. */
+  baseline: real('baseline'),
+  /** Standard deviation for mean metrics' power calculations. */
+  baselineSd: real('baseline_sd'),
+  createdAtMs: integer('created_at_ms').notNull().default(nowMs),
+  updatedAtMs: integer('updated_at_ms').notNull().default(nowMs)
+});
+
+export const experimentMetrics = sqliteTable('experiment_metrics', {
+  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+  metricId: integer('metric_id').notNull().references(() => metrics.id, { onDelete: 'restrict' }),
+  role: text('role', { enum: metricRoles }).notNull()
+}, (t) => [primaryKey({ columns: [t.experimentId, t.metricId] })]);
+
+/**
+ * Pre-registered success criteria. `kind = 'lift'`: the metric must move in its direction by
+ * at least `minRelativeLift` with p below `maxPValue`. `kind = 'guardrail'`: the metric must not
+ * get worse by more than `maxRelativeDegradation`. `kind = 'qualitative'`: text only.
+ */
+export const successCriteria = sqliteTable('success_criteria', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['lift', 'guardrail', 'qualitative'] }).notNull(),
+  metricKey: text('metric_key'),
+  minRelativeLift: real('min_relative_lift'),
+  maxPValue: real('max_p_value'),
+  maxRelativeDegradation: real('max_relative_degradation'),
+  description: text('description').notNull()
+}, (t) => [index('success_criteria_experiment_idx').on(t.experimentId)]);
+
+/** First exposure per (experiment, user); repeats are counted, not stored. */
+export const exposures = sqliteTable('exposures', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+  userId: text('user_id').notNull(),
+  variantKey: text('variant_key').notNull(),
+  firstExposedAtMs: integer('first_exposed_at_ms').notNull(),
+  lastExposedAtMs: integer('last_exposed_at_ms').notNull(),
+  exposureCount: integer('exposure_count').notNull().default(1),
+  /** Exposures that claimed a different variant than the recorded one. */
+  conflictCount: integer('conflict_count').notNull().default(0),
+  /** Request attributes at first exposure, for segments (e.g. `{"segment": "new"}`). */
+  attributes: text('attributes', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({})
+}, (t) => [
+  uniqueIndex('exposures_experiment_user').on(t.experimentId, t.userId),
+  index('exposures_experiment_variant').on(t.experimentId, t.variantKey, t.firstExposedAtMs)
+]);
+
+/** Conversion and value events. `clientEventId` makes retries idempotent. */
+export const events = sqliteTable('events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  clientEventId: text('client_event_id'),
+  userId: text('user_id').notNull(),
+  eventName: text('event_name').notNull(),
+  value: real('value'),
+  timestampMs: integer('timestamp_ms').notNull(),
+  receivedAtMs: integer('received_at_ms').notNull()
+}, (t) => [
+  uniqueIndex('events_client_event_id').on(t.clientEventId),
+  index('events_name_user_time').on(t.eventName, t.userId, t.timestampMs)
+]);
+
+/** A reviewer's recorded decision; the mechanical one is stored beside it. */
+export const decisions = sqliteTable('decisions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+  computedDecision: text('computed_decision').notNull(),
+  finalDecision: text('final_decision').notNull(),
+  winningVariantKey: text('winning_variant_key'),
+  rationale: text('rationale'),
+  decidedBy: text('decided_by').notNull(),
+  decidedAtMs: integer('decided_at_ms').notNull().default(nowMs)
+});
+
+export const playbookEntries = sqliteTable('playbook_entries', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  experimentId: integer('experiment_id').references(() => experiments.id, { onDelete: 'set null' }),
+  title: text('title').notNull(),
+  whatWasTested: text('what_was_tested'),
+  winningVariantKey: text('winning_variant_key'),
+  metricKey: text('metric_key'),
+  relativeLift: real('relative_lift'),
+  ciLow: real('ci_low'),
+  ciHigh: real('ci_high'),
+  pValue: real('p_value'),
+  channel: text('channel'),
+  lifecycleStage: text('lifecycle_stage'),
+  audience: text('audience'),
+  evidenceUrl: text('evidence_url'),
+  learning: text('learning').notNull(),
+  createdBy: text('created_by'),
+  createdAtMs: integer('created_at_ms').notNull().default(nowMs)
+});
+
+/** Candidate experiments not yet in a week. */
+export const ideas = sqliteTable('ideas', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  planId: integer('plan_id').references(() => plans.id, { onDelete: 'set null' }),
+  title: text('title').notNull(),
+  hypothesis: text('hypothesis'),
+  channel: text('channel'),
+  source: text('source', { enum: ['analytics', 'survey', 'user-feedback', 'follow-up', 'other'] }).notNull().default('other'),
+  notes: text('notes'),
+  status: text('status', { enum: ['open', 'scheduled', 'dropped'] }).notNull().default('open'),
+  createdAtMs: integer('created_at_ms').notNull().default(nowMs)
+});
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  scope: text('scope', { enum: ['sdk', 'admin'] }).notNull(),
+  /** First characters of the key, shown in lists so people can tell keys apart. */
+  prefix: text('prefix').notNull(),
+  /** SHA-256 of the whole key, hex. */
+  hash: text('hash').notNull().unique(),
+  createdAtMs: integer('created_at_ms').notNull().default(nowMs),
+  lastUsedAtMs: integer('last_used_at_ms'),
+  revokedAtMs: integer('revoked_at_ms')
+});
+
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  atMs: integer('at_ms').notNull().default(nowMs),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  entityType: text('entity_type').notNull(),
+  entityId: text('entity_id').notNull(),
+  details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({})
+}, (t) => [index('audit_entity_idx').on(t.entityType, t.entityId, t.atMs)]);
