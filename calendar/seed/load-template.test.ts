@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { experiments, plans, successCriteria, variants, auditLog } from '../../db/schema.ts';
+import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { loadPlanTemplate, seedOnFirstStart, starterPlanTemplate } from './index.ts';
+
+const monday = Date.parse('2026-11-23T10:00:00Z'); // a Monday
+const wednesday = Date.parse('2026-11-25T10:00:00Z');
+
+describe('starter 90-day calendar', () => {
+  let cleanup = () => {};
+  afterEach(() => cleanup());
+
+  it('loads 12 weeks, one experiment each, starting the next Monday', () => {
+    const t = tempDatabase(); cleanup = t.cleanup;
+    const result = seedOnFirstStart(t.db, wednesday);
+    expect(result).toEqual({ planId: 1, created: true });
+    const plan = t.db.select().from(plans).get()!;
+    expect(plan.startDate).toBe('2026-11-30');
+    expect(plan.weeks).toBe(12);
+    const rows = t.db.select().from(experiments).all();
+    expect(rows.map((e) => e.week)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(rows[0]).toMatchObject({ startDate: '2026-11-30', durationDays: 14, channels: ['in-app', 'email'] });
+    expect(rows[1]).toMatchObject({ startDate: '2026-12-07', durationDays: 10, channels: ['email'] });
+    expect(rows[11]!.startDate).toBe('2027-02-15');
+  });
+
+  it('a Monday start date is the following Monday, never today', () => {
+    const t = tempDatabase(); cleanup = t.cleanup;
+    seedOnFirstStart(t.db, monday);
+    expect(t.db.select().from(plans).get()!.startDate).toBe('2026-11-30');
+  });
+
+  it('turns numeric success criteria into structured ones', () => {
+    const t = tempDatabase(); cleanup = t.cleanup;
+    seedOnFirstStart(t.db, monday);
+    const week1 = t.db.select().from(experiments).where(eq(experiments.week, 1)).get()!;
+    const criteria = t.db.select().from(successCriteria).where(eq(successCriteria.experimentId, week1.id)).all();
+    expect(criteria[0]).toMatchObject({ kind: 'lift', metricKey: 'activation', minRelativeLift: 0.2, maxPValue: 0.05 });
+    const weights = t.db.select().from(variants).where(eq(variants.experimentId, week1.id)).all();
+    expect(weights.map((v) => [v.key, v.weight, v.isControl])).toEqual([['control', 0.5, true], ['guided', 0.5, false]]);
+  });
+
+  it('never duplicates a plan: reloading the template returns the existing one', () => {
+    const t = tempDatabase(); cleanup = t.cleanup;
+    const first = loadPlanTemplate(t.db, { nowMs: monday, actor: 'test' });
+    const second = loadPlanTemplate(t.db, { nowMs: wednesday, actor: 'test' });
+    expect(second).toEqual({ planId: first.planId, created: false });
+    expect(seedOnFirstStart(t.db, wednesday)).toBeNull();
+    expect(t.db.select().from(plans).all()).toHaveLength(1);
+    expect(t.db.select().from(experiments).all()).toHaveLength(12);
+    expect(t.db.select().from(auditLog).where(eq(auditLog.action, 'plan.seeded')).all()).toHaveLength(1);
+  });
+
+  it('the template file is valid and every referenced metric is defined', () => {
+    const template = starterPlanTemplate();
+    const keys = new Set(template.metrics.map((m) => m.key));
+    for (const week of template.weeks) {
+      for (const key of [...week.primaryMetrics, ...week.secondaryMetrics, ...week.guardrailMetrics]) {
+        expect(keys.has(key), `week ${week.week} metric ${key}`).toBe(true);
+      }
+    }
+  });
+});
