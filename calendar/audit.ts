@@ -1,0 +1,20 @@
+import { auditLog } from '../db/schema.ts';
+import type { Db } from '../db/connection.ts';
+
+export type AuditEntry = {
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string | number;
+  details?: Record<string, unknown>;
+  atMs?: number;
+};
+
+/** Appends one line to the audit log: who did what to which entity, when. */
+export function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry): void {
+  db.insert(auditLog).values({
+    actor: entry.actor, action: entry.action, entityType: entry.entityType,
+    entityId: String(entry.entityId), details: entry.details ?? {},
+    ...(entry.atMs === undefined ? {} : { atMs: entry.atMs })
+  }).run();
+}

@@ -1,0 +1,1 @@
+export { transition, transitions, type LifecycleAction, type TransitionContext } from './transitions.ts';
