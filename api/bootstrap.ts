@@ -1,6 +1,7 @@
 import { openDatabase, type Db } from '../db/connection.ts';
 import { seedOnFirstStart } from '../calendar/seed/index.ts';
 import { createApp, type App } from './app.ts';
+import { now as clockNow } from '../calendar/clock.ts';
 
 export type Bootstrapped = { db: Db; app: App; seededPlanId: number | null };
 
@@ -9,7 +10,7 @@ export type Bootstrapped = { db: Db; app: App; seededPlanId: number | null };
  * the API. Shared by `npm start` (api/server.ts) and `npm run dev` (api/dev-plugin.ts).
  */
 export function bootstrap(options: { databasePath?: string; now?: () => number } = {}): Bootstrapped {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? clockNow;
   const db = openDatabase(options.databasePath);
   const seeded = seedOnFirstStart(db, now());
   const app = createApp({ db, now });

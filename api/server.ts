@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { closeDatabase, defaultDatabasePath } from '../db/connection.ts';
 import { bootstrap } from './bootstrap.ts';
+import { startScheduler } from '../calendar/lifecycle/index.ts';
+import { now } from '../calendar/clock.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -27,7 +29,7 @@ export async function startServer(options: { host?: string; port?: number; datab
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const databasePath = options.databasePath ?? defaultDatabasePath();
-  const { app, seededPlanId } = bootstrap({ databasePath });
+  const { app, db, seededPlanId } = bootstrap({ databasePath });
   if (seededPlanId !== null) console.log(`first start: loaded the starter 90-day calendar as plan ${seededPlanId}`);
 
   const api = getRequestListener(app.fetch);
@@ -47,8 +49,11 @@ export async function startServer(options: { host?: string; port?: number; datab
   const actualPort = typeof address === 'object' && address ? address.port : port;
   console.log(`weekly-experiments listening on http://${host}:${actualPort} (database ${databasePath})`);
 
+  // Starts scheduled experiments on their start date and stops them after their duration.
+  const scheduler = startScheduler(db, { now, intervalMs: 1000 * (Number(process.env.SCHEDULER_INTERVAL_SECONDS) || 30) });
   const shutdown = (signal: string) => {
     console.log(`${signal}: shutting down`);
+    scheduler.stop();
     server.close(() => {
       closeDatabase(databasePath);
       process.exit(0);

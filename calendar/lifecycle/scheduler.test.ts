@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { and, asc, eq } from 'drizzle-orm';
+import { auditLog, experiments } from '../../db/schema.ts';
+import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { seedOnFirstStart } from '../seed/index.ts';
+import { addDaysIso, isoDay } from '../dates.ts';
+import { DAY_MS } from '../clock.ts';
+import { startScheduler, tick } from './scheduler.ts';
+import { transition } from './transitions.ts';
+
+// Local times, so the test means the same in every time zone: the seed starts on Monday 30 Nov 2026.
+const wednesday = new Date(2026, 10, 25, 10).getTime();
+const at = (isoDate: string, hour = 0) => {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return new Date(y!, m! - 1, d!, hour).getTime();
+};
+
+describe('scheduler tick', () => {
+  let cleanup = () => {};
+  afterEach(() => cleanup());
+
+  function seeded() {
+    const t = tempDatabase(); cleanup = t.cleanup;
+    seedOnFirstStart(t.db, wednesday);
+    return t.db;
+  }
+
+  it('simulates the whole 90 days hour by hour: every experiment starts on its start date and stops after its duration', () => {
+    const db = seeded();
+    const planned = db.select().from(experiments).orderBy(asc(experiments.week)).all();
+    const start = at('2026-11-25');
+    for (let nowMs = start; nowMs <= start + 100 * DAY_MS; nowMs += 3_600_000) tick(db, nowMs);
+
+    for (const e of planned) {
+      const moves = db.select().from(auditLog)
+        .where(and(eq(auditLog.entityType, 'experiment'), eq(auditLog.entityId, e.key))).orderBy(asc(auditLog.id)).all();
+      expect(moves.map((m) => m.action), e.key).toEqual(['experiment.start', 'experiment.stop']);
+      expect(moves.every((m) => m.actor === 'system:scheduler')).toBe(true);
+      // Started in the first hour of its start date, stopped in the first hour after its last day.
+      expect(moves[0]!.atMs).toBe(at(e.startDate!));
+      expect(moves[1]!.atMs).toBe(at(addDaysIso(e.startDate!, e.durationDays)));
+    }
+    const after = db.select({ status: experiments.status }).from(experiments).all();
+    expect(after.every((e) => e.status === 'stopped')).toBe(true);
+  });
+
+  it.each([
+    ['the day before week 1', '2026-11-29', [], []],
+    ['week 1 Monday', '2026-11-30', ['w01-onboarding-ebook-reminder'], []],
+    ['week 2 Monday', '2026-12-07', ['w02-email-subject-line'], []],
+    ['the day after week 1 ends (14 days)', '2026-12-14', ['w03-landing-testimonials'], ['w01-onboarding-ebook-reminder']]
+  ])('%s (%s)', (_name, day, started, stopped) => {
+    const db = seeded();
+    let nowMs = at('2026-11-26');
+    while (isoDay(nowMs) < day) { tick(db, nowMs); nowMs += DAY_MS; }
+    expect(tick(db, at(day, 9))).toEqual({ started, stopped, failed: [] });
+  });
+
+  it('is idempotent: a second tick at the same time changes nothing', () => {
+    const db = seeded();
+    expect(tick(db, at('2026-11-30', 1)).started).toHaveLength(1);
+    expect(tick(db, at('2026-11-30', 1))).toEqual({ started: [], stopped: [], failed: [] });
+  });
+
+  it('a start missed entirely (server down) moves to today and runs its full duration', () => {
+    const db = seeded();
+    const result = tick(db, at('2026-12-20'));
+    expect(result.started).toContain('w01-onboarding-ebook-reminder');
+    const w01 = db.select().from(experiments).where(eq(experiments.key, 'w01-onboarding-ebook-reminder')).get()!;
+    expect(w01).toMatchObject({ status: 'running', startDate: '2026-12-20' });
+    // w02 (7 Dec, 10 days: last day 16 Dec) also passed; w03 (14 Dec, 14 days) still has days left and keeps its date.
+    const w03 = db.select().from(experiments).where(eq(experiments.key, 'w03-landing-testimonials')).get()!;
+    expect(w03).toMatchObject({ status: 'running', startDate: '2026-12-14' });
+  });
+
+  it('leaves drafts and manually stopped experiments alone', () => {
+    const db = seeded();
+    transition(db, 'w01-onboarding-ebook-reminder', 'unschedule', { actor: 'ana', nowMs: wednesday });
+    transition(db, 'w02-email-subject-line', 'start', { actor: 'ana', nowMs: wednesday });
+    transition(db, 'w02-email-subject-line', 'stop', { actor: 'ana', nowMs: wednesday + 1000 });
+    expect(tick(db, at('2026-12-01'))).toEqual({ started: [], stopped: [], failed: [] });
+  });
+
+  it('the interval wrapper ticks at once and stops cleanly', () => {
+    const db = seeded();
+    const lines: string[] = [];
+    const scheduler = startScheduler(db, { now: () => at('2026-11-30', 8), intervalMs: 60_000, log: (l) => lines.push(l) });
+    scheduler.stop();
+    expect(lines).toEqual(['scheduler: started w01-onboarding-ebook-reminder']);
+    expect(scheduler.tickNow()).toEqual({ started: [], stopped: [], failed: [] });
+  });
+});

@@ -1,0 +1,72 @@
+import { and, eq, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/connection.ts';
+import { experiments } from '../../db/schema.ts';
+import { addDaysIso, isoDay } from '../dates.ts';
+import { DomainError } from '../errors.ts';
+import { transition } from './transitions.ts';
+
+export const SCHEDULER_ACTOR = 'system:scheduler';
+
+export type TickResult = { started: string[]; stopped: string[]; failed: Array<{ key: string; error: string }> };
+
+/**
+ * One pass of the scheduler at `nowMs`:
+ * 1. stops running experiments whose last day (start + duration - 1) is before today;
+ * 2. starts scheduled experiments whose start date is today or earlier. A start whose whole
+ *    window has already passed (the server was down) moves to today (logged) and runs its full duration.
+ * Days are the server's local calendar days. Pure apart from the database: no timers.
+ * @example tick(db, Date.parse('2026-12-14T00:00:00')) // { started: ['w03-...'], stopped: ['w01-...'], failed: [] }
+ */
+export function tick(db: Db, nowMs: number, actor = SCHEDULER_ACTOR): TickResult {
+  const today = isoDay(nowMs);
+  const result: TickResult = { started: [], stopped: [], failed: [] };
+  const endDate = sql<string>`date(${experiments.startDate}, '+' || (${experiments.durationDays} - 1) || ' days')`;
+
+  const due = (key: string, action: 'start' | 'stop', list: string[], extra: Record<string, unknown> = {}) => {
+    try {
+      const reason = action === 'start' ? 'start date reached' : 'duration elapsed';
+      transition(db, key, action, { actor, nowMs, details: { reason, ...extra } });
+      list.push(key);
+    } catch (err) {
+      // Another actor may have moved it between the query and the transition: report, go on.
+      if (!(err instanceof DomainError)) throw err;
+      result.failed.push({ key, error: err.message });
+    }
+  };
+
+  const toStop = db.select({ key: experiments.key }).from(experiments)
+    .where(and(eq(experiments.status, 'running'), sql`${endDate} < ${today}`)).all();
+  for (const { key } of toStop) due(key, 'stop', result.stopped);
+
+  const toStart = db.select({ key: experiments.key, startDate: experiments.startDate, durationDays: experiments.durationDays })
+    .from(experiments).where(and(eq(experiments.status, 'scheduled'), lte(experiments.startDate, today))).all();
+  for (const row of toStart) {
+    const late = addDaysIso(row.startDate!, row.durationDays - 1) < today;
+    if (late) db.update(experiments).set({ startDate: today }).where(eq(experiments.key, row.key)).run();
+    due(row.key, 'start', result.started, late ? { lateStart: { plannedStartDate: row.startDate, startDate: today } } : {});
+  }
+  return result;
+}
+
+export type SchedulerHandle = { stop: () => void; tickNow: () => TickResult };
+
+/**
+ * Runs `tick` every `intervalMs` (and once at once) with the given clock. Errors are logged,
+ * never thrown out of the timer. The timer does not keep the process alive.
+ * @example const scheduler = startScheduler(db, { now, intervalMs: 30_000 }); ...; scheduler.stop();
+ */
+export function startScheduler(db: Db, options: { now: () => number; intervalMs: number; log?: (line: string) => void }): SchedulerHandle {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const tickNow = () => {
+    const result = tick(db, options.now());
+    if (result.started.length) log(`scheduler: started ${result.started.join(', ')}`);
+    if (result.stopped.length) log(`scheduler: stopped ${result.stopped.join(', ')}`);
+    for (const f of result.failed) log(`scheduler: could not move ${f.key}: ${f.error}`);
+    return result;
+  };
+  const safeTick = () => { try { tickNow(); } catch (err) { console.error('scheduler tick failed', err); } };
+  safeTick();
+  const timer = setInterval(safeTick, options.intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer), tickNow };
+}
