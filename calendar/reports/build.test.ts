@@ -1,0 +1,159 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { generateSynthetic, type SyntheticSpec } from '../../tests/reports/synthetic.ts';
+import { seedOnFirstStart } from '../seed/index.ts';
+import { experiments, variants } from '../../db/schema.ts';
+import type { Db } from '../../db/connection.ts';
+import { buildReport } from './index.ts';
+
+const KEY = 'w01-onboarding-ebook-reminder'; // activation ≥ +20%, p < 0.05; unsubscribe not > 5% worse
+const SEEDED_AT = Date.parse('2026-11-23T09:00:00Z');
+const START = Date.parse('2026-11-30T00:00:00Z');
+const AFTER_END = Date.parse('2026-12-20T12:00:00Z');
+const MID_RUN = Date.parse('2026-12-05T12:00:00Z');
+
+let database: ReturnType<typeof tempDatabase>;
+let db: Db;
+let experimentId: number;
+
+beforeEach(() => {
+  database = tempDatabase();
+  db = database.db;
+  seedOnFirstStart(db, SEEDED_AT);
+  experimentId = db.select().from(experiments).where(eq(experiments.key, KEY)).get()!.id;
+  db.update(experiments).set({ status: 'running', startedAtMs: START }).where(eq(experiments.id, experimentId)).run();
+});
+afterEach(() => database.cleanup());
+
+function simulate(activation: [number, number], options: Partial<SyntheticSpec> = {}) {
+  generateSynthetic(db.$client, {
+    experimentId, users: 20_000, seed: 7, startMs: START, days: 14,
+    variants: [{ key: 'control', weight: 1 }, { key: 'guided', weight: 1 }],
+    events: [
+      { name: 'activation', rate: { control: activation[0], guided: activation[1] } },
+      { name: 'ebook_access', rate: { control: 0.18, guided: 0.25 } },
+      { name: 'activation_hours', rate: { control: 0.12, guided: 0.12 }, meanValue: { control: 30, guided: 30 } },
+      { name: 'unsubscribe', rate: { control: 0.05, guided: 0.03 } }
+    ],
+    attributes: (i) => ({ segment: i % 3 === 0 ? 'new' : 'returning' }),
+    ...options
+  });
+}
+
+describe('buildReport decisions from raw events', () => {
+  const cases: Array<[string, [number, number], Partial<SyntheticSpec>, number, string, string | null]> = [
+    ['a strong effect ships the treatment', [0.12, 0.18], {}, AFTER_END, 'ship', 'guided'],
+    ['no effect after the full run is no-ship', [0.12, 0.12], {}, AFTER_END, 'no-ship', null],
+    ['a drop in activation is harmful', [0.12, 0.08], {}, AFTER_END, 'harmful', null],
+    ['a 45/55 split blocks ship', [0.12, 0.18], { variants: [{ key: 'control', weight: 45 }, { key: 'guided', weight: 55 }] }, AFTER_END, 'inconclusive', null],
+    ['little data mid-run is inconclusive', [0.12, 0.13], { users: 600 }, MID_RUN, 'inconclusive', null]
+  ];
+  it.each(cases)('%s', (_name, activation, spec, nowMs, outcome, winner) => {
+    simulate(activation, spec);
+    const report = buildReport(db, KEY, {}, nowMs);
+    expect(report.decision.outcome, report.decision.reasons.join('\n')).toBe(outcome);
+    expect(report.decision.winningVariant).toBe(winner);
+    expect(report.decision.reasons.length).toBeGreaterThan(0);
+  });
+
+  it('flags SRM, says why ship is blocked and still shows the metrics', () => {
+    simulate([0.12, 0.18], { variants: [{ key: 'control', weight: 45 }, { key: 'guided', weight: 55 }] });
+    const report = buildReport(db, KEY, {}, AFTER_END);
+    expect(report.health.srm?.mismatch).toBe(true);
+    expect(report.decision.blockedBySrm).toBe(true);
+    expect(report.health.warnings.join(' ')).toMatch(/Sample ratio mismatch/);
+    expect(report.metrics.find((m) => m.key === 'activation')?.comparisons[0].verdict).toBe('better');
+  });
+
+  it('says how many more users and days an underpowered running test needs', () => {
+    simulate([0.12, 0.13], { users: 600 });
+    const report = buildReport(db, KEY, {}, MID_RUN);
+    expect(report.analysis).toBe('sequential');
+    expect(report.decision.needed?.users).toBeGreaterThan(0);
+    expect(report.decision.needed?.days).toBeGreaterThan(0);
+    expect(report.decision.reasons[0]).toMatch(/more users/);
+  });
+});
+
+describe('buildReport contents', () => {
+  beforeEach(() => simulate([0.12, 0.18]));
+
+  it('defaults to fixed-horizon analysis once ended and to Holm', () => {
+    const report = buildReport(db, KEY, {}, AFTER_END);
+    expect([report.analysis, report.correction]).toEqual(['fixed', 'holm']);
+    const activation = report.metrics.find((m) => m.key === 'activation')!;
+    expect(activation.arms.map((a) => a.variant)).toEqual(['control', 'guided']);
+    expect(activation.arms[0].mean).toBeCloseTo(0.12, 1);
+    expect(activation.comparisons[0].relative!.estimate).toBeGreaterThan(0.3);
+    expect(activation.comparisons[0].chanceToBeatControl).toBeGreaterThan(0.99);
+  });
+
+  it('adjusts goal metrics as one family and leaves guardrails unadjusted', () => {
+    const bonferroni = buildReport(db, KEY, { correction: 'bonferroni' }, AFTER_END);
+    const none = buildReport(db, KEY, { correction: 'none' }, AFTER_END);
+    const goals = bonferroni.metrics.filter((m) => m.role !== 'guardrail').map((m) => m.comparisons[0]);
+    expect(goals).toHaveLength(3);
+    for (const c of goals) expect(c.adjustedPValue).toBeCloseTo(Math.min(1, 3 * c.pValue), 12);
+    for (const m of none.metrics) expect(m.comparisons[0].adjustedPValue).toBe(m.comparisons[0].pValue);
+    const guardrail = bonferroni.metrics.find((m) => m.key === 'unsubscribe')!.comparisons[0];
+    expect(guardrail.adjustedPValue).toBe(guardrail.pValue);
+  });
+
+  it('a guardrail that cannot be shown within its limit keeps the decision inconclusive', () => {
+    database.cleanup();
+    database = tempDatabase();
+    db = database.db;
+    seedOnFirstStart(db, SEEDED_AT);
+    experimentId = db.select().from(experiments).where(eq(experiments.key, KEY)).get()!.id;
+    simulate([0.12, 0.18], { events: [{ name: 'activation', rate: { control: 0.12, guided: 0.18 } }, { name: 'unsubscribe', rate: { control: 0.05, guided: 0.05 } }] });
+    const decision = buildReport(db, KEY, {}, AFTER_END).decision;
+    expect(decision.outcome).toBe('inconclusive');
+    expect(decision.reasons.join(' ')).toMatch(/guardrail/i);
+  });
+
+  it('sequential intervals are wider than fixed-horizon ones', () => {
+    const width = (analysis: 'sequential' | 'fixed') => {
+      const c = buildReport(db, KEY, { analysis }, AFTER_END).metrics[0].comparisons[0];
+      return c.relative!.ciHigh - c.relative!.ciLow;
+    };
+    expect(width('sequential')).toBeGreaterThan(width('fixed'));
+  });
+
+  it('checks the guardrail for non-inferiority', () => {
+    const g = buildReport(db, KEY, {}, AFTER_END).metrics.find((m) => m.key === 'unsubscribe')!.guardrails[0];
+    expect(g).toMatchObject({ variant: 'guided', maxRelativeDegradation: 0.05 });
+    expect(typeof g.nonInferior).toBe('boolean');
+  });
+
+  it('splits by segment with the exploratory caveat', () => {
+    const report = buildReport(db, KEY, { segment: 'segment' }, AFTER_END);
+    expect(report.segments?.values.map((v) => v.value).sort()).toEqual(['new', 'returning']);
+    expect(report.segments?.values.reduce((a, v) => a + v.users, 0)).toBe(20_000);
+    expect(report.segments?.caveat).toMatch(/exploratory/);
+  });
+
+  it('has cumulative lift by day, ending at the overall users', () => {
+    const report = buildReport(db, KEY, {}, AFTER_END);
+    const series = report.cumulative[0];
+    expect(series).toMatchObject({ metric: 'activation', variant: 'guided' });
+    expect(series.points).toHaveLength(14);
+    expect(series.points.at(-1)!.users).toBe(20_000);
+    expect(series.points.at(-1)!.relative).toBeCloseTo(report.metrics[0].comparisons[0].relative!.estimate, 10);
+  });
+
+  it('reports health: days, users needed and exposures per day', () => {
+    const h = buildReport(db, KEY, {}, AFTER_END).health;
+    expect(h.usersExposed).toBe(20_000);
+    expect(h.exposuresByDay).toHaveLength(14);
+    expect(h.usersNeeded).toBeGreaterThan(0);
+    expect(h.daysPlanned).toBe(14);
+  });
+
+  it('counts a variant with no exposures as 0 users, not an error', () => {
+    db.insert(variants).values({ experimentId, key: 'extra', name: 'Extra', weight: 0, position: 9 }).run();
+    const report = buildReport(db, KEY, {}, AFTER_END);
+    expect(report.metrics[0].arms.find((a) => a.variant === 'extra')?.users).toBe(0);
+    expect(report.metrics[0].notes.join(' ')).toMatch(/not enough users/);
+  });
+});

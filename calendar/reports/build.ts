@@ -1,0 +1,113 @@
+import type { Db } from '../../db/connection.ts';
+import {
+  aggregateMetrics, exposureSpan, exposuresByDay, winsorizationCaps, withMetricUsers,
+  type GroupAggregate, type MetricQuerySpec
+} from '../../db/queries/index.ts';
+import { DEFAULT_TUNING } from '../../stats/index.ts';
+import { applyCorrection, compareMetric, type CompareSettings } from './compare.ts';
+import { decide } from './decide.ts';
+import { buildHealth, isoDateOfDay, usersNeededFor } from './health.ts';
+import { latestRecordedDecision } from './recorded.ts';
+import { loadReportDesign, type ReportDesign } from './load.ts';
+import type { CumulativeSeries, MetricResult, Report, ReportOptions } from './types.ts';
+
+const MAX_SEGMENTS = 20;
+
+/** Stopped, concluded or promoted, or past its planned end date. */
+export function hasEnded(design: ReportDesign, nowMs: number): boolean {
+  const e = design.experiment;
+  if (e.status === 'stopped' || e.status === 'concluded' || e.status === 'promoted') return true;
+  return e.endDate !== null && new Date(nowMs).toISOString().slice(0, 10) > e.endDate;
+}
+
+function metricSpecs(design: ReportDesign): MetricQuerySpec[] {
+  return design.metrics.map((m) => ({
+    key: m.key, kind: m.kind, eventName: m.eventName, denominatorEventName: m.denominatorEventName,
+    windowDays: m.windowDays ?? design.experiment.durationDays, winsorizePercentile: m.winsorizePercentile
+  }));
+}
+
+function metricTable(design: ReportDesign, specs: MetricQuerySpec[], caps: Array<number | null>, rows: GroupAggregate[], settings: CompareSettings): MetricResult[] {
+  return design.metrics.map((m, i) => compareMetric(m, i, specs[i].windowDays, caps[i], rows, design.criteria, settings));
+}
+
+/**
+ * Builds the full report of experiment `key` from the raw exposures and events, in SQL
+ * aggregates plus `stats/`. Throws NotFoundError for an unknown key.
+ * @example buildReport(db, 'w01-onboarding-ebook-reminder', { correction: 'holm' }, Date.now()).decision.outcome
+ */
+export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: number): Report {
+  const design = loadReportDesign(db, key);
+  const client = db.$client;
+  const experimentId = design.experiment.id;
+  const specs = metricSpecs(design);
+  const ended = hasEnded(design, nowMs);
+  const analysis = options.analysis ?? (ended ? 'fixed' : 'sequential');
+  const correction = options.correction ?? 'holm';
+  const alpha = options.alpha ?? 0.05;
+  const variantKeys = design.variants.map((v) => v.key);
+  const primaryCriterion = design.criteria.find((c) => c.kind === 'lift' && c.metricKey);
+  const primary = design.metrics.find((m) => m.key === primaryCriterion?.metricKey) ?? design.metrics.find((m) => m.role === 'primary');
+  const primaryIndex = primary ? design.metrics.indexOf(primary) : -1;
+
+  // One read transaction: every aggregate sees the same snapshot of exposures and events.
+  return client.transaction(() => withMetricUsers(client, { experimentId, metrics: specs, segmentAttribute: options.segment }, () => {
+    const caps = winsorizationCaps(client, specs);
+    const byVariant = aggregateMetrics(client, specs, caps, 'variant');
+    const needed = usersNeededFor(primary, design.experiment.plannedMde ?? primaryCriterion?.minRelativeLift ?? null,
+      design.variants.map((v) => v.weight), byVariant.find((a) => a.variant === design.control.key), primaryIndex, alpha);
+    const health = buildHealth({
+      design, byVariant, exposuresByDay: exposuresByDay(client, experimentId), span: exposureSpan(client, experimentId), needed, nowMs
+    });
+    // Sequential: the confidence sequence is tightest at the planned total sample size.
+    const settings: CompareSettings = {
+      alpha, controlKey: design.control.key, variantKeys,
+      sequentialTuning: analysis === 'sequential' ? needed.users ?? DEFAULT_TUNING : null
+    };
+    const metrics = metricTable(design, specs, caps, byVariant, settings);
+    applyCorrection(metrics, correction, alpha);
+
+    let segments: Report['segments'] = null;
+    if (options.segment) {
+      const rows = aggregateMetrics(client, specs, caps, 'segment');
+      const values = [...new Set(rows.map((r) => r.segment ?? '(none)'))]
+        .map((value) => ({ value, rows: rows.filter((r) => r.segment === value) }))
+        .map((s) => ({ ...s, users: s.rows.reduce((a, r) => a + r.users, 0) }))
+        .sort((a, b) => b.users - a.users).slice(0, MAX_SEGMENTS);
+      segments = {
+        attribute: options.segment,
+        caveat: 'Segment results are exploratory: p-values are not adjusted for the number of segments, and a segment was not a pre-registered criterion.',
+        values: values.map((s) => ({ value: s.value, users: s.users, metrics: metricTable(design, specs, caps, s.rows, settings) }))
+      };
+    }
+
+    const cumulative: CumulativeSeries[] = [];
+    if (primary) {
+      const daily = aggregateMetrics(client, specs, caps, 'day');
+      const days = [...new Set(daily.map((r) => r.day!))];
+      for (const variant of variantKeys.filter((k) => k !== design.control.key)) {
+        const points = days.map((day) => {
+          const rows = daily.filter((r) => r.day === day);
+          const result = compareMetric(primary, primaryIndex, specs[primaryIndex].windowDays, caps[primaryIndex], rows, [], { ...settings, variantKeys: [design.control.key, variant] });
+          const c = result.comparisons[0];
+          return { date: isoDateOfDay(day), users: rows.reduce((a, r) => a + r.users, 0), relative: c?.relative?.estimate ?? null, ciLow: c?.relative?.ciLow ?? null, ciHigh: c?.relative?.ciHigh ?? null };
+        });
+        cumulative.push({ metric: primary.key, variant, points });
+      }
+    }
+
+    const decision = decide({
+      metrics, criteria: design.criteria, health, alpha, ended,
+      treatmentKeys: variantKeys.filter((k) => k !== design.control.key)
+    });
+    const e = design.experiment;
+    return {
+      experiment: { key: e.key, name: e.name, status: e.status, startDate: e.startDate, endDate: e.endDate, durationDays: e.durationDays, plannedMde: e.plannedMde, hypothesis: e.hypothesis },
+      generatedAtMs: nowMs, analysis, correction, alpha,
+      variants: design.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, isControl: v.key === design.control.key })),
+      criteria: design.criteria.map((c) => ({ kind: c.kind, metricKey: c.metricKey, description: c.description })),
+      health, metrics, segments, cumulative, decision,
+      recorded: latestRecordedDecision(db, experimentId)
+    };
+  }))();
+}

@@ -1,0 +1,9 @@
+export { buildReport, hasEnded } from './build.ts';
+export {
+  recordDecision, latestDecision, decisionHistory, decisionOutcomes,
+  type DecisionInput, type LatestDecision
+} from './decisions.ts';
+export type {
+  Analysis, Correction, DecisionOutcome, Report, ReportOptions, MetricResult, ComparisonResult,
+  GuardrailResult, Health, ComputedDecision, RecordedDecision, CumulativeSeries, SegmentResult
+} from './types.ts';

@@ -1,0 +1,119 @@
+/** The report object: what the API returns as JSON and the page, Markdown and CSV render. */
+import type { MetricKind, MetricRole } from '../../db/schema.ts';
+
+export type Analysis = 'sequential' | 'fixed';
+export type Correction = 'holm' | 'benjamini-hochberg' | 'bonferroni' | 'none';
+export type DecisionOutcome = 'ship' | 'no-ship' | 'inconclusive' | 'harmful';
+
+export type ReportOptions = {
+  /** Default: sequential while the experiment runs, fixed once it has stopped or ended. */
+  analysis?: Analysis;
+  /** Multiple-testing correction across goal metrics × treatment variants (default Holm). */
+  correction?: Correction;
+  /** Split the metric table by this exposure attribute (exploratory). */
+  segment?: string | null;
+  alpha?: number;
+};
+
+export type ArmResult = { variant: string; users: number; mean: number | null };
+
+export type ComparisonResult = {
+  variant: string;
+  control: number;
+  treatment: number;
+  absolute: { estimate: number; ciLow: number; ciHigh: number };
+  /** null when the control mean is 0. */
+  relative: { estimate: number; ciLow: number; ciHigh: number } | null;
+  pValue: number;
+  /** p-value after the correction (equal to pValue for guardrails and segments). */
+  adjustedPValue: number;
+  /** Probability the variant is better than control, in the metric's direction. */
+  chanceToBeatControl: number;
+  significant: boolean;
+  /** 'better' / 'worse' when significant, in the metric's direction; else 'flat'. */
+  verdict: 'better' | 'worse' | 'flat';
+};
+
+export type GuardrailResult = {
+  variant: string;
+  /** Largest acceptable relative degradation, e.g. 0.05 for "no more than 5% worse". */
+  maxRelativeDegradation: number;
+  /** Worst plausible relative change (the CI bound on the bad side). */
+  worstRelativeChange: number | null;
+  nonInferior: boolean;
+  pValue: number | null;
+};
+
+export type MetricResult = {
+  key: string;
+  name: string;
+  kind: MetricKind;
+  role: MetricRole;
+  direction: 'increase' | 'decrease';
+  windowDays: number;
+  /** Winsorization cap applied to per-user values, if any. */
+  cap: number | null;
+  arms: ArmResult[];
+  comparisons: ComparisonResult[];
+  guardrails: GuardrailResult[];
+  /** Why a comparison is missing (e.g. too few users). */
+  notes: string[];
+};
+
+export type Health = {
+  srm: { pValue: number; chiSquare: number; mismatch: boolean; observed: Record<string, number>; expectedShare: Record<string, number> } | null;
+  exposuresByDay: Array<{ date: string; users: Record<string, number> }>;
+  multipleVariantUsers: number;
+  daysRun: number;
+  daysPlanned: number;
+  usersExposed: number;
+  /** Users needed in total for the planned MDE on the primary metric (null when unknown). */
+  usersNeeded: number | null;
+  usersNeededBasis: string;
+  warnings: string[];
+};
+
+export type CumulativePoint = { date: string; users: number; relative: number | null; ciLow: number | null; ciHigh: number | null };
+export type CumulativeSeries = { metric: string; variant: string; points: CumulativePoint[] };
+
+export type SegmentResult = { value: string; users: number; metrics: MetricResult[] };
+
+export type ComputedDecision = {
+  outcome: DecisionOutcome;
+  winningVariant: string | null;
+  reasons: string[];
+  blockedBySrm: boolean;
+  /** For inconclusive: more users and days that would be needed (null when unknown). */
+  needed: { users: number; days: number | null } | null;
+  /** The primary metric's result for the winning (or best) variant. */
+  primary: { metric: string; variant: string; relativeLift: number | null; ciLow: number | null; ciHigh: number | null; pValue: number } | null;
+};
+
+export type RecordedDecision = {
+  id: number;
+  computedDecision: string;
+  finalDecision: string;
+  winningVariantKey: string | null;
+  rationale: string | null;
+  decidedBy: string;
+  decidedAtMs: number;
+};
+
+export type Report = {
+  experiment: {
+    key: string; name: string; status: string; startDate: string | null; endDate: string | null;
+    durationDays: number; plannedMde: number | null; hypothesis: string | null;
+  };
+  generatedAtMs: number;
+  analysis: Analysis;
+  correction: Correction;
+  alpha: number;
+  variants: Array<{ key: string; name: string; weight: number; isControl: boolean }>;
+  criteria: Array<{ kind: string; metricKey: string | null; description: string }>;
+  health: Health;
+  metrics: MetricResult[];
+  segments: { attribute: string; caveat: string; values: SegmentResult[] } | null;
+  cumulative: CumulativeSeries[];
+  decision: ComputedDecision;
+  recorded: RecordedDecision | null;
+};

@@ -1,0 +1,106 @@
+/**
+ * Sufficient statistics per group (variant; variant and day; variant and segment) over the
+ * per-user temp table built by `withMetricUsers`: n, Σy, Σy² for every metric, plus Σd, Σd²
+ * and Σyd for ratio denominators. These are exactly the inputs `stats/` takes.
+ */
+import type Database from 'better-sqlite3';
+import { METRIC_USERS_TABLE, type MetricQuerySpec } from './metric-users.ts';
+
+/** Sums of one metric within one group. Ratio fields are 0 for other kinds. */
+export type MetricSums = {
+  sum: number;
+  sumSquares: number;
+  sumDenominator: number;
+  sumDenominatorSquares: number;
+  sumCrossProducts: number;
+};
+
+export type GroupAggregate = {
+  variant: string;
+  /** Days since the Unix epoch (UTC) for by-day aggregates, else null. */
+  day: number | null;
+  /** Segment value for by-segment aggregates ('(none)' when the attribute is missing), else null. */
+  segment: string | null;
+  users: number;
+  /** Users in the group also exposed to another variant. */
+  conflicted: number;
+  /** One entry per metric, in the order given. */
+  metrics: MetricSums[];
+};
+
+export type GroupBy = 'variant' | 'day' | 'segment';
+
+function valueExpression(index: number, cap: number | null): string {
+  return cap === null ? `m${index}` : `MIN(m${index}, ${Number(cap)})`;
+}
+
+function sumColumns(metrics: MetricQuerySpec[], caps: Array<number | null>): string[] {
+  return metrics.flatMap((metric, i) => {
+    const y = valueExpression(i, caps[i] ?? null);
+    const cols = [`SUM(${y}) AS s${i}`, `SUM((${y}) * (${y})) AS q${i}`];
+    if (metric.kind === 'ratio') cols.push(`SUM(d${i}) AS ds${i}`, `SUM(d${i} * d${i}) AS dq${i}`, `SUM((${y}) * d${i}) AS x${i}`);
+    return cols;
+  });
+}
+
+function toAggregate(row: Record<string, number | string | null>, metrics: MetricQuerySpec[]): GroupAggregate {
+  const num = (k: string) => Number(row[k] ?? 0);
+  return {
+    variant: String(row.variant),
+    day: row.day === undefined || row.day === null ? null : Number(row.day),
+    segment: row.segment === undefined ? null : row.segment === null ? '(none)' : String(row.segment),
+    users: num('n'),
+    conflicted: num('conflicted'),
+    metrics: metrics.map((metric, i) => ({
+      sum: num(`s${i}`), sumSquares: num(`q${i}`),
+      sumDenominator: metric.kind === 'ratio' ? num(`ds${i}`) : 0,
+      sumDenominatorSquares: metric.kind === 'ratio' ? num(`dq${i}`) : 0,
+      sumCrossProducts: metric.kind === 'ratio' ? num(`x${i}`) : 0
+    }))
+  };
+}
+
+/**
+ * Per-group sums with one GROUP BY. `by = 'day'` returns cumulative sums (users first
+ * exposed on or before that day), computed with a window function. Must run inside
+ * `withMetricUsers`. Rows are ordered by group then variant.
+ * @example aggregateMetrics(client, metrics, caps, 'variant') // [{ variant: 'control', users: 5012, ... }]
+ */
+export function aggregateMetrics(
+  client: Database.Database, metrics: MetricQuerySpec[], caps: Array<number | null>, by: GroupBy
+): GroupAggregate[] {
+  const sums = sumColumns(metrics, caps);
+  const base = ['COUNT(*) AS n', 'SUM(conflicted) AS conflicted', ...sums].join(', ');
+  let sql: string;
+  if (by === 'variant') {
+    sql = `SELECT variant, ${base} FROM ${METRIC_USERS_TABLE} GROUP BY variant ORDER BY variant`;
+  } else if (by === 'segment') {
+    sql = `SELECT segment, variant, ${base} FROM ${METRIC_USERS_TABLE} GROUP BY segment, variant ORDER BY segment, variant`;
+  } else {
+    const aliases = ['n', 'conflicted', ...sums.map((s) => s.slice(s.lastIndexOf(' AS ') + 4))];
+    const running = aliases.map((a) => `SUM(${a}) OVER (PARTITION BY variant ORDER BY day) AS ${a}`).join(', ');
+    sql = `SELECT day, variant, ${running} FROM (SELECT day, variant, ${base} FROM ${METRIC_USERS_TABLE} ` +
+      'GROUP BY day, variant) ORDER BY day, variant';
+  }
+  const rows = client.prepare(sql).all() as Array<Record<string, number | string | null>>;
+  return rows.map((row) => toAggregate(row, metrics));
+}
+
+/** New exposures per variant per UTC day (not cumulative), straight from `exposures`. */
+export function exposuresByDay(
+  client: Database.Database, experimentId: number
+): Array<{ day: number; variant: string; users: number }> {
+  return client.prepare(
+    `SELECT first_exposed_at_ms / 86400000 AS day, variant_key AS variant, COUNT(*) AS users
+     FROM exposures WHERE experiment_id = ? GROUP BY day, variant ORDER BY day, variant`
+  ).all(experimentId) as Array<{ day: number; variant: string; users: number }>;
+}
+
+/** First and last exposure times of an experiment (null when nobody was exposed). */
+export function exposureSpan(
+  client: Database.Database, experimentId: number
+): { firstMs: number | null; lastMs: number | null } {
+  return client.prepare(
+    'SELECT MIN(first_exposed_at_ms) AS firstMs, MAX(first_exposed_at_ms) AS lastMs FROM exposures WHERE experiment_id = ?'
+  ).get(experimentId) as { firstMs: number | null; lastMs: number | null };
+}
