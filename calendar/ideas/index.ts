@@ -1,0 +1,1 @@
+export { createIdea, listIdeas, getIdea, dropIdea, moveIdeaToWeek, ideaInput, ideaSources, type IdeaRow, type IdeaInput } from './ideas.ts';

@@ -1,0 +1,69 @@
+import { requiredSampleSize } from '../../stats/index.ts';
+
+/** What a power check needs; all rates and effects are fractions (0.12 = 12%). */
+export type PowerInput = {
+  /** Baseline rate of the primary (binomial) metric. */
+  baseline: number | null;
+  /** Minimum relative lift to detect (0.2 = +20%). */
+  mde: number | null;
+  alpha?: number;
+  power?: number;
+  /** Users per day entering the experiment (all arms together). */
+  dailyUsers: number | null;
+  /** Variant weights; the smallest arm sets the pace. */
+  weights: number[];
+  /** Share of eligible traffic included, 0..1. */
+  coverage?: number;
+  plannedDays: number;
+};
+
+export type PowerCheck = {
+  status: 'ok' | 'too-short' | 'unknown';
+  /** Users needed in each arm, and overall given the weights; null when unknown. */
+  perArm: number | null;
+  totalUsers: number | null;
+  daysNeeded: number | null;
+  plannedDays: number;
+  message: string;
+};
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (x: number) => `${Number((x * 100).toFixed(1))}%`;
+
+/**
+ * Days an experiment needs to detect `mde` on `baseline` (two-sided z-test for two
+ * proportions, `stats/requiredSampleSize`), and a sentence saying so.
+ * 1. users per arm for the smallest arm; 2. total = perArm / smallest weight;
+ * 3. days = ceil(total / (daily users × coverage)).
+ * @example powerCheck({ baseline: 0.12, mde: 0.2, dailyUsers: 1200, weights: [0.5, 0.5], plannedDays: 14 }).message
+ * // 'enough: needs 6 days at 1,200 users/day to detect +20% on a 12% baseline; planned 14'
+ */
+export function powerCheck(input: PowerInput): PowerCheck {
+  const unknown = (message: string): PowerCheck =>
+    ({ status: 'unknown', perArm: null, totalUsers: null, daysNeeded: null, plannedDays: input.plannedDays, message });
+  if (input.baseline === null || !(input.baseline > 0 && input.baseline < 1)) {
+    return unknown('no baseline rate for the primary metric: enter one on the metric or the experiment');
+  }
+  if (input.mde === null || !(input.mde > 0)) {
+    return unknown('no minimum lift in the success criteria: add one to check the duration');
+  }
+  if (input.baseline * (1 + input.mde) >= 1) {
+    return unknown(`a lift of +${pct(input.mde)} on a ${pct(input.baseline)} baseline is above 100%`);
+  }
+  if (input.dailyUsers === null || !(input.dailyUsers > 0)) {
+    return unknown('no daily traffic for this channel or audience in the plan');
+  }
+  const weights = input.weights.length >= 2 ? input.weights : [0.5, 0.5];
+  const smallest = Math.min(...weights) / weights.reduce((a, b) => a + b, 0);
+  const perArm = requiredSampleSize({
+    kind: 'proportion', baseline: input.baseline, mde: input.mde, relative: true,
+    alpha: input.alpha ?? 0.05, power: input.power ?? 0.8
+  });
+  const totalUsers = Math.ceil(perArm / smallest);
+  const dailyUsers = input.dailyUsers * (input.coverage ?? 1);
+  const daysNeeded = Math.ceil(totalUsers / dailyUsers);
+  const status = daysNeeded > input.plannedDays ? 'too-short' : 'ok';
+  const what = `${daysNeeded} ${daysNeeded === 1 ? 'day' : 'days'} at ${int(dailyUsers)} users/day to detect +${pct(input.mde)} on a ${pct(input.baseline)} baseline`;
+  const message = `${status === 'too-short' ? '' : 'enough: '}needs ${what}; planned ${input.plannedDays}`;
+  return { status, perArm, totalUsers, daysNeeded, plannedDays: input.plannedDays, message };
+}

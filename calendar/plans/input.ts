@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { isMonday, parseISO, isValid } from 'date-fns';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((s) => isValid(parseISO(s)), 'not a real calendar date');
+
+/** Expected daily users per channel or audience, e.g. `{"email": 1200, "new users": 400}`. */
+export const dailyTrafficInput = z.record(z.string().trim().min(1).max(100), z.number().int().min(0).max(100_000_000))
+  .refine((r) => Object.keys(r).length <= 50, 'at most 50 channels or audiences');
+
+/** A new 90-day plan: 12 or 13 weekly slots from a Monday. */
+export const planInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  startDate: isoDate.refine((s) => isMonday(parseISO(s)), 'plans start on a Monday (weeks run Monday to Sunday)'),
+  weeks: z.union([z.literal(12), z.literal(13)]).default(12),
+  owner: z.string().trim().max(200).optional().transform((s) => s || null),
+  goal: z.string().trim().max(500).optional().transform((s) => s || null),
+  dailyTraffic: dailyTrafficInput.default({}),
+  notes: z.string().trim().max(4000).optional().transform((s) => s || null)
+});
+
+/** What can change on a plan; the same fields, all optional, plus the status. */
+export const planPatch = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  owner: z.string().trim().max(200).nullable().optional(),
+  goal: z.string().trim().max(500).nullable().optional(),
+  dailyTraffic: dailyTrafficInput.optional(),
+  notes: z.string().trim().max(4000).nullable().optional(),
+  status: z.enum(['draft', 'active', 'archived']).optional()
+});
+
+export type PlanInput = z.input<typeof planInput>;
+export type PlanPatch = z.input<typeof planPatch>;
