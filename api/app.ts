@@ -3,6 +3,7 @@ import type { AppDeps } from './deps.ts';
 import { onError, onNotFound, validationHook } from './errors.ts';
 import { healthRoutes } from './health/index.ts';
 import { experimentReadRoutes } from './experiments/index.ts';
+import { reportRoutes } from './reports/index.ts';
 
 export const apiInfo = { title: 'Weekly Experiments API', version: '1.0.0' };
 
@@ -16,6 +17,7 @@ export function createApp(deps: AppDeps) {
   const v1 = new OpenAPIHono({ defaultHook: validationHook });
   v1.route('/', healthRoutes(deps));
   v1.route('/', experimentReadRoutes(deps));
+  v1.route('/', reportRoutes(deps));
   v1.doc31('/openapi.json', { openapi: '3.1.0', info: apiInfo, servers: [{ url: '/api/v1' }] });
   app.route('/api/v1', v1);
   app.onError(onError);

@@ -18,6 +18,8 @@ export type DecisionInput = {
   winningVariantKey?: string | null;
   rationale: string;
   decidedBy: string;
+  /** Who acts, for the audit log (e.g. `key:ci`); defaults to decidedBy. */
+  actor?: string;
   /** Required to record "ship" while a sample ratio mismatch is flagged. */
   acknowledgeSrm?: boolean;
 };
@@ -60,10 +62,10 @@ export function recordDecision(db: Db, key: string, input: DecisionInput, nowMs:
       rationale: input.rationale, decidedBy: input.decidedBy, decidedAtMs: nowMs
     }).returning(columns).get();
     recordAudit(tx, {
-      actor: input.decidedBy, action: 'experiment.decision', entityType: 'experiment', entityId: key, atMs: nowMs,
+      actor: input.actor ?? input.decidedBy, action: 'experiment.decision', entityType: 'experiment', entityId: key, atMs: nowMs,
       details: {
         decisionId: row.id, computed: computed.outcome, computedWinner: computed.winningVariant, final: input.finalDecision,
-        winner, overridden: overrides, rationale: input.rationale, reasons: computed.reasons, primary: computed.primary,
+        winner, decidedBy: input.decidedBy, overridden: overrides, rationale: input.rationale, reasons: computed.reasons, primary: computed.primary,
         srmAcknowledged: input.acknowledgeSrm ?? false
       }
     });

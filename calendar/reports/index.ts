@@ -7,3 +7,6 @@ export type {
   Analysis, Correction, DecisionOutcome, Report, ReportOptions, MetricResult, ComparisonResult,
   GuardrailResult, Health, ComputedDecision, RecordedDecision, CumulativeSeries, SegmentResult
 } from './types.ts';
+export { reportToMarkdown } from './export-markdown.ts';
+export { reportToCsv } from './export-csv.ts';
+export { signedPercent, pValueText, meanText, outcomeLabel } from './format.ts';

@@ -1,0 +1,39 @@
+import type { MetricResult, Report } from './types.ts';
+
+const header = [
+  'segment', 'metric_key', 'metric_name', 'role', 'direction', 'variant', 'is_control', 'users', 'mean',
+  'absolute_lift', 'absolute_ci_low', 'absolute_ci_high', 'relative_lift', 'relative_ci_low', 'relative_ci_high',
+  'p_value', 'adjusted_p_value', 'chance_to_beat_control', 'significant', 'verdict'
+];
+
+/** RFC 4180: quote fields holding a comma, quote or line break; double inner quotes. */
+function field(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const s = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function rows(segment: string, metrics: MetricResult[], controlKey: string): unknown[][] {
+  return metrics.flatMap((m) => m.arms.map((arm) => {
+    const c = m.comparisons.find((x) => x.variant === arm.variant);
+    return [
+      segment, m.key, m.name, m.role, m.direction, arm.variant, arm.variant === controlKey, arm.users, arm.mean,
+      c?.absolute.estimate, c?.absolute.ciLow, c?.absolute.ciHigh, c?.relative?.estimate, c?.relative?.ciLow, c?.relative?.ciHigh,
+      c?.pValue, c?.adjustedPValue, c?.chanceToBeatControl, c?.significant, c?.verdict
+    ];
+  }));
+}
+
+/**
+ * The metric table as CSV (one row per metric and variant; segment rows follow with their
+ * segment value), CRLF line ends as RFC 4180 asks.
+ * @example reportToCsv(report).split('\r\n')[0] // 'segment,metric_key,...'
+ */
+export function reportToCsv(report: Report): string {
+  const controlKey = report.variants.find((v) => v.isControl)?.key ?? '';
+  const all = [
+    ...rows('(all)', report.metrics, controlKey),
+    ...(report.segments?.values.flatMap((s) => rows(s.value, s.metrics, controlKey)) ?? [])
+  ];
+  return [header, ...all].map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
+}

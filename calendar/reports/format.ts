@@ -1,0 +1,24 @@
+/** Number formatting shared by the Markdown and CSV exports (and the page). */
+
+/** 0.213 -> "+21.3%"; null/NaN -> "—". */
+export function signedPercent(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  return `${x > 0 ? '+' : ''}${(100 * x).toFixed(digits)}%`;
+}
+
+/** A p-value the way reviewers read it: "< 0.001" or three decimals. */
+export function pValueText(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '—';
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
+
+/** A mean or rate: rates as percentages, other values with up to 4 significant digits. */
+export function meanText(x: number | null | undefined, kind: string): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  if (kind === 'binomial') return `${(100 * x).toFixed(2)}%`;
+  return Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(4)).toString();
+}
+
+export const outcomeLabel: Record<string, string> = {
+  ship: 'Ship', 'no-ship': 'Do not ship', inconclusive: 'Inconclusive', harmful: 'Harmful'
+};
