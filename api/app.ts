@@ -4,6 +4,8 @@ import { onError, onNotFound, validationHook } from './errors.ts';
 import { healthRoutes } from './health/index.ts';
 import { experimentReadRoutes } from './experiments/index.ts';
 import { reportRoutes } from './reports/index.ts';
+import { planningRoutes } from './plans/index.ts';
+import { ideaRoutes } from './ideas/index.ts';
 
 export const apiInfo = { title: 'Weekly Experiments API', version: '1.0.0' };
 
@@ -18,6 +20,8 @@ export function createApp(deps: AppDeps) {
   v1.route('/', healthRoutes(deps));
   v1.route('/', experimentReadRoutes(deps));
   v1.route('/', reportRoutes(deps));
+  v1.route('/', planningRoutes(deps));
+  v1.route('/', ideaRoutes(deps));
   v1.doc31('/openapi.json', { openapi: '3.1.0', info: apiInfo, servers: [{ url: '/api/v1' }] });
   app.route('/api/v1', v1);
   app.onError(onError);

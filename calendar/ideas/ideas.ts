@@ -5,12 +5,13 @@ import { channels, ideas } from '../../db/schema.ts';
 import { recordAudit } from '../audit.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { createPlannedExperiment } from '../planning/experiment-editor.ts';
+import { parseInput } from '../planning/parse.ts';
 
 type Ctx = { actor: string; nowMs: number };
 export type IdeaRow = typeof ideas.$inferSelect;
 export const ideaSources = ['analytics', 'survey', 'user-feedback', 'follow-up', 'other'] as const;
 
-const optional = (max: number) => z.string().trim().max(max).optional().nullable().transform((s) => s || null);
+const optional = (max: number) => z.string().trim().max(max).nullish().transform((s) => s || null);
 
 /** A candidate experiment for the backlog. */
 export const ideaInput = z.object({
@@ -28,7 +29,7 @@ export type IdeaInput = z.input<typeof ideaInput>;
  * @example createIdea(db, { title: 'Exit-intent survey', source: 'user-feedback', channel: 'web' }, { actor: 'ana', nowMs })
  */
 export function createIdea(db: Db, raw: IdeaInput, ctx: Ctx): IdeaRow {
-  const input = ideaInput.parse(raw);
+  const input = parseInput(ideaInput, raw);
   const idea = db.insert(ideas).values({ ...input, createdAtMs: ctx.nowMs }).returning().get();
   recordAudit(db, { actor: ctx.actor, action: 'idea.create', entityType: 'idea', entityId: idea.id, atMs: ctx.nowMs, details: { source: idea.source } });
   return idea;

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit.ts';
 import { weekStartIso } from '../dates.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { notifyExperimentChanged } from '../lifecycle/change-hooks.ts';
+import { parseInput } from './parse.ts';
 import { plannedExperimentInput, type PlannedExperiment, type PlannedExperimentInput } from './experiment-input.ts';
 
 type Ctx = { actor: string; nowMs: number };
@@ -82,7 +83,7 @@ function fields(input: PlannedExperiment, planStart: string) {
  * @example createPlannedExperiment(db, 1, { name: 'Testimonials', week: 3, channels: ['landing-page'], ... }, { actor: 'ana', nowMs })
  */
 export function createPlannedExperiment(db: Db, planId: number, raw: PlannedExperimentInput, ctx: Ctx): { key: string; id: number } {
-  const input = plannedExperimentInput.parse(raw);
+  const input = parseInput(plannedExperimentInput, raw);
   const result = db.transaction((tx) => {
     const plan = tx.select().from(plans).where(eq(plans.id, planId)).get();
     if (!plan) throw new NotFoundError('plan', planId);
@@ -107,7 +108,7 @@ export function createPlannedExperiment(db: Db, planId: number, raw: PlannedExpe
 export function updatePlannedExperiment(
   db: Db, key: string, raw: PlannedExperimentInput, ctx: Ctx & { confirmVariantChange?: boolean }
 ): { key: string; id: number } {
-  const input = plannedExperimentInput.parse(raw);
+  const input = parseInput(plannedExperimentInput, raw);
   const result = db.transaction((tx) => {
     const row = tx.select().from(experiments).where(eq(experiments.key, key)).get();
     if (!row) throw new NotFoundError('experiment', key);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channels } from '../../db/schema.ts';
 
 const text = (max: number) => z.string().trim().max(max);
-const optionalText = (max: number) => text(max).optional().transform((s) => (s ? s : null));
+const optionalText = (max: number) => text(max).nullish().transform((s) => (s ? s : null));
 
 export const criterionInput = z.discriminatedUnion('kind', [
   z.object({

@@ -9,3 +9,4 @@ export { putInOneLayer } from './layers.ts';
 export { getPlanTimeline, type PlanTimeline, type TimelineExperiment } from './timeline.ts';
 export { plannedExperimentInput, criterionInput, type PlannedExperimentInput, type PlannedExperiment } from './experiment-input.ts';
 export { createPlannedExperiment, updatePlannedExperiment, slugify } from './experiment-editor.ts';
+export { parseInput } from './parse.ts';

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { applyTransition } from '../lifecycle/transitions.ts';
 import { notifyExperimentChanged } from '../lifecycle/change-hooks.ts';
+import { parseInput } from '../planning/parse.ts';
 import { planInput, planPatch, type PlanInput, type PlanPatch } from './input.ts';
 
 type Ctx = { actor: string; nowMs: number };
@@ -21,7 +22,7 @@ export function newCalendarToken(): string {
  * @example createPlan(db, { name: 'Q1 retention', startDate: '2027-01-04', weeks: 12, dailyTraffic: { email: 1200 } }, { actor: 'ana', nowMs })
  */
 export function createPlan(db: Db, raw: PlanInput, ctx: Ctx, options: { status?: PlanRow['status'] } = {}): PlanRow {
-  const input = planInput.parse(raw);
+  const input = parseInput(planInput, raw);
   return db.transaction((tx) => {
     const plan = tx.insert(plans).values({
       ...input, status: options.status ?? 'draft', calendarToken: newCalendarToken(), createdAtMs: ctx.nowMs, updatedAtMs: ctx.nowMs
@@ -40,7 +41,7 @@ export function getPlan(db: Pick<Db, 'select'>, planId: number): PlanRow {
 
 /** Changes a plan's name, owner, goal, traffic, notes or status (logged with the old values). */
 export function updatePlan(db: Db, planId: number, raw: PlanPatch, ctx: Ctx): PlanRow {
-  const patch = planPatch.parse(raw);
+  const patch = parseInput(planPatch, raw);
   return db.transaction((tx) => {
     const before = getPlan(tx, planId);
     const after = tx.update(plans).set({ ...patch, updatedAtMs: ctx.nowMs }).where(eq(plans.id, planId)).returning().get();

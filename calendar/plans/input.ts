@@ -13,10 +13,10 @@ export const planInput = z.object({
   name: z.string().trim().min(1).max(200),
   startDate: isoDate.refine((s) => isMonday(parseISO(s)), 'plans start on a Monday (weeks run Monday to Sunday)'),
   weeks: z.union([z.literal(12), z.literal(13)]).default(12),
-  owner: z.string().trim().max(200).optional().transform((s) => s || null),
-  goal: z.string().trim().max(500).optional().transform((s) => s || null),
+  owner: z.string().trim().max(200).nullish().transform((s) => s || null),
+  goal: z.string().trim().max(500).nullish().transform((s) => s || null),
   dailyTraffic: dailyTrafficInput.default({}),
-  notes: z.string().trim().max(4000).optional().transform((s) => s || null)
+  notes: z.string().trim().max(4000).nullish().transform((s) => s || null)
 });
 
 /** What can change on a plan; the same fields, all optional, plus the status. */

@@ -1,0 +1,66 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createPlan, deletePlan, getPlan, listPlans, planInput, planPatch, rotateCalendarToken, startPlan, updatePlan } from '../../calendar/plans/index.ts';
+import { createPlannedExperiment, getPlanTimeline, plannedExperimentInput, putInOneLayer } from '../../calendar/planning/index.ts';
+import type { AppDeps } from '../deps.ts';
+import { validationHook } from '../errors.ts';
+import { actor, anyObject, errors, idParam, json } from './http.ts';
+
+const tags = ['plans'];
+const planBody = { required: true, content: json(planInput) };
+
+const routes = {
+  list: createRoute({ method: 'get', path: '/plans', tags, summary: 'All plans, newest start first',
+    responses: { 200: { description: 'Plans', content: json(z.object({ plans: z.array(anyObject) })) } } }),
+  create: createRoute({ method: 'post', path: '/plans', tags, summary: 'Create a 12- or 13-week plan (draft until started)',
+    request: { body: planBody },
+    responses: { 201: { description: 'The plan with its calendar feed token', content: json(anyObject) }, ...errors(400) } }),
+  get: createRoute({ method: 'get', path: '/plans/{id}', tags, summary: 'The plan as a timeline: weeks, experiments, power checks, conflicts',
+    request: { params: idParam },
+    responses: { 200: { description: 'Timeline', content: json(anyObject) }, ...errors(400, 404) } }),
+  update: createRoute({ method: 'patch', path: '/plans/{id}', tags, summary: 'Change name, owner, goal, traffic, notes or status',
+    request: { params: idParam, body: { required: true, content: json(planPatch) } },
+    responses: { 200: { description: 'The plan', content: json(anyObject) }, ...errors(400, 404) } }),
+  remove: createRoute({ method: 'delete', path: '/plans/{id}', tags, summary: 'Delete a plan whose experiments are all drafts',
+    request: { params: idParam },
+    responses: { 200: { description: 'Deleted', content: json(z.object({ deleted: z.boolean() })) }, ...errors(400, 404, 409) } }),
+  start: createRoute({ method: 'post', path: '/plans/{id}/start', tags, summary: 'Activate the plan and schedule its drafts (the scheduler starts each on its date)',
+    request: { params: idParam },
+    responses: { 200: { description: 'Scheduled experiment keys', content: json(z.object({ scheduled: z.array(z.string()) })) }, ...errors(400, 404, 409) } }),
+  addExperiment: createRoute({ method: 'post', path: '/plans/{id}/experiments', tags, summary: 'Create a draft experiment in a week of the plan',
+    request: { params: idParam, body: { required: true, content: json(plannedExperimentInput) } },
+    responses: { 201: { description: 'Key of the new experiment and its power check', content: json(anyObject) }, ...errors(400, 404, 409, 422) } }),
+  layer: createRoute({ method: 'post', path: '/plans/{id}/layers', tags, summary: 'Put conflicting experiments in one mutually exclusive layer',
+    request: { params: idParam, body: { required: true, content: json(z.object({ experiments: z.array(z.string().min(1)).min(2).max(20) })) } },
+    responses: { 200: { description: 'Layer key and slices', content: json(anyObject) }, ...errors(400, 404, 409, 422) } }),
+  token: createRoute({ method: 'post', path: '/plans/{id}/calendar-token', tags, summary: 'Replace the calendar feed token (the old feed URL stops working)',
+    request: { params: idParam },
+    responses: { 200: { description: 'New token and feed path', content: json(z.object({ token: z.string(), feedPath: z.string() })) }, ...errors(400, 404) } })
+};
+
+/** `/plans`: plans CRUD, start, week editor, exclusive layers, feed token. */
+export function planRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const ctx = (c: Parameters<typeof actor>[0]) => ({ actor: actor(c), nowMs: deps.now() });
+  app.openapi(routes.list, (c) => c.json({ plans: listPlans(deps.db) }, 200));
+  app.openapi(routes.create, (c) => c.json(createPlan(deps.db, c.req.valid('json'), ctx(c)), 201));
+  app.openapi(routes.get, (c) => c.json(getPlanTimeline(deps.db, c.req.valid('param').id, deps.now()), 200));
+  app.openapi(routes.update, (c) => c.json(updatePlan(deps.db, c.req.valid('param').id, c.req.valid('json'), ctx(c)), 200));
+  app.openapi(routes.remove, (c) => { deletePlan(deps.db, c.req.valid('param').id, ctx(c)); return c.json({ deleted: true }, 200); });
+  app.openapi(routes.start, (c) => c.json({ scheduled: startPlan(deps.db, c.req.valid('param').id, ctx(c)) }, 200));
+  app.openapi(routes.addExperiment, (c) => {
+    const planId = c.req.valid('param').id;
+    const created = createPlannedExperiment(deps.db, planId, c.req.valid('json'), ctx(c));
+    const power = getPlanTimeline(deps.db, planId, deps.now()).experiments.find((e) => e.key === created.key)?.power;
+    return c.json({ ...created, power: power ?? null }, 201);
+  });
+  app.openapi(routes.layer, (c) => {
+    getPlan(deps.db, c.req.valid('param').id);
+    return c.json(putInOneLayer(deps.db, c.req.valid('json').experiments, ctx(c)), 200);
+  });
+  app.openapi(routes.token, (c) => {
+    const id = c.req.valid('param').id;
+    const token = rotateCalendarToken(deps.db, id, ctx(c));
+    return c.json({ token, feedPath: `/api/v1/plans/${id}/calendar.ics?token=${token}` }, 200);
+  });
+  return app;
+}
