@@ -4,6 +4,12 @@ import { onError, onNotFound, validationHook } from './errors.ts';
 import { healthRoutes } from './health/index.ts';
 import { experimentReadRoutes } from './experiments/index.ts';
 import { reportRoutes } from './reports/index.ts';
+import { experimentManageRoutes } from './experiments/manage-routes.ts';
+import { catalogRoutes } from './experiments/catalog-routes.ts';
+import { authenticate, keyRoutes } from './auth/index.ts';
+import { bodySizeLimit } from './limits/index.ts';
+import { assignRoutes } from './assign/index.ts';
+import { ingestRoutes } from './ingest/index.ts';
 import { planningRoutes } from './plans/index.ts';
 import { ideaRoutes } from './ideas/index.ts';
 
@@ -17,9 +23,15 @@ export const apiInfo = { title: 'Weekly Experiments API', version: '1.0.0' };
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const v1 = new OpenAPIHono({ defaultHook: validationHook });
+  app.use('*', bodySizeLimit(), authenticate(deps));
   v1.route('/', healthRoutes(deps));
   v1.route('/', experimentReadRoutes(deps));
   v1.route('/', reportRoutes(deps));
+  v1.route('/', experimentManageRoutes(deps));
+  v1.route('/', catalogRoutes(deps));
+  v1.route('/', assignRoutes(deps));
+  v1.route('/', ingestRoutes(deps));
+  v1.route('/', keyRoutes(deps));
   v1.route('/', planningRoutes(deps));
   v1.route('/', ideaRoutes(deps));
   v1.doc31('/openapi.json', { openapi: '3.1.0', info: apiInfo, servers: [{ url: '/api/v1' }] });

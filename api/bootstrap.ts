@@ -1,9 +1,14 @@
 import { openDatabase, type Db } from '../db/connection.ts';
 import { seedOnFirstStart } from '../calendar/seed/index.ts';
 import { createApp, type App } from './app.ts';
+import { ensureAdminKey } from './auth/index.ts';
 import { now as clockNow } from '../calendar/clock.ts';
 
-export type Bootstrapped = { db: Db; app: App; seededPlanId: number | null };
+export type Bootstrapped = {
+  db: Db; app: App; seededPlanId: number | null;
+  /** The admin key created on this start (none existed and ADMIN_API_KEY is unset): print it once. */
+  createdAdminKey: string | null;
+};
 
 /**
  * Opens and migrates the database, loads the starter calendar on first start, and builds
@@ -14,5 +19,6 @@ export function bootstrap(options: { databasePath?: string; now?: () => number }
   const db = openDatabase(options.databasePath);
   const seeded = seedOnFirstStart(db, now());
   const app = createApp({ db, now });
-  return { db, app, seededPlanId: seeded?.planId ?? null };
+  const createdAdminKey = ensureAdminKey(db, now());
+  return { db, app, seededPlanId: seeded?.planId ?? null, createdAdminKey };
 }

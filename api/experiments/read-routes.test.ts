@@ -16,7 +16,7 @@ describe('GET /api/v1/health', () => {
 
 describe('GET /api/v1/experiments', () => {
   it('lists the 12 seeded weeks in order', async () => {
-    const res = await t.app.request('/api/v1/experiments');
+    const res = await t.authed('/api/v1/experiments');
     expect(res.status).toBe(200);
     const { experiments } = await res.json();
     expect(experiments).toHaveLength(12);
@@ -24,9 +24,9 @@ describe('GET /api/v1/experiments', () => {
   });
 
   it('filters by status and plan', async () => {
-    const running = await (await t.app.request('/api/v1/experiments?status=running')).json();
+    const running = await (await t.authed('/api/v1/experiments?status=running')).json();
     expect(running.experiments).toEqual([]);
-    const byPlan = await (await t.app.request('/api/v1/experiments?planId=1')).json();
+    const byPlan = await (await t.authed('/api/v1/experiments?planId=1')).json();
     expect(byPlan.experiments).toHaveLength(12);
   });
 
@@ -35,7 +35,7 @@ describe('GET /api/v1/experiments', () => {
     ['/api/v1/experiments?planId=-3', 400, 'invalid_request'],
     ['/api/v1/experiments?planId=abc', 400, 'invalid_request']
   ])('rejects %s with %i', async (path, status, code) => {
-    const res = await t.app.request(path);
+    const res = await t.authed(path);
     expect(res.status).toBe(status);
     expect((await res.json()).error.code).toBe(code);
   });
@@ -43,7 +43,7 @@ describe('GET /api/v1/experiments', () => {
 
 describe('GET /api/v1/experiments/{key}', () => {
   it('returns every field of the week-1 experiment', async () => {
-    const res = await t.app.request('/api/v1/experiments/w01-onboarding-ebook-reminder');
+    const res = await t.authed('/api/v1/experiments/w01-onboarding-ebook-reminder');
     expect(res.status).toBe(200);
     const e = await res.json();
     expect(e).toMatchObject({
@@ -62,7 +62,7 @@ describe('GET /api/v1/experiments/{key}', () => {
     ['/api/v1/experiments/-leading-dash', 400, 'invalid_request'],
     ['/api/v1/nothing-here', 404, 'not_found']
   ])('%s -> %i JSON error', async (path, status, code) => {
-    const res = await t.app.request(path);
+    const res = await t.authed(path);
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     const body = await res.json();

@@ -2,3 +2,10 @@ export {
   listExperiments, getExperimentDetail, endDateOf,
   type ExperimentSummary, type ExperimentDetail, type ExperimentRow, type VariantRow
 } from './queries.ts';
+export {
+  createExperiment, updateExperiment, startExperiment, stopExperiment, assertLayerSliceFree, type CommandContext
+} from './commands.ts';
+export {
+  createExperimentInput, updateExperimentInput, targetingConditionInput, variantInput, successCriterionInput,
+  type CreateExperimentInput, type UpdateExperimentInput
+} from './input.ts';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { closeDatabase, openDatabase, type Db } from '../../db/connection.ts';
 import { createApp, type App } from '../../api/app.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';
+import { createApiKey } from '../../api/auth/index.ts';
 
 /** A fresh database file in a temporary folder; `cleanup` closes and deletes it. */
 export function tempDatabase(): { path: string; db: Db; cleanup: () => void } {
@@ -16,7 +17,13 @@ export function tempDatabase(): { path: string; db: Db; cleanup: () => void } {
   };
 }
 
-export type TestApp = { app: App; db: Db; path: string; clock: { nowMs: number }; cleanup: () => void };
+export type TestApp = {
+  app: App; db: Db; path: string; clock: { nowMs: number }; cleanup: () => void;
+  /** Keys created for the test: admin (everything) and sdk (assign, exposures, events, OFREP). */
+  adminKey: string; sdkKey: string;
+  /** `app.request` with `Authorization: Bearer <adminKey>` (or `key`), JSON bodies stringified. */
+  authed: (path: string, init?: Omit<RequestInit, 'body'> & { body?: unknown; key?: string }) => Promise<Response>;
+};
 
 /**
  * The real API over a real, migrated SQLite file, with an injectable clock.
@@ -27,5 +34,18 @@ export function createTestApp(options: { seed?: boolean; nowMs?: number } = {}):
   const clock = { nowMs: options.nowMs ?? Date.parse('2026-11-23T09:00:00Z') };
   if (options.seed ?? true) seedOnFirstStart(database.db, clock.nowMs);
   const app = createApp({ db: database.db, now: () => clock.nowMs });
-  return { app, db: database.db, path: database.path, clock, cleanup: database.cleanup };
+  const keyCtx = { actor: 'test', nowMs: clock.nowMs };
+  const adminKey = createApiKey(database.db, { name: 'test admin', scope: 'admin' }, keyCtx).key;
+  const sdkKey = createApiKey(database.db, { name: 'test sdk', scope: 'sdk' }, keyCtx).key;
+  const authed: TestApp['authed'] = (path, init = {}) => {
+    const { key, body, headers, ...rest } = init;
+    const h = new Headers(headers);
+    h.set('authorization', `Bearer ${key ?? adminKey}`);
+    if (body !== undefined && typeof body !== 'string') h.set('content-type', 'application/json');
+    return Promise.resolve(app.request(path, {
+      ...rest, headers: h,
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) })
+    }));
+  };
+  return { app, db: database.db, path: database.path, clock, cleanup: database.cleanup, adminKey, sdkKey, authed };
 }

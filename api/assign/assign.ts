@@ -1,0 +1,61 @@
+import type { AppDeps } from '../deps.ts';
+import { groupCommitFor } from '../ingest/group-commit.ts';
+import { exposureStoreFor } from '../ingest/exposure-store.ts';
+import { configCacheFor } from './config-cache.ts';
+import { evaluateExperiment, type Assignment } from './evaluate.ts';
+import type { Attributes } from './targeting.ts';
+
+export type AssignRequest = {
+  userId: string;
+  attributes?: Attributes;
+  /** Experiment keys; all active experiments when absent. */
+  experiments?: string[];
+  /** Record the exposure now (default). With false the app posts it to /exposures when the user sees the variant. */
+  expose?: boolean;
+};
+export type AssignResult = { userId: string; assignments: Record<string, Assignment> };
+
+const notFound: Assignment = { variant: null, inExperiment: false, reason: 'not_found', bucket: null };
+
+/**
+ * Assigns a user to experiments. Sticky: a user with a recorded exposure keeps the recorded
+ * variant while the experiment runs, whatever happened to weights, coverage or targeting.
+ * With `expose`, in-experiment assignments are recorded (group commit) and the promise
+ * resolves only after the commit. Forced (QA) users and rollouts are never recorded.
+ * @example await assignUser(deps, { userId: 'u1', experiments: ['w01-onboarding-ebook-reminder'] })
+ */
+export async function assignUser(deps: AppDeps, request: AssignRequest): Promise<AssignResult> {
+  const client = deps.db.$client;
+  const cache = configCacheFor(client);
+  const store = exposureStoreFor(client);
+  const attributes = request.attributes ?? {};
+  const configs = request.experiments
+    ? request.experiments.map((key) => [key, cache.get(key)] as const)
+    : cache.active().map((c) => [c.key, c] as const);
+  const assignments: Record<string, Assignment> = {};
+  const toRecord: Array<{ key: string; experimentId: number; variant: string }> = [];
+  for (const [key, config] of configs) {
+    if (!config) { assignments[key] = notFound; continue; }
+    let result = evaluateExperiment(config, request.userId, attributes);
+    if (config.status === 'running' && result.reason !== 'forced' && request.userId) {
+      const recorded = store.recordedVariant(config.id, request.userId);
+      if (recorded !== undefined) result = { variant: recorded, inExperiment: true, reason: 'sticky', bucket: result.bucket };
+    }
+    assignments[key] = result;
+    if (request.expose !== false && (result.reason === 'split' || result.reason === 'sticky')) {
+      toRecord.push({ key, experimentId: config.id, variant: result.variant! });
+    }
+  }
+  if (toRecord.length > 0) {
+    const atMs = deps.now();
+    const attributesJson = JSON.stringify(attributes);
+    const stored = await groupCommitFor(client).run(() =>
+      toRecord.map((r) => store.record(r.experimentId, request.userId, r.variant, atMs, attributesJson)));
+    stored.forEach((s, i) => {
+      const r = toRecord[i]!;
+      // Another request recorded this user first with another variant (weights changed in between).
+      if (s.variant !== r.variant) assignments[r.key] = { ...assignments[r.key]!, variant: s.variant, reason: 'sticky' };
+    });
+  }
+  return { userId: request.userId, assignments };
+}

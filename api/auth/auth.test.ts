@@ -1,0 +1,107 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../tests/helpers/test-app.ts';
+import { requiredAccess, presentedKey } from './middleware.ts';
+import { ensureAdminKey, hashApiKey } from './keys.ts';
+import { apiKeys } from '../../db/schema.ts';
+
+const t = createTestApp();
+afterAll(() => t.cleanup());
+afterEach(() => { delete process.env.ADMIN_API_KEY; });
+
+describe('requiredAccess', () => {
+  it.each([
+    ['/api/v1/health', 'public'], ['/api/v1/openapi.json', 'public'], ['/api/v1/docs', 'public'],
+    ['/api/v1/assign', 'sdk'], ['/api/v1/exposures', 'sdk'], ['/api/v1/events', 'sdk'],
+    ['/ofrep/v1/evaluate/flags/x', 'sdk'], ['/api/v1/experiments', 'admin'], ['/api/v1/keys', 'admin'],
+    ['/api/v1/healthz', 'admin'], ['/api/v1/assignments', 'admin']
+  ])('%s needs %s', (path, access) => expect(requiredAccess(path)).toBe(access));
+});
+
+describe('presentedKey', () => {
+  it.each([
+    ['Bearer abc', undefined, 'abc'], ['bearer   abc ', undefined, 'abc'], [undefined, 'xyz', 'xyz'],
+    ['Basic abc', undefined, null], [undefined, '  ', null], [undefined, undefined, null]
+  ])('%j / %j -> %j', (auth, header, expected) => expect(presentedKey(auth, header)).toBe(expected));
+});
+
+describe('API keys over HTTP', () => {
+  it.each([
+    ['no key', {}, 401, 'unauthorized'],
+    ['unknown key', { authorization: 'Bearer wx_admin_nope' }, 401, 'unauthorized'],
+    ['malformed header', { authorization: 'Token abc' }, 401, 'unauthorized']
+  ])('%s -> %i', async (_name, headers, status, code) => {
+    const res = await t.app.request('/api/v1/experiments', { headers });
+    expect(res.status).toBe(status);
+    expect((await res.json()).error.code).toBe(code);
+  });
+
+  it('an sdk key may assign but not manage (403)', async () => {
+    const assign = await t.authed('/api/v1/assign', { method: 'POST', key: t.sdkKey, body: { userId: 'u1' } });
+    expect(assign.status).toBe(200);
+    const manage = await t.authed('/api/v1/experiments', { key: t.sdkKey });
+    expect(manage.status).toBe(403);
+    expect((await manage.json()).error.message).toMatch(/admin/);
+  });
+
+  it('accepts X-API-Key as well as Bearer', async () => {
+    const res = await t.app.request('/api/v1/experiments', { headers: { 'x-api-key': t.adminKey } });
+    expect(res.status).toBe(200);
+  });
+
+  it('public routes need no key', async () => {
+    expect((await t.app.request('/api/v1/health')).status).toBe(200);
+    expect((await t.app.request('/api/v1/openapi.json')).status).toBe(200);
+  });
+
+  it('creates a key shown once, stores only its hash, lists without it, revokes it', async () => {
+    const created = await t.authed('/api/v1/keys', { method: 'POST', body: { name: 'ios app', scope: 'sdk' } });
+    expect(created.status).toBe(201);
+    const { id, key, prefix } = await created.json();
+    expect(key).toMatch(/^wx_sdk_[A-Za-z0-9_-]{43}$/);
+    expect(key.startsWith(prefix)).toBe(true);
+    const stored = t.db.select().from(apiKeys).all().find((k) => k.id === id)!;
+    expect(stored.hash).toBe(hashApiKey(key));
+    expect(JSON.stringify(stored)).not.toContain(key);
+    const list = await (await t.authed('/api/v1/keys')).json();
+    expect(JSON.stringify(list)).not.toContain(key);
+    expect(list.keys.find((k: { id: number }) => k.id === id)).toMatchObject({ name: 'ios app', scope: 'sdk', revokedAtMs: null });
+
+    expect((await t.authed('/api/v1/events', { method: 'POST', key, body: { events: [{ userId: 'u', event: 'e' }] } })).status).toBe(202);
+    const revoked = await t.authed(`/api/v1/keys/${id}`, { method: 'DELETE' });
+    expect(revoked.status).toBe(200);
+    expect((await t.authed('/api/v1/events', { method: 'POST', key, body: { events: [{ userId: 'u', event: 'e' }] } })).status).toBe(401);
+  });
+
+  it.each([
+    [{ name: '', scope: 'sdk' }], [{ name: 'x', scope: 'root' }], [{ name: 'x' }]
+  ])('rejects key body %j with 400', async (body) => {
+    const res = await t.authed('/api/v1/keys', { method: 'POST', body });
+    expect(res.status).toBe(400);
+  });
+
+  it('revoking an unknown key is a 404', async () => {
+    expect((await t.authed('/api/v1/keys/9999', { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('ADMIN_API_KEY from the environment is an admin key', async () => {
+    process.env.ADMIN_API_KEY = 'env-secret-key-123';
+    expect((await t.authed('/api/v1/experiments', { key: 'env-secret-key-123' })).status).toBe(200);
+    expect((await t.authed('/api/v1/experiments', { key: 'env-secret-key-124' })).status).toBe(401);
+  });
+});
+
+describe('ensureAdminKey', () => {
+  it('creates a key only when no active admin key exists and ADMIN_API_KEY is unset', () => {
+    const fresh = createTestApp({ seed: false });
+    try {
+      // createTestApp made one admin key already.
+      expect(ensureAdminKey(fresh.db, 0)).toBeNull();
+      fresh.db.update(apiKeys).set({ revokedAtMs: 1 }).run();
+      process.env.ADMIN_API_KEY = 'set';
+      expect(ensureAdminKey(fresh.db, 0)).toBeNull();
+      delete process.env.ADMIN_API_KEY;
+      expect(ensureAdminKey(fresh.db, 0)).toMatch(/^wx_admin_/);
+      expect(ensureAdminKey(fresh.db, 0)).toBeNull();
+    } finally { fresh.cleanup(); }
+  });
+});

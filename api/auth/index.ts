@@ -1,0 +1,6 @@
+export { authenticate, requiredAccess, presentedKey, actorOf, type Access } from './middleware.ts';
+export {
+  createApiKey, listApiKeys, revokeApiKey, verifyApiKey, ensureAdminKey, hashApiKey, generateApiKey,
+  type KeyScope, type Principal, type ApiKeyInfo
+} from './keys.ts';
+export { keyRoutes } from './routes.ts';

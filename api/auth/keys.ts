@@ -1,0 +1,123 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/connection.ts';
+import { apiKeys } from '../../db/schema.ts';
+import { NotFoundError } from '../../calendar/errors.ts';
+import { recordAudit } from '../../calendar/audit.ts';
+import { groupCommitFor } from '../ingest/group-commit.ts';
+
+export type KeyScope = 'sdk' | 'admin';
+/** Who made a request: a stored key, or the `ADMIN_API_KEY` environment variable. */
+export type Principal = { keyId: number | null; name: string; scope: KeyScope };
+export type ApiKeyInfo = Omit<typeof apiKeys.$inferSelect, 'hash'>;
+
+/** SHA-256 of a key, hex: what the database stores. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/**
+ * A new random key: `wx_<scope>_` and 32 random bytes in base64url (256 bits).
+ * @example generateApiKey('sdk') // 'wx_sdk_Q2x1...'
+ */
+export function generateApiKey(scope: KeyScope): string {
+  return `wx_${scope}_${randomBytes(32).toString('base64url')}`;
+}
+
+const cacheKey = Symbol.for('weekly-experiments.api-key-cache');
+type Cached = { principal: Principal | null; hash: Buffer; atMs: number };
+/** Verified keys by hash; short-lived so a revocation from another process applies within seconds. */
+function cache(): Map<string, Cached> {
+  const holder = globalThis as unknown as Record<symbol, Map<string, Cached> | undefined>;
+  return (holder[cacheKey] ??= new Map());
+}
+const cacheTtlMs = 5_000;
+
+/**
+ * Creates a key and returns it in clear: the only time anyone sees it. Only its hash is stored.
+ * @example const { key } = createApiKey(db, { name: 'ios app', scope: 'sdk' }, { actor: 'ana', nowMs });
+ */
+export function createApiKey(
+  db: Db, input: { name: string; scope: KeyScope }, ctx: { actor: string; nowMs: number }
+): ApiKeyInfo & { key: string } {
+  const key = generateApiKey(input.scope);
+  const row = db.transaction((tx) => {
+    const created = tx.insert(apiKeys).values({
+      name: input.name, scope: input.scope, prefix: key.slice(0, key.indexOf('_', 3) + 5),
+      hash: hashApiKey(key), createdAtMs: ctx.nowMs
+    }).returning().get();
+    recordAudit(tx, {
+      actor: ctx.actor, action: 'api_key.create', entityType: 'api_key', entityId: created.id,
+      atMs: ctx.nowMs, details: { name: input.name, scope: input.scope }
+    });
+    return created;
+  });
+  const { hash: _hash, ...info } = row;
+  return { ...info, key };
+}
+
+/** Keys without their hashes, newest first. */
+export function listApiKeys(db: Db): ApiKeyInfo[] {
+  return db.select({
+    id: apiKeys.id, name: apiKeys.name, scope: apiKeys.scope, prefix: apiKeys.prefix,
+    createdAtMs: apiKeys.createdAtMs, lastUsedAtMs: apiKeys.lastUsedAtMs, revokedAtMs: apiKeys.revokedAtMs
+  }).from(apiKeys).orderBy(desc(apiKeys.id)).all();
+}
+
+/** Revokes a key at once (idempotent); throws NotFoundError for an unknown id. */
+export function revokeApiKey(db: Db, id: number, ctx: { actor: string; nowMs: number }): ApiKeyInfo {
+  const row = db.transaction((tx) => {
+    const existing = tx.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+    if (!existing) throw new NotFoundError('API key', id);
+    if (existing.revokedAtMs !== null) return existing;
+    recordAudit(tx, { actor: ctx.actor, action: 'api_key.revoke', entityType: 'api_key', entityId: id, atMs: ctx.nowMs });
+    return tx.update(apiKeys).set({ revokedAtMs: ctx.nowMs }).where(eq(apiKeys.id, id)).returning().get();
+  });
+  cache().clear();
+  const { hash: _hash, ...info } = row;
+  return info;
+}
+
+function sameHash(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The principal for a presented key, or null when it is unknown or revoked. The key is
+ * hashed, looked up by hash, and the hashes compared in constant time; `ADMIN_API_KEY`
+ * (when set) is an admin key.
+ */
+export function verifyApiKey(db: Db, presented: string, nowMs: number): Principal | null {
+  const hex = hashApiKey(presented);
+  const digest = Buffer.from(hex, 'hex');
+  const envKey = process.env.ADMIN_API_KEY;
+  if (envKey && sameHash(digest, Buffer.from(hashApiKey(envKey), 'hex'))) {
+    return { keyId: null, name: 'ADMIN_API_KEY', scope: 'admin' };
+  }
+  const hit = cache().get(hex);
+  if (hit && nowMs - hit.atMs < cacheTtlMs && sameHash(digest, hit.hash)) return hit.principal;
+  const row = db.select().from(apiKeys).where(eq(apiKeys.hash, hex)).get();
+  const principal = row && row.revokedAtMs === null && sameHash(digest, Buffer.from(row.hash, 'hex'))
+    ? { keyId: row.id, name: row.name, scope: row.scope } : null;
+  if (principal) {
+    cache().set(hex, { principal, hash: digest, atMs: nowMs });
+    if (row!.lastUsedAtMs === null || nowMs - row!.lastUsedAtMs > 60_000) {
+      // Off the request's path: committed with the next group of writes.
+      groupCommitFor(db.$client).run(() => db.update(apiKeys).set({ lastUsedAtMs: nowMs }).where(eq(apiKeys.id, row!.id)).run())
+        .catch(() => { /* best effort: the connection may be closing */ });
+    }
+  }
+  return principal;
+}
+
+/**
+ * On start: when no active admin key exists and `ADMIN_API_KEY` is not set, creates one and
+ * returns it so the caller can print it once. Returns null otherwise.
+ */
+export function ensureAdminKey(db: Db, nowMs: number): string | null {
+  if (process.env.ADMIN_API_KEY) return null;
+  const active = db.select({ id: apiKeys.id }).from(apiKeys)
+    .where(and(eq(apiKeys.scope, 'admin'), isNull(apiKeys.revokedAtMs))).get();
+  if (active) return null;
+  return createApiKey(db, { name: 'first admin key', scope: 'admin' }, { actor: 'system', nowMs }).key;
+}

@@ -1,0 +1,60 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+import { verifyApiKey, type KeyScope, type Principal } from './keys.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    principal: Principal;
+  }
+}
+
+export type Access = 'public' | KeyScope;
+
+/**
+ * Who may call what, by path under the mount point. Health, the OpenAPI document and the
+ * docs page are public; assignment, exposures, events and OFREP take an `sdk` key; every
+ * other route (management, reads of experiments, keys) takes an `admin` key.
+ * @example requiredAccess('/api/v1/assign') // 'sdk'
+ */
+export function requiredAccess(path: string): Access {
+  if (/^\/api\/v1\/(health|openapi\.json|docs)(\/|$)/.test(path)) return 'public';
+  if (/^\/api\/v1\/(assign|exposures|events)\/?$/.test(path) || path.startsWith('/ofrep/')) return 'sdk';
+  return 'admin';
+}
+
+/** The key from `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
+export function presentedKey(authorization: string | undefined, apiKeyHeader: string | undefined): string | null {
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (match) return match[1]!;
+  }
+  return apiKeyHeader?.trim() || null;
+}
+
+/**
+ * Authenticates every request that needs a key: 401 without a valid key, 403 when the key's
+ * scope is too small. Sets `c.var.principal` for the routes (actor in the audit log).
+ */
+export function authenticate(deps: AppDeps): MiddlewareHandler {
+  return async (c, next) => {
+    const access = requiredAccess(c.req.path);
+    if (access === 'public') return next();
+    const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
+    if (!key) {
+      throw new ApiError(401, 'unauthorized', 'An API key is required: send "Authorization: Bearer <key>" (or "X-API-Key: <key>")');
+    }
+    const principal = key.length > 200 ? null : verifyApiKey(deps.db, key, deps.now());
+    if (!principal) throw new ApiError(401, 'unauthorized', 'The API key is not valid or was revoked');
+    if (access === 'admin' && principal.scope !== 'admin') {
+      throw new ApiError(403, 'forbidden', `This route needs an admin key; the key '${principal.name}' has scope '${principal.scope}'`);
+    }
+    c.set('principal', principal);
+    return next();
+  };
+}
+
+/** The audit-log actor for a request: `key:<name>`. */
+export function actorOf(principal: Principal | undefined): string {
+  return principal ? `key:${principal.name}` : 'anonymous';
+}

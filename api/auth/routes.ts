@@ -1,0 +1,59 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../deps.ts';
+import { validationHook } from '../errors.ts';
+import { errorSchema } from '../experiments/schemas.ts';
+import { actorOf } from './middleware.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './keys.ts';
+
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
+const keyInfoSchema = z.object({
+  id: z.number().int(), name: z.string(), scope: z.enum(['sdk', 'admin']),
+  prefix: z.string().openapi({ description: 'First characters of the key, to tell keys apart' }),
+  createdAtMs: z.number().int(), lastUsedAtMs: z.number().int().nullable(), revokedAtMs: z.number().int().nullable()
+}).openapi('ApiKey');
+
+const createRouteDef = createRoute({
+  method: 'post', path: '/keys', tags: ['keys'], summary: 'Create an API key (the key is shown only in this response)',
+  request: {
+    body: {
+      required: true,
+      content: json(z.object({
+        name: z.string().trim().min(1).max(100),
+        scope: z.enum(['sdk', 'admin']).openapi({ description: 'sdk: assign, exposures, events, OFREP. admin: everything' })
+      }))
+    }
+  },
+  responses: {
+    201: { description: 'The new key, in clear, once', content: json(keyInfoSchema.extend({ key: z.string() })) },
+    400: { description: 'Invalid body', content: json(errorSchema) }
+  }
+});
+
+const listRouteDef = createRoute({
+  method: 'get', path: '/keys', tags: ['keys'], summary: 'List API keys (never the keys themselves)',
+  responses: { 200: { description: 'Keys', content: json(z.object({ keys: z.array(keyInfoSchema) })) } }
+});
+
+const revokeRouteDef = createRoute({
+  method: 'delete', path: '/keys/{id}', tags: ['keys'], summary: 'Revoke an API key at once',
+  request: { params: z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) }) },
+  responses: {
+    200: { description: 'The revoked key', content: json(keyInfoSchema) },
+    400: { description: 'Invalid id', content: json(errorSchema) },
+    404: { description: 'No such key', content: json(errorSchema) }
+  }
+});
+
+/** `/keys`: create (shown once), list, revoke. Admin only (see `requiredAccess`). */
+export function keyRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.openapi(createRouteDef, (c) => {
+    const created = createApiKey(deps.db, c.req.valid('json'), { actor: actorOf(c.var.principal), nowMs: deps.now() });
+    return c.json(created, 201);
+  });
+  app.openapi(listRouteDef, (c) => c.json({ keys: listApiKeys(deps.db) }, 200));
+  app.openapi(revokeRouteDef, (c) =>
+    c.json(revokeApiKey(deps.db, c.req.valid('param').id, { actor: actorOf(c.var.principal), nowMs: deps.now() }), 200));
+  return app;
+}

@@ -1,0 +1,43 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createLayer, createLayerInput, listLayers } from '../../calendar/layers/index.ts';
+import { createMetric, createMetricInput, listMetrics } from '../../calendar/metrics/index.ts';
+import { actorOf } from '../auth/index.ts';
+import type { AppDeps } from '../deps.ts';
+import { validationHook } from '../errors.ts';
+import { errorSchema } from './schemas.ts';
+
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+const metricSchema = z.object({
+  id: z.number().int(), key: z.string(), name: z.string(), description: z.string().nullable(), kind: z.string(),
+  eventName: z.string(), denominatorEventName: z.string().nullable(), direction: z.string(),
+  windowDays: z.number().nullable(), winsorizePercentile: z.number().nullable(), baseline: z.number().nullable(),
+  baselineSd: z.number().nullable(), createdAtMs: z.number(), updatedAtMs: z.number()
+}).openapi('Metric');
+const layerSchema = z.object({
+  id: z.number().int(), key: z.string(), name: z.string(), description: z.string().nullable(), createdAtMs: z.number(),
+  experiments: z.array(z.object({ key: z.string(), status: z.string(), layerStart: z.number().nullable(), layerEnd: z.number().nullable() })).optional()
+}).openapi('Layer');
+const created = (schema: z.ZodType, what: string) => ({
+  201: { description: `The ${what}`, content: json(schema) },
+  400: { description: 'Invalid body', content: json(errorSchema) },
+  409: { description: 'Key taken', content: json(errorSchema) }
+});
+
+/** Metrics and layers: create and list (admin keys). */
+export function catalogRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const ctx = (p: Parameters<typeof actorOf>[0]) => ({ actor: actorOf(p), nowMs: deps.now() });
+  app.openapi(createRoute({ method: 'post', path: '/metrics', tags: ['metrics'], summary: 'Create a metric',
+    request: { body: { required: true, content: json(createMetricInput) } }, responses: created(metricSchema, 'metric') }),
+  (c) => c.json(createMetric(deps.db, c.req.valid('json'), ctx(c.var.principal)), 201));
+  app.openapi(createRoute({ method: 'get', path: '/metrics', tags: ['metrics'], summary: 'List metrics',
+    responses: { 200: { description: 'Metrics', content: json(z.object({ metrics: z.array(metricSchema) })) } } }),
+  (c) => c.json({ metrics: listMetrics(deps.db) }, 200));
+  app.openapi(createRoute({ method: 'post', path: '/layers', tags: ['layers'], summary: 'Create a mutually exclusive layer',
+    request: { body: { required: true, content: json(createLayerInput) } }, responses: created(layerSchema, 'layer') }),
+  (c) => c.json(createLayer(deps.db, c.req.valid('json'), ctx(c.var.principal)), 201));
+  app.openapi(createRoute({ method: 'get', path: '/layers', tags: ['layers'], summary: 'List layers with their experiments and slices',
+    responses: { 200: { description: 'Layers', content: json(z.object({ layers: z.array(layerSchema) })) } } }),
+  (c) => c.json({ layers: listLayers(deps.db) }, 200));
+  return app;
+}

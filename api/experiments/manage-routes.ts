@@ -1,0 +1,64 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import {
+  createExperiment, createExperimentInput, startExperiment, stopExperiment, updateExperiment, updateExperimentInput
+} from '../../calendar/experiments/index.ts';
+import { actorOf } from '../auth/index.ts';
+import type { AppDeps } from '../deps.ts';
+import { validationHook } from '../errors.ts';
+import { errorSchema, experimentDetailSchema, experimentKeySchema } from './schemas.ts';
+
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+const keyParam = z.object({ key: experimentKeySchema.openapi({ param: { name: 'key', in: 'path' } }) });
+const errors = {
+  400: { description: 'Invalid request', content: json(errorSchema) },
+  401: { description: 'Missing or invalid API key', content: json(errorSchema) },
+  403: { description: 'Not an admin key', content: json(errorSchema) }
+};
+
+const createDef = createRoute({
+  method: 'post', path: '/experiments', tags: ['experiments'],
+  summary: 'Create a draft experiment (weights are relative and normalised; the first variant is the control unless one is marked)',
+  request: { body: { required: true, content: json(createExperimentInput) } },
+  responses: {
+    201: { description: 'The experiment', content: json(experimentDetailSchema) },
+    409: { description: 'Key taken', content: json(errorSchema) },
+    422: { description: 'Unknown metric or variant', content: json(errorSchema) },
+    ...errors
+  }
+});
+
+const updateDef = createRoute({
+  method: 'patch', path: '/experiments/{key}', tags: ['experiments'],
+  summary: 'Update an experiment; variants, weights, seed or layer of a running one need "confirm": true',
+  request: { params: keyParam, body: { required: true, content: json(updateExperimentInput) } },
+  responses: {
+    200: { description: 'The experiment', content: json(experimentDetailSchema) },
+    404: { description: 'No experiment with this key', content: json(errorSchema) },
+    409: { description: 'Needs confirmation, or would remove an exposed variant', content: json(errorSchema) },
+    ...errors
+  }
+});
+
+const lifecycleDef = (action: 'start' | 'stop') => createRoute({
+  method: 'post', path: `/experiments/{key}/${action}`, tags: ['experiments'],
+  summary: action === 'start' ? 'Start an experiment: assignment begins' : 'Stop a running experiment: assignment returns the control',
+  request: { params: keyParam },
+  responses: {
+    200: { description: 'The experiment', content: json(experimentDetailSchema) },
+    404: { description: 'No experiment with this key', content: json(errorSchema) },
+    409: { description: 'Not allowed from its current status, or its layer slice is taken', content: json(errorSchema) },
+    ...errors
+  }
+});
+
+/** Create, update, start and stop experiments (admin keys). */
+export function experimentManageRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const ctx = (principal: Parameters<typeof actorOf>[0]) => ({ actor: actorOf(principal), nowMs: deps.now() });
+  app.openapi(createDef, (c) => c.json(createExperiment(deps.db, c.req.valid('json'), ctx(c.var.principal)), 201));
+  app.openapi(updateDef, (c) =>
+    c.json(updateExperiment(deps.db, c.req.valid('param').key, c.req.valid('json'), ctx(c.var.principal)), 200));
+  app.openapi(lifecycleDef('start'), (c) => c.json(startExperiment(deps.db, c.req.valid('param').key, ctx(c.var.principal)), 200));
+  app.openapi(lifecycleDef('stop'), (c) => c.json(stopExperiment(deps.db, c.req.valid('param').key, ctx(c.var.principal)), 200));
+  return app;
+}

@@ -1,0 +1,40 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { GroupCommit } from './group-commit.ts';
+
+const t = tempDatabase();
+afterAll(() => t.cleanup());
+t.db.$client.exec('create table gc_test (v text not null)');
+const insert = t.db.$client.prepare('insert into gc_test (v) values (?)');
+const values = () => (t.db.$client.prepare('select v from gc_test order by v').pluck().all() as string[]);
+
+describe('GroupCommit', () => {
+  it('commits jobs of one turn together; a failing job rolls back alone', async () => {
+    const gc = new GroupCommit(t.db.$client);
+    const ok1 = gc.run(() => insert.run('a').changes);
+    const bad = gc.run(() => { insert.run('half-written'); throw new Error('boom'); });
+    const ok2 = gc.run(() => insert.run('b').changes);
+    await expect(ok1).resolves.toBe(1);
+    await expect(bad).rejects.toThrow('boom');
+    await expect(ok2).resolves.toBe(1);
+    expect(gc.stats).toEqual({ commits: 1, jobs: 3 });
+    expect(values()).toEqual(['a', 'b']);
+  });
+
+  it('flushes at once when maxJobs are queued', async () => {
+    const gc = new GroupCommit(t.db.$client, { maxJobs: 2 });
+    const jobs = [gc.run(() => insert.run('c')), gc.run(() => insert.run('d'))];
+    expect(gc.stats.commits).toBe(1); // synchronously, before any await
+    await Promise.all(jobs);
+  });
+
+  it('waits for a transaction someone else holds, then commits', async () => {
+    const gc = new GroupCommit(t.db.$client);
+    t.db.$client.exec('begin'); // someone else's open transaction: the committer waits for it
+    const pending = gc.run(() => insert.run('e'));
+    await new Promise((r) => setImmediate(r));
+    t.db.$client.exec('commit');
+    await expect(pending).resolves.toBeDefined();
+    expect(values()).toContain('e');
+  });
+});

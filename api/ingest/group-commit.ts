@@ -1,0 +1,100 @@
+import type Database from 'better-sqlite3';
+
+type Job = { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+
+/**
+ * Group commit: writes queued during one turn of the event loop share one transaction, so
+ * one fsync (`synchronous = FULL`) acknowledges many requests. Each job runs in its own
+ * savepoint, so a failing job rolls back alone; a promise resolves only after COMMIT.
+ * Jobs are synchronous functions (better-sqlite3); they must not await.
+ * @example const id = await groupCommitFor(db.$client).run(() => insert.run(row).lastInsertRowid);
+ */
+export class GroupCommit {
+  readonly #client: Database.Database;
+  readonly #maxJobs: number;
+  #queue: Job[] = [];
+  #scheduled = false;
+  readonly #statements: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'undo', Database.Statement>;
+  /** Transactions committed and jobs in them, for tests and benchmarks. */
+  readonly stats = { commits: 0, jobs: 0 };
+
+  constructor(client: Database.Database, options: { maxJobs?: number } = {}) {
+    this.#client = client;
+    this.#maxJobs = options.maxJobs ?? 2000;
+    this.#statements = {
+      begin: client.prepare('BEGIN IMMEDIATE'), commit: client.prepare('COMMIT'), rollback: client.prepare('ROLLBACK'),
+      savepoint: client.prepare('SAVEPOINT gc_job'), release: client.prepare('RELEASE gc_job'),
+      undo: client.prepare('ROLLBACK TO gc_job')
+    };
+  }
+
+  /** Queues `work`; resolves with its result once the transaction holding it has committed. */
+  run<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (this.#queue.length >= this.#maxJobs) this.flush();
+      else if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits everything queued now (normally called by the scheduler). */
+  flush(): void {
+    this.#scheduled = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    if (batch.length === 0) return;
+    if (!this.#client.open) {
+      const closed = new Error('the database connection is closed');
+      for (const job of batch) job.reject(closed);
+      return;
+    }
+    if (this.#client.inTransaction) {
+      // Someone else holds a transaction on this connection (cannot happen with synchronous
+      // callers, but never nest): try again on the next turn.
+      this.#queue = batch.concat(this.#queue);
+      this.#scheduled = true;
+      setImmediate(() => this.flush());
+      return;
+    }
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const s = this.#statements;
+    try {
+      s.begin.run();
+      for (const job of batch) {
+        s.savepoint.run();
+        try {
+          outcomes.push({ ok: true, value: job.work() });
+          s.release.run();
+        } catch (error) {
+          s.undo.run();
+          s.release.run();
+          outcomes.push({ ok: false, error });
+        }
+      }
+      s.commit.run();
+    } catch (error) {
+      if (this.#client.inTransaction) s.rollback.run();
+      for (const job of batch) job.reject(error);
+      return;
+    }
+    this.stats.commits++;
+    this.stats.jobs += batch.length;
+    batch.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+}
+
+const committers = new WeakMap<Database.Database, GroupCommit>();
+
+/** The one group committer of a connection. */
+export function groupCommitFor(client: Database.Database): GroupCommit {
+  let committer = committers.get(client);
+  if (!committer) committers.set(client, (committer = new GroupCommit(client)));
+  return committer;
+}

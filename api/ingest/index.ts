@@ -1,0 +1,4 @@
+export { ingestRoutes } from './routes.ts';
+export { recordEvents } from './events.ts';
+export { recordExposures } from './exposures.ts';
+export { GroupCommit, groupCommitFor } from './group-commit.ts';

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { createTestApp } from '../../tests/helpers/test-app.ts';
+import { events, experiments, exposures } from '../../db/schema.ts';
+import { groupCommitFor } from './group-commit.ts';
+
+const t = createTestApp();
+afterAll(() => t.cleanup());
+const sdk = (path: string, body: unknown) => t.authed(path, { method: 'POST', body, key: t.sdkKey });
+const variantOf = async (userId: string) =>
+  (await (await t.authed(`/api/v1/assign?experiment=ing&userId=${userId}&expose=false`, { key: t.sdkKey })).json()).assignments.ing.variant as string;
+
+beforeAll(async () => {
+  await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'ing', name: 'Ingest', variants: [{ key: 'control' }, { key: 'treatment' }] } });
+  await t.authed('/api/v1/experiments/ing/start', { method: 'POST' });
+});
+
+describe('POST /api/v1/exposures', () => {
+  it('keeps the first exposure, counts repeats, rejects wrong variants per item', async () => {
+    const v = await variantOf('e-1');
+    const wrong = v === 'control' ? 'treatment' : 'control';
+    const res = await sdk('/api/v1/exposures', { exposures: [
+      { experiment: 'ing', userId: 'e-1', variant: v, timestamp: '2026-11-22T10:00:00Z' },
+      { experiment: 'ing', userId: 'e-1' },
+      { experiment: 'ing', userId: 'e-1', variant: wrong },
+      { experiment: 'nope', userId: 'e-1' },
+      { experiment: 'w02-email-subject-line', userId: 'e-1' },
+      { experiment: 'ing', userId: '' },
+      { experiment: 'ing', userId: 'e-2', timestamp: '1999-01-01T00:00:00Z' }
+    ] });
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    expect(body).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(body.rejected.map((r: { index: number }) => r.index)).toEqual([2, 3, 4, 5, 6]);
+    expect(body.rejected[0].error).toMatch(/does not match the user's assignment/);
+    expect(body.rejected[1].error).toMatch(/not found/);
+    expect(body.rejected[2].error).toMatch(/only running experiments/);
+    expect(body.rejected[3].error).toMatch(/userId/);
+    expect(body.rejected[4].error).toMatch(/400 days/);
+    const id = t.db.select().from(experiments).where(eq(experiments.key, 'ing')).get()!.id;
+    const row = t.db.select().from(exposures).where(and(eq(exposures.experimentId, id), eq(exposures.userId, 'e-1'))).get()!;
+    expect(row).toMatchObject({ variantKey: v, exposureCount: 2, conflictCount: 1, firstExposedAtMs: Date.parse('2026-11-22T10:00:00Z') });
+  });
+});
+
+describe('POST /api/v1/events', () => {
+  it('stores events, makes ids idempotent, keeps good items beside rejected ones', async () => {
+    const batch = { events: [
+      { userId: 'u1', event: 'purchase', value: 19.9, id: 'evt-1', timestamp: 1_795_000_000_000 },
+      { userId: 'u1', event: 'activation' },
+      { userId: 'u1', event: 'purchase', value: 'lots' },
+      { userId: 'u1', event: 'bad name!' },
+      { userId: 'u2', event: 'purchase', value: 5, id: 'evt-1' }
+    ] };
+    const first = await (await sdk('/api/v1/events', batch)).json();
+    expect(first.accepted).toBe(2);
+    expect(first.duplicates).toBe(1);
+    expect(first.rejected.map((r: { index: number }) => r.index)).toEqual([2, 3]);
+    expect(first.rejected[0].error).toMatch(/^value: /);
+    const retry = await (await sdk('/api/v1/events', { events: [batch.events[0]] })).json();
+    expect(retry).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    const stored = t.db.select().from(events).where(eq(events.clientEventId, 'evt-1')).all();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ userId: 'u1', value: 19.9, timestampMs: 1_795_000_000_000, receivedAtMs: t.clock.nowMs });
+  });
+
+  it.each([
+    ['an empty batch', { events: [] }, 400, /at least one event/],
+    ['a batch over 1000', { events: Array.from({ length: 1001 }, () => ({ userId: 'u', event: 'e' })) }, 400, /limit of 1000 events/],
+    ['no events field', { items: [] }, 400, /events/],
+    ['events not a list', { events: 'x' }, 400, /events/]
+  ])('rejects %s', async (_name, body, status, message) => {
+    const res = await sdk('/api/v1/events', body);
+    expect(res.status).toBe(status);
+    expect((await res.json()).error.message).toMatch(message);
+  });
+
+  it('rejects a body over 1 MiB with 413 naming the limit', async () => {
+    const big = JSON.stringify({ events: [{ userId: 'u', event: 'e', id: 'x'.repeat(1_100_000) }] });
+    const res = await t.authed('/api/v1/events', { method: 'POST', key: t.sdkKey, body: big, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: 'payload_too_large', message: expect.stringMatching(/1 MiB/) } });
+  });
+
+  it('rejects malformed JSON with 400', async () => {
+    const res = await t.authed('/api/v1/events', { method: 'POST', key: t.sdkKey, body: '{"events": [', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toMatch(/invalid_request|bad_request/);
+  });
+
+  it('groups concurrent requests into fewer transactions, each acknowledged after commit', async () => {
+    const committer = groupCommitFor(t.db.$client);
+    const before = { ...committer.stats };
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      sdk('/api/v1/events', { events: [{ userId: `g${i}`, event: 'grouped', id: `grp-${i}` }] }).then((r) => r.json())));
+    expect(results.every((r) => r.accepted === 1)).toBe(true);
+    const commits = committer.stats.commits - before.commits;
+    expect(committer.stats.jobs - before.jobs).toBe(50);
+    expect(commits).toBeLessThan(50);
+    const n = t.db.select({ n: sql<number>`count(*)` }).from(events).where(eq(events.eventName, 'grouped')).get()!.n;
+    expect(n).toBe(50);
+  });
+});

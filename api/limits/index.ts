@@ -1,0 +1,3 @@
+export {
+  limits, bodySizeLimit, userIdSchema, attributesSchema, timestampSchema, timestampProblem, batchSchema
+} from './limits.ts';

@@ -1,0 +1,1 @@
+export { createLayer, listLayers, createLayerInput, type LayerRow, type LayerSummary } from './commands.ts';

@@ -1,0 +1,1 @@
+export { createMetric, listMetrics, createMetricInput, type CreateMetricInput, type MetricRow } from './commands.ts';
