@@ -10,6 +10,7 @@ import { authenticate, keyRoutes } from './auth/index.ts';
 import { bodySizeLimit } from './limits/index.ts';
 import { assignRoutes } from './assign/index.ts';
 import { ingestRoutes } from './ingest/index.ts';
+import { ofrepRoutes } from './ofrep/index.ts';
 import { planningRoutes } from './plans/index.ts';
 import { ideaRoutes } from './ideas/index.ts';
 
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps) {
   v1.route('/', ideaRoutes(deps));
   v1.doc31('/openapi.json', { openapi: '3.1.0', info: apiInfo, servers: [{ url: '/api/v1' }] });
   app.route('/api/v1', v1);
+  app.route('/ofrep/v1', ofrepRoutes(deps));
   app.onError(onError);
   app.notFound(onNotFound);
   return app;
