@@ -1,0 +1,34 @@
+import type { PlaybookGroup } from './queries.ts';
+
+const pct = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${Number((x * 100).toFixed(1))}%`);
+const pText = (p: number | null) => (p === null ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
+const cell = (s: string | null | undefined) => (s ?? '—').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+
+/**
+ * The playbook as Markdown: a "what we know works" table per channel, then each stage's
+ * entries with effect, CI, p-value, audience, evidence link and learning.
+ * @example playbookToMarkdown(groupPlaybook(listPlaybook(db)), { baseUrl: 'https://x.example' })
+ */
+export function playbookToMarkdown(groups: PlaybookGroup[], options: { baseUrl?: string; generatedAt?: string } = {}): string {
+  const out = ['# Playbook: what we know works', ''];
+  if (options.generatedAt) out.push(`_Generated ${options.generatedAt}._`, '');
+  if (!groups.length) return [...out, 'No promoted experiments yet.', ''].join('\n');
+  out.push('| Channel | Wins | Median lift |', '|---|---:|---:|');
+  for (const g of groups) out.push(`| ${cell(g.channel)} | ${g.summary.wins} | ${pct(g.summary.medianLift)} |`);
+  for (const g of groups) {
+    out.push('', `## ${g.channel}`);
+    for (const s of g.stages) {
+      out.push('', `### ${s.stage}`);
+      for (const e of s.entries) {
+        const link = e.evidenceUrl ? `${options.baseUrl ?? ''}${e.evidenceUrl}` : null;
+        out.push('', `- **${cell(e.title)}**: winner \`${e.winningVariantKey ?? '—'}\`, ${cell(e.metricKey)} ${pct(e.relativeLift)} ` +
+          `(95% CI ${pct(e.ciLow)} to ${pct(e.ciHigh)}, p ${pText(e.pValue)})`);
+        if (e.whatWasTested) out.push(`  - Tested: ${cell(e.whatWasTested)}`);
+        out.push(`  - Channels: ${e.channels.join(', ') || '—'} · Audience: ${cell(e.audience ?? 'everyone')}`);
+        out.push(`  - Learning: ${cell(e.learning)}`);
+        if (link) out.push(`  - Evidence: [report](${link})`);
+      }
+    }
+  }
+  return [...out, ''].join('\n');
+}
