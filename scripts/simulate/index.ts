@@ -1,0 +1,2 @@
+export { runSimulation, defaultEffects, type SimulationOptions, type SimulationResult, type Effects, type ExposureLoss } from './simulate.ts';
+export { seededRandom } from './random.ts';

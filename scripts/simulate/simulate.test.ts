@@ -1,0 +1,48 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { spawnApi, stopApi, type SpawnedApi } from '../../tests/crash/spawn-api.ts';
+import { runSimulation } from './simulate.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wx-sim-'));
+const databasePath = join(dir, 'app.db');
+let api: SpawnedApi | undefined;
+afterAll(async () => {
+  if (api) await stopApi(api);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('runSimulation against the real server', () => {
+  it('starts weeks 1-2, records what it reports, is deterministic, and can fake an SRM', async () => {
+    api = await spawnApi(databasePath, { ADMIN_API_KEY: 'sim-key' });
+    const options = { baseUrl: api.url, apiKey: 'sim-key', planId: 1, start: true, usersPerExperiment: 600, seed: 3 };
+    const first = await runSimulation(options);
+    const keys = Object.keys(first.experiments).sort();
+    expect(keys).toEqual(['w01-onboarding-ebook-reminder', 'w02-email-subject-line']);
+    const w1 = first.effects['w01-onboarding-ebook-reminder']!;
+    expect(Object.values(w1).some((m) => Object.values(m).includes(0.25))).toBe(true);
+    expect(Object.values(first.effects['w02-email-subject-line']!).every((m) => Object.keys(m).length === 0)).toBe(true);
+
+    const db = new Database(databasePath, { readonly: true });
+    const stored = db.prepare(`select e.key, x.variant_key as variant, count(*) as n from exposures x
+      join experiments e on e.id = x.experiment_id group by 1, 2`).all() as Array<{ key: string; variant: string; n: number }>;
+    for (const { key, variant, n } of stored) expect(first.experiments[key]!.exposures[variant]).toBe(n);
+
+    // Same seed: same users, same variants, same conversions; nothing stored twice.
+    const eventsBefore = (db.prepare('select count(*) from events').pluck().get() as number);
+    const second = await runSimulation(options);
+    expect(second.experiments).toEqual(first.experiments);
+    expect(db.prepare('select count(*) from events').pluck().get()).toBe(eventsBefore);
+
+    // A 45/55 split on a 50/50 experiment by losing control exposures.
+    const lossy = await runSimulation({ ...options, seed: 4, start: false, experiments: ['w02-email-subject-line'],
+      exposureLoss: { 'w02-email-subject-line': { 'free-ebook': 0.45 / 0.55 } } });
+    const counts = Object.values(lossy.experiments['w02-email-subject-line']!.exposures);
+    const share = Math.min(...counts) / (counts[0]! + counts[1]!);
+    expect(share).toBeGreaterThan(0.41);
+    expect(share).toBeLessThan(0.49);
+    db.close();
+  }, 60_000);
+});

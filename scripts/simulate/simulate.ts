@@ -1,0 +1,137 @@
+import { apiClient, type ApiClient } from './client.ts';
+import { seededRandom } from './random.ts';
+
+/** Relative effects: experiment key -> variant key -> metric key -> relative lift (0.25 = +25%). */
+export type Effects = Record<string, Record<string, Record<string, number>>>;
+/** Share of each variant's users whose exposures reach the server, e.g. `{ control: 0.9 }` to fake an SRM. */
+export type ExposureLoss = Record<string, Record<string, number>>;
+
+export type SimulationOptions = {
+  baseUrl?: string;
+  /** An admin key (to list and start experiments); ingestion works with it too. */
+  apiKey: string;
+  planId?: number;
+  /** Experiments to drive; default: every running experiment of the plan (or of all plans). */
+  experiments?: string[];
+  /** Start the named experiments (or, with `true`, weeks 1 and 2 of the plan) before driving them. */
+  start?: boolean | string[];
+  /** Users arriving per experiment over `days`. */
+  usersPerExperiment?: number;
+  days?: number;
+  /** Day 0; default: now minus `days` (so every timestamp is in the past). */
+  startMs?: number;
+  seed?: number;
+  /** True effects; default: week 1's treatment +25% on its primary metric, nothing elsewhere. */
+  effects?: Effects;
+  /** Baseline conversion rate per metric key; default the metric's baseline, else 0.2. */
+  baselines?: Record<string, number>;
+  /** Drop a share of some variant's exposures (a broken client) to test sample-ratio checks. */
+  exposureLoss?: ExposureLoss;
+  concurrency?: number;
+  log?: (line: string) => void;
+};
+
+type Detail = { key: string; week: number | null; status: string; variants: Array<{ key: string; isControl: boolean }>; metrics: Array<{ key: string; role: string }> };
+type Metric = { key: string; kind: string; eventName: string; baseline: number | null };
+export type SimulationResult = {
+  experiments: Record<string, { exposures: Record<string, number>; events: Record<string, Record<string, number>> }>;
+  effects: Effects;
+  requests: number;
+};
+
+async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+async function chooseExperiments(api: ApiClient, o: SimulationOptions): Promise<Detail[]> {
+  const query = o.planId === undefined ? '' : `?planId=${o.planId}`;
+  const list = (await api<{ experiments: Array<{ key: string; week: number | null; status: string }> }>('GET', `/api/v1/experiments${query}`)).experiments;
+  const toStart = o.start === true ? list.filter((e) => e.week === 1 || e.week === 2).map((e) => e.key) : o.start || [];
+  for (const key of toStart) {
+    const e = list.find((x) => x.key === key);
+    if (e && e.status !== 'running') await api('POST', `/api/v1/experiments/${key}/start`);
+  }
+  const running = await api<{ experiments: Array<{ key: string }> }>('GET', `/api/v1/experiments${query}${query ? '&' : '?'}status=running`);
+  const keys = o.experiments ?? running.experiments.map((e) => e.key);
+  return Promise.all(keys.map((key) => api<Detail>('GET', `/api/v1/experiments/${key}`)));
+}
+
+/** The default truth: week 1's treatment(s) +25% on the primary metric; every other effect is zero. */
+export function defaultEffects(experiments: Detail[]): Effects {
+  const effects: Effects = {};
+  for (const e of experiments) {
+    const primary = e.metrics.find((m) => m.role === 'primary')?.key;
+    effects[e.key] = {};
+    for (const v of e.variants) effects[e.key]![v.key] = primary && e.week === 1 && !v.isControl ? { [primary]: 0.25 } : {};
+  }
+  return effects;
+}
+
+/**
+ * Drives the real HTTP API with synthetic users: for each experiment, users arrive over
+ * `days`, get assigned (`POST /assign`, expose false), are exposed (`POST /exposures` with the
+ * arrival time) and convert on each metric of the experiment with the baseline rate times
+ * (1 + true effect) (`POST /events`, with ids so a rerun stores nothing twice).
+ * Deterministic for a seed. Returns what it sent, to compare with the reports.
+ * @example await runSimulation({ baseUrl: 'http://127.0.0.1:3000', apiKey, planId: 1, start: true, seed: 7 })
+ */
+export async function runSimulation(o: SimulationOptions): Promise<SimulationResult> {
+  const api = apiClient(o.baseUrl ?? 'http://127.0.0.1:3000', o.apiKey);
+  const log = o.log ?? (() => {});
+  const days = o.days ?? 14;
+  const users = o.usersPerExperiment ?? 2000;
+  const seed = o.seed ?? 1;
+  const startMs = o.startMs ?? Date.now() - days * 86_400_000;
+  const experiments = await chooseExperiments(api, o);
+  const metrics = new Map((await api<{ metrics: Metric[] }>('GET', '/api/v1/metrics')).metrics.map((m) => [m.key, m]));
+  const effects = o.effects ?? defaultEffects(experiments);
+  const result: SimulationResult = { experiments: {}, effects, requests: 0 };
+
+  for (const [index, e] of experiments.entries()) {
+    const random = seededRandom(seed * 1000 + index);
+    const summary = { exposures: {} as Record<string, number>, events: {} as Record<string, Record<string, number>> };
+    result.experiments[e.key] = summary;
+    const people = Array.from({ length: users }, (_, i) => ({
+      userId: `sim-${seed}-${e.key}-${i}`,
+      atMs: Math.floor(startMs + random() * days * 86_400_000),
+      attributes: { segment: random() < 0.6 ? 'new' : 'returning', platform: random() < 0.5 ? 'ios' : 'android' }
+    }));
+    const assigned: Array<(typeof people)[number] & { variant: string }> = [];
+    await pool(people, o.concurrency ?? 16, async (p) => {
+      const r = await api<{ assignments: Record<string, { variant: string; inExperiment: boolean }> }>('POST', '/api/v1/assign',
+        { userId: p.userId, attributes: p.attributes, experiments: [e.key], expose: false });
+      result.requests++;
+      const a = r.assignments[e.key]!;
+      if (a.inExperiment) assigned.push({ ...p, variant: a.variant });
+    });
+    assigned.sort((a, b) => a.userId.localeCompare(b.userId)); // arrival order of requests must not matter
+    const kept = assigned.filter((p) => random() < (o.exposureLoss?.[e.key]?.[p.variant] ?? 1));
+    const exposureItems = kept.map((p) => ({ experiment: e.key, userId: p.userId, variant: p.variant, timestamp: p.atMs, attributes: p.attributes }));
+    const eventItems: Array<{ id: string; userId: string; event: string; value?: number; timestamp: number }> = [];
+    const endMs = startMs + days * 86_400_000;
+    for (const p of kept) {
+      summary.exposures[p.variant] = (summary.exposures[p.variant] ?? 0) + 1;
+      for (const { key } of e.metrics) {
+        const metric = metrics.get(key);
+        if (!metric) continue;
+        const base = o.baselines?.[key] ?? metric.baseline ?? 0.2;
+        const p1 = Math.min(1, base * (1 + (effects[e.key]?.[p.variant]?.[key] ?? 0)));
+        const converts = random() < p1;
+        if (!converts) continue;
+        const timestamp = Math.min(endMs, p.atMs + Math.floor(random() * 3 * 86_400_000));
+        const value = metric.kind === 'sum' ? Math.round((5 + random() * 30) * 100) / 100 : undefined;
+        eventItems.push({ id: `${p.userId}-${metric.eventName}`, userId: p.userId, event: metric.eventName, timestamp, ...(value === undefined ? {} : { value }) });
+        const byVariant = (summary.events[key] ??= {});
+        byVariant[p.variant] = (byVariant[p.variant] ?? 0) + 1;
+      }
+    }
+    const chunks = <T>(items: T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+    await pool(chunks(exposureItems, 500), 4, async (c) => { await api('POST', '/api/v1/exposures', { exposures: c }); result.requests++; });
+    await pool(chunks(eventItems, 1000), 4, async (c) => { await api('POST', '/api/v1/events', { events: c }); result.requests++; });
+    log(`${e.key}: ${kept.length} exposed of ${users} (${JSON.stringify(summary.exposures)}), ${eventItems.length} events`);
+  }
+  return result;
+}
