@@ -57,7 +57,10 @@ export const reportSchema = z.object({
   generatedAtMs: z.number(), analysis: z.enum(['sequential', 'fixed']),
   correction: z.enum(['holm', 'benjamini-hochberg', 'bonferroni', 'none']), alpha: z.number(),
   variants: z.array(z.object({ key: z.string(), name: z.string(), weight: z.number(), isControl: z.boolean() })),
-  criteria: z.array(z.object({ kind: z.string(), metricKey: z.string().nullable(), description: z.string() })),
+  criteria: z.array(z.object({
+    kind: z.string(), metricKey: z.string().nullable(), description: z.string(),
+    minRelativeLift: z.number().nullable(), maxPValue: z.number().nullable(), maxRelativeDegradation: z.number().nullable()
+  })),
   health: z.object({
     srm: z.object({
       pValue: z.number(), chiSquare: z.number(), mismatch: z.boolean(),

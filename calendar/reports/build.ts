@@ -105,7 +105,10 @@ export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: 
       experiment: { key: e.key, name: e.name, status: e.status, startDate: e.startDate, endDate: e.endDate, durationDays: e.durationDays, plannedMde: e.plannedMde, hypothesis: e.hypothesis },
       generatedAtMs: nowMs, analysis, correction, alpha,
       variants: design.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, isControl: v.key === design.control.key })),
-      criteria: design.criteria.map((c) => ({ kind: c.kind, metricKey: c.metricKey, description: c.description })),
+      criteria: design.criteria.map((c) => ({
+        kind: c.kind, metricKey: c.metricKey, description: c.description,
+        minRelativeLift: c.minRelativeLift, maxPValue: c.maxPValue, maxRelativeDegradation: c.maxRelativeDegradation
+      })),
       health, metrics, segments, cumulative, decision,
       recorded: latestRecordedDecision(db, experimentId)
     };

@@ -10,3 +10,4 @@ export type {
 export { reportToMarkdown } from './export-markdown.ts';
 export { reportToCsv } from './export-csv.ts';
 export { signedPercent, pValueText, meanText, outcomeLabel } from './format.ts';
+export { availableSegments } from './segments.ts';

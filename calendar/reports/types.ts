@@ -109,7 +109,10 @@ export type Report = {
   correction: Correction;
   alpha: number;
   variants: Array<{ key: string; name: string; weight: number; isControl: boolean }>;
-  criteria: Array<{ kind: string; metricKey: string | null; description: string }>;
+  criteria: Array<{
+    kind: string; metricKey: string | null; description: string;
+    minRelativeLift: number | null; maxPValue: number | null; maxRelativeDegradation: number | null;
+  }>;
   health: Health;
   metrics: MetricResult[];
   segments: { attribute: string; caveat: string; values: SegmentResult[] } | null;

@@ -104,3 +104,15 @@ export function exposureSpan(
     'SELECT MIN(first_exposed_at_ms) AS firstMs, MAX(first_exposed_at_ms) AS lastMs FROM exposures WHERE experiment_id = ?'
   ).get(experimentId) as { firstMs: number | null; lastMs: number | null };
 }
+
+/**
+ * Attribute names seen on exposures of an experiment (from the first `sample` exposures,
+ * so the segment tabs stay cheap on large experiments).
+ */
+export function segmentAttributes(client: Database.Database, experimentId: number, sample = 2000): string[] {
+  const rows = client.prepare(
+    `SELECT DISTINCT j.key AS name FROM (SELECT attributes FROM exposures WHERE experiment_id = ? LIMIT ?) x,
+       json_each(x.attributes) j WHERE json_valid(x.attributes) AND json_type(x.attributes) = 'object' ORDER BY name LIMIT 20`
+  ).all(experimentId, sample) as Array<{ name: string }>;
+  return rows.map((r) => r.name).filter((name) => /^[A-Za-z0-9_.-]{1,64}$/.test(name));
+}

@@ -1,0 +1,38 @@
+import { error, fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { availableSegments, buildReport } from '$calendar/reports/index.ts';
+import { NotFoundError } from '$calendar/errors.ts';
+import { submitDecision } from './decision-input.ts';
+import { db } from '$lib/server/db.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+const options = z.object({
+  analysis: z.enum(['sequential', 'fixed']).optional(),
+  correction: z.enum(['holm', 'benjamini-hochberg', 'bonferroni', 'none']).optional(),
+  segment: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional()
+});
+
+export const load: PageServerLoad = ({ params, url }) => {
+  const parsed = options.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) error(400, { message: `Invalid report options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, code: 'invalid_request' });
+  try {
+    return {
+      report: buildReport(db(), params.key, parsed.data, Date.now()),
+      segmentAttributes: availableSegments(db(), params.key),
+      query: url.searchParams.toString()
+    };
+  } catch (err) {
+    if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
+    throw err;
+  }
+};
+
+export const actions: Actions = {
+  // Without JavaScript the form posts here; with it, DecisionForm posts JSON to ./decision.
+  decision: async ({ params, request }) => {
+    const values = Object.fromEntries(await request.formData());
+    const result = submitDecision(params.key, values);
+    if (!result.ok) return fail(result.status, { error: result.error, values });
+    return { recorded: result.recorded };
+  }
+};

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { decisionOutcomes, recordDecision, type RecordedDecision } from '$calendar/reports/index.ts';
+import { DomainError } from '$calendar/errors.ts';
+import { db } from '$lib/server/db.ts';
+
+/** The reviewer's form, as the page posts it (form fields or the same names in JSON). */
+export const decisionForm = z.object({
+  finalDecision: z.enum(decisionOutcomes),
+  winningVariantKey: z.string().trim().max(100).optional().transform((v) => v || null),
+  rationale: z.string().trim().min(1, { message: 'Write a rationale.' }).max(5000),
+  decidedBy: z.string().trim().min(1, { message: 'Say who decides.' }).max(200),
+  acknowledgeSrm: z.union([z.literal('on'), z.boolean()]).optional().transform((v) => v === 'on' || v === true)
+});
+
+export type DecisionOutcomeResult = { ok: true; recorded: RecordedDecision } | { ok: false; status: 400 | 404 | 409 | 422; error: string };
+
+/** Validates and records a reviewer decision; domain errors become a status and a sentence. */
+export function submitDecision(key: string, input: Record<string, unknown>): DecisionOutcomeResult {
+  const parsed = decisionForm.safeParse(input);
+  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(' ') };
+  try {
+    const { recorded } = recordDecision(db(), key, { ...parsed.data, actor: `web:${parsed.data.decidedBy}` }, Date.now());
+    return { ok: true, recorded };
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    const status = err.code === 'not_found' ? 404 : err.code === 'conflict' ? 409 : 422;
+    return { ok: false, status, error: err.message };
+  }
+}

@@ -1,0 +1,32 @@
+import { error } from '@sveltejs/kit';
+import { z } from 'zod';
+import { buildReport, reportToCsv, reportToMarkdown } from '$calendar/reports/index.ts';
+import { NotFoundError } from '$calendar/errors.ts';
+import { db } from '$lib/server/db.ts';
+
+const options = z.object({
+  analysis: z.enum(['sequential', 'fixed']).optional(),
+  correction: z.enum(['holm', 'benjamini-hochberg', 'bonferroni', 'none']).optional(),
+  segment: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional()
+});
+
+/**
+ * The page's export links (same data and trust as the page itself; the key-protected API
+ * serves the same exports at /api/v1/experiments/{key}/results.md|.csv).
+ */
+export function exportReport(key: string, url: URL, format: 'md' | 'csv' | 'json'): Response {
+  const parsed = options.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) error(400, { message: `Invalid report options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, code: 'invalid_request' });
+  let report;
+  try {
+    report = buildReport(db(), key, parsed.data, Date.now());
+  } catch (err) {
+    if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
+    throw err;
+  }
+  const body = format === 'md' ? reportToMarkdown(report) : format === 'csv' ? reportToCsv(report) : JSON.stringify(report, null, 2);
+  const type = { md: 'text/markdown', csv: 'text/csv', json: 'application/json' }[format];
+  return new Response(body, {
+    headers: { 'content-type': `${type}; charset=utf-8`, 'content-disposition': `inline; filename="${key}-results.${format}"` }
+  });
+}
