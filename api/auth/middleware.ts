@@ -19,6 +19,7 @@ export type Access = 'public' | KeyScope;
  */
 export function requiredAccess(path: string): Access {
   if (/^\/api\/v1\/(health|openapi\.json|docs)(\/|$)/.test(path)) return 'public';
+  if (/^\/api\/v1\/plans\/\d+\/calendar\.ics$/.test(path)) return 'public'; // the secret token in the URL protects it
   if (/^\/api\/v1\/(assign|exposures|events)\/?$/.test(path) || path.startsWith('/ofrep/')) return 'sdk';
   return 'admin';
 }

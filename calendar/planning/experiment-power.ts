@@ -2,7 +2,9 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { experimentMetrics, experiments, metrics, plans, successCriteria, variants } from '../../db/schema.ts';
 import { measuredBaseline } from './baseline.ts';
-import { powerCheck, type PowerCheck } from './power.ts';
+import { dailyUsersFor, powerCheck, type PowerCheck } from './power.ts';
+
+export { dailyUsersFor };
 
 export type BaselineSource = 'experiment' | 'metric' | 'measured' | 'none';
 
@@ -16,19 +18,6 @@ export type ExperimentPower = PowerCheck & {
   metricKey: string | null; baseline: number | null; baselineSource: BaselineSource;
   mde: number | null; alpha: number; dailyUsers: number | null; trafficSource: string | null;
 };
-
-/**
- * Daily users for an experiment from the plan's traffic table: the audience's figure when the
- * plan lists the audience, else the first of the experiment's channels that has a figure.
- * @example dailyUsersFor({ email: 1200 }, ['in-app', 'email'], null) // { dailyUsers: 1200, source: 'email' }
- */
-export function dailyUsersFor(
-  dailyTraffic: Record<string, number>, channels: string[], audience: string | null
-): { dailyUsers: number | null; source: string | null } {
-  if (audience && dailyTraffic[audience] !== undefined) return { dailyUsers: dailyTraffic[audience]!, source: audience };
-  const channel = channels.find((c) => dailyTraffic[c] !== undefined);
-  return channel ? { dailyUsers: dailyTraffic[channel]!, source: channel } : { dailyUsers: null, source: null };
-}
 
 /** Every metric with its planning baseline: entered on the metric, else measured from earlier experiments. */
 export function planningMetrics(db: Db): PlanningMetric[] {

@@ -67,3 +67,16 @@ export function powerCheck(input: PowerInput): PowerCheck {
   const message = `${status === 'too-short' ? '' : 'enough: '}needs ${what}; planned ${input.plannedDays}`;
   return { status, perArm, totalUsers, daysNeeded, plannedDays: input.plannedDays, message };
 }
+
+/**
+ * Daily users for an experiment from the plan's traffic table: the audience's figure when the
+ * plan lists the audience, else the first of the experiment's channels that has a figure.
+ * @example dailyUsersFor({ email: 1200 }, ['in-app', 'email'], null) // { dailyUsers: 1200, source: 'email' }
+ */
+export function dailyUsersFor(
+  dailyTraffic: Record<string, number>, channels: string[], audience: string | null
+): { dailyUsers: number | null; source: string | null } {
+  if (audience && dailyTraffic[audience] !== undefined) return { dailyUsers: dailyTraffic[audience]!, source: audience };
+  const channel = channels.find((c) => dailyTraffic[c] !== undefined);
+  return channel ? { dailyUsers: dailyTraffic[channel]!, source: channel } : { dailyUsers: null, source: null };
+}

@@ -1,8 +1,9 @@
-import { currentPlan, getPlanCalendar } from '$calendar/plans/index.ts';
+import { currentPlan } from '$calendar/plans/index.ts';
 import { db } from '$lib/server/db.ts';
+import { loadPlanPage } from '$lib/server/plan-page.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => {
   const plan = currentPlan(db());
-  return { calendar: plan ? getPlanCalendar(db(), plan.id) : null };
+  return { page: plan ? loadPlanPage(plan.id) : null };
 };

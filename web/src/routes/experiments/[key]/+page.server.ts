@@ -1,14 +1,54 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import { eq } from 'drizzle-orm';
 import { getExperimentDetail } from '$calendar/experiments/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
+import { concludeExperiment, extendDuration, reschedule, transition, type LifecycleAction } from '$calendar/lifecycle/index.ts';
+import { experimentPower } from '$calendar/planning/index.ts';
+import { promoteExperiment, setRollout } from '$calendar/playbook/index.ts';
+import { latestDecision } from '$calendar/reports/index.ts';
+import { now } from '$calendar/clock.ts';
+import { playbookEntries, plans } from '$db/schema.ts';
 import { db } from '$lib/server/db.ts';
-import type { PageServerLoad } from './$types';
+import { attempt, field, numberField, uiContext } from '$lib/server/actions.ts';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params }) => {
   try {
-    return { experiment: getExperimentDetail(db(), params.key) };
+    const experiment = getExperimentDetail(db(), params.key);
+    const decision = ['stopped', 'concluded', 'promoted'].includes(experiment.status) ? latestDecision(db(), params.key, now()) : null;
+    const entry = db().select().from(playbookEntries).where(eq(playbookEntries.experimentId, experiment.id)).get() ?? null;
+    const planWeeks = experiment.planId === null ? null : db().select({ weeks: plans.weeks }).from(plans).where(eq(plans.id, experiment.planId)).get()?.weeks ?? null;
+    return { experiment, power: experimentPower(db(), experiment.id), decision, entry, planWeeks };
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
     throw err;
   }
+};
+
+const move = (action: LifecycleAction) => ({ params }: { params: { key: string } }) =>
+  attempt(() => { transition(db(), params.key, action, uiContext()); return { done: action }; });
+
+export const actions: Actions = {
+  schedule: move('schedule'),
+  unschedule: move('unschedule'),
+  start: move('start'),
+  stop: move('stop'),
+  conclude: ({ params }) => attempt(() => { concludeExperiment(db(), params.key, uiContext()); return { done: 'conclude' }; }),
+  extend: async ({ params, request }) => {
+    const days = numberField(await request.formData(), 'days') ?? Number.NaN;
+    return attempt(() => { extendDuration(db(), params.key, days, uiContext()); return { done: 'extend' }; });
+  },
+  reschedule: async ({ params, request }) => {
+    const week = numberField(await request.formData(), 'week') ?? Number.NaN;
+    return attempt(() => { reschedule(db(), params.key, { week }, uiContext()); return { done: 'reschedule' }; });
+  },
+  promote: async ({ params, request }) => {
+    const form = await request.formData();
+    const result = attempt(() => promoteExperiment(db(), params.key, {
+      learning: field(form, 'learning') ?? '', rollout: form.get('rollout') === 'on'
+    }, uiContext()));
+    if ('id' in result) redirect(303, `/playbook#entry-${result.id}`);
+    return result;
+  },
+  stopRollout: ({ params }) => attempt(() => { setRollout(db(), params.key, null, uiContext()); return { done: 'stopRollout' }; })
 };

@@ -1,0 +1,1 @@
+export { planCalendarIcs } from './feed.ts';

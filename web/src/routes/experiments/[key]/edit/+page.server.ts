@@ -1,0 +1,41 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { channels } from '$db/schema.ts';
+import { getExperimentDetail } from '$calendar/experiments/index.ts';
+import { getPlan } from '$calendar/plans/index.ts';
+import { planningMetrics, updatePlannedExperiment } from '$calendar/planning/index.ts';
+import { DomainError, NotFoundError } from '$calendar/errors.ts';
+import { valuesOf } from '$lib/components/plan/editor-values.ts';
+import { db } from '$lib/server/db.ts';
+import { uiContext } from '$lib/server/actions.ts';
+import { readEditorForm, toPlannedInput } from '$lib/server/experiment-form.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+function load_(key: string) {
+  try {
+    const experiment = getExperimentDetail(db(), key);
+    if (experiment.planId === null) error(404, { message: `experiment '${key}' belongs to no plan`, code: 'not_found' });
+    return { experiment, plan: getPlan(db(), experiment.planId) };
+  } catch (err) {
+    if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
+    throw err;
+  }
+}
+
+export const load: PageServerLoad = ({ params }) => {
+  const { experiment, plan } = load_(params.key);
+  return { experiment: { key: experiment.key, name: experiment.name, status: experiment.status }, plan, initial: valuesOf(experiment), metrics: planningMetrics(db()), channels };
+};
+
+export const actions: Actions = {
+  default: async ({ params, request }) => {
+    const form = await request.formData();
+    const values = readEditorForm(form);
+    try {
+      updatePlannedExperiment(db(), params.key, toPlannedInput(values), { ...uiContext(), confirmVariantChange: form.get('confirmVariantChange') === 'on' });
+    } catch (err) {
+      if (err instanceof DomainError) return fail(400, { error: err.message, values });
+      throw err;
+    }
+    redirect(303, `/experiments/${params.key}`);
+  }
+};

@@ -1,0 +1,37 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { createPlan, listPlans } from '$calendar/plans/index.ts';
+import { DomainError } from '$calendar/errors.ts';
+import { nextMondayIso } from '$calendar/dates.ts';
+import { now } from '$calendar/clock.ts';
+import { db } from '$lib/server/db.ts';
+import { field, uiContext } from '$lib/server/actions.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = () => ({ plans: listPlans(db()), nextMonday: nextMondayIso(new Date(now())) });
+
+/** "email: 1200, in-app: 1500" (or one per line) -> { email: 1200, 'in-app': 1500 }. */
+function parseTraffic(text: string): Record<string, number> {
+  return Object.fromEntries(text.split(/[\n,;]/).map((part) => part.trim()).filter(Boolean).map((part) => {
+    const [name, value] = part.split(/[:=]/).map((s) => s?.trim() ?? '');
+    return [name, Number((value ?? '').replace(/[\s_]/g, ''))];
+  }));
+}
+
+export const actions: Actions = {
+  default: async ({ request }) => {
+    const form = await request.formData();
+    const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
+    let id: number;
+    try {
+      id = createPlan(db(), {
+        name: field(form, 'name') ?? '', startDate: field(form, 'startDate') ?? '', weeks: Number(field(form, 'weeks') ?? 12) as 12 | 13,
+        owner: field(form, 'owner'), goal: field(form, 'goal'), notes: field(form, 'notes'),
+        dailyTraffic: parseTraffic(field(form, 'dailyTraffic') ?? '')
+      }, uiContext()).id;
+    } catch (err) {
+      if (err instanceof DomainError) return fail(400, { error: err.message, values });
+      throw err;
+    }
+    redirect(303, `/plans/${id}`);
+  }
+};

@@ -1,0 +1,41 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { channels } from '$db/schema.ts';
+import { getPlan } from '$calendar/plans/index.ts';
+import { createPlannedExperiment, planningMetrics } from '$calendar/planning/index.ts';
+import { DomainError, NotFoundError } from '$calendar/errors.ts';
+import { blankValues } from '$lib/components/plan/editor-values.ts';
+import { db } from '$lib/server/db.ts';
+import { uiContext } from '$lib/server/actions.ts';
+import { readEditorForm, toPlannedInput } from '$lib/server/experiment-form.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+function planOf(rawId: string) {
+  try {
+    return getPlan(db(), Number(rawId));
+  } catch (err) {
+    if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
+    throw err;
+  }
+}
+
+export const load: PageServerLoad = ({ params }) => {
+  const plan = planOf(params.id);
+  const week = Number(params.week);
+  if (!Number.isInteger(week) || week < 1 || week > plan.weeks) error(404, { message: `plan ${plan.id} has no week ${params.week}`, code: 'not_found' });
+  return { plan, initial: blankValues(week, plan.owner), metrics: planningMetrics(db()), channels };
+};
+
+export const actions: Actions = {
+  default: async ({ params, request }) => {
+    const plan = planOf(params.id);
+    const values = readEditorForm(await request.formData());
+    let key: string;
+    try {
+      key = createPlannedExperiment(db(), plan.id, toPlannedInput(values), uiContext()).key;
+    } catch (err) {
+      if (err instanceof DomainError) return fail(400, { error: err.message, values });
+      throw err;
+    }
+    redirect(303, `/experiments/${key}`);
+  }
+};
