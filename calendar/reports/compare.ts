@@ -45,7 +45,13 @@ function verdictOf(c: Comparison, significant: boolean, direction: 'increase' | 
 function guardrailCheck(c: Comparison, direction: 'increase' | 'decrease', maxDegradation: number, sequential: boolean, alpha: number, variant: string): GuardrailResult {
   const margin = maxDegradation * Math.abs(c.control);
   const higherIsBetter = direction === 'increase';
-  if (!(margin > 0)) return { variant, maxRelativeDegradation: maxDegradation, worstRelativeChange: null, nonInferior: false, pValue: null };
+  if (!(margin > 0)) {
+    // "Not worse at all" (or a control at 0): no margin to test against, so the guardrail
+    // holds unless the variant is significantly worse.
+    const worse = c.significant && (c.absolute.estimate > 0) !== higherIsBetter && c.absolute.estimate !== 0;
+    const bound = higherIsBetter ? c.absolute.ci[0] : c.absolute.ci[1];
+    return { variant, maxRelativeDegradation: maxDegradation, worstRelativeChange: c.control === 0 ? null : bound / Math.abs(c.control), nonInferior: !worse, pValue: null };
+  }
   if (sequential) {
     const bound = higherIsBetter ? c.absolute.ci[0] : c.absolute.ci[1];
     const nonInferior = higherIsBetter ? bound > -margin : bound < margin;
