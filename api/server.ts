@@ -33,8 +33,14 @@ export async function startServer(options: { host?: string; port?: number; datab
   if (seededPlanId !== null) console.log(`first start: loaded the starter 90-day calendar as plan ${seededPlanId}`);
 
   const api = getRequestListener(app.fetch);
+  // adapter-node assumes https unless told otherwise, and then refuses every form POST as
+  // cross-site. This server speaks plain http: say so in a header we set ourselves (any client
+  // value is overwritten). Behind a TLS proxy, set ORIGIN (or PROTOCOL_HEADER) instead.
+  const plainHttp = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+  if (plainHttp) process.env.PROTOCOL_HEADER = 'x-weekly-experiments-proto';
   const web = await loadWebHandler();
   const server = createServer((req, res) => {
+    if (plainHttp) req.headers['x-weekly-experiments-proto'] = 'http';
     if (isApiPath(req.url)) return void api(req, res);
     web(req, res, () => {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
