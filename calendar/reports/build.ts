@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.ts';
 import {
   aggregateMetrics, exposureSpan, exposuresByDay, winsorizationCaps, withMetricUsers,
-  type GroupAggregate, type MetricQuerySpec
+  totalsFromCumulative, type GroupAggregate, type MetricQuerySpec
 } from '../../db/queries/index.ts';
 import { DEFAULT_TUNING } from '../../stats/index.ts';
 import { applyCorrection, compareMetric, type CompareSettings } from './compare.ts';
@@ -53,7 +53,9 @@ export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: 
   // One read transaction: every aggregate sees the same snapshot of exposures and events.
   return client.transaction(() => withMetricUsers(client, { experimentId, metrics: specs, segmentAttribute: options.segment }, () => {
     const caps = winsorizationCaps(client, specs);
-    const byVariant = aggregateMetrics(client, specs, caps, 'variant');
+    // One GROUP BY pass: cumulative sums by day, whose last day per variant are the totals.
+    const daily = aggregateMetrics(client, specs, caps, 'day');
+    const byVariant = totalsFromCumulative(daily);
     const needed = usersNeededFor(primary, design.experiment.plannedMde ?? primaryCriterion?.minRelativeLift ?? null,
       design.variants.map((v) => v.weight), byVariant.find((a) => a.variant === design.control.key), primaryIndex, alpha);
     const health = buildHealth({
@@ -83,7 +85,6 @@ export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: 
 
     const cumulative: CumulativeSeries[] = [];
     if (primary) {
-      const daily = aggregateMetrics(client, specs, caps, 'day');
       const days = [...new Set(daily.map((r) => r.day!))];
       for (const variant of variantKeys.filter((k) => k !== design.control.key)) {
         const points = days.map((day) => {

@@ -3,7 +3,7 @@ import { tempDatabase } from '../../tests/helpers/test-app.ts';
 import type { Db } from '../connection.ts';
 import { experiments } from '../schema.ts';
 import {
-  aggregateMetrics, exposuresByDay, winsorizationCaps, withMetricUsers, type MetricQuerySpec
+  aggregateMetrics, exposuresByDay, totalsFromCumulative, winsorizationCaps, withMetricUsers, type MetricQuerySpec
 } from './index.ts';
 
 const DAY = 86_400_000;
@@ -123,5 +123,13 @@ describe('exposuresByDay', () => {
     expect(exposuresByDay(db.$client, experimentId).map((r) => [r.day - T0 / DAY, r.variant, r.users])).toEqual([
       [0, 'control', 1], [0, 'treatment', 1], [1, 'control', 1], [1, 'treatment', 1]
     ]);
+  });
+});
+
+describe('totalsFromCumulative', () => {
+  it('equals the by-variant aggregate', () => {
+    const caps = [null, null, null, null];
+    const [daily, byVariant] = run(null, () => [aggregateMetrics(db.$client, metrics, caps, 'day'), aggregateMetrics(db.$client, metrics, caps, 'variant')]);
+    expect(totalsFromCumulative(daily)).toEqual(byVariant);
   });
 });

@@ -116,3 +116,17 @@ export function segmentAttributes(client: Database.Database, experimentId: numbe
   ).all(experimentId, sample) as Array<{ name: string }>;
   return rows.map((r) => r.name).filter((name) => /^[A-Za-z0-9_.-]{1,64}$/.test(name));
 }
+
+/**
+ * Per-variant totals from cumulative by-day aggregates (the last day of each variant), so a
+ * report needs one GROUP BY pass for both the totals and the daily curve.
+ * @example totalsFromCumulative(aggregateMetrics(client, metrics, caps, 'day'))
+ */
+export function totalsFromCumulative(daily: GroupAggregate[]): GroupAggregate[] {
+  const last = new Map<string, GroupAggregate>();
+  for (const row of daily) {
+    const seen = last.get(row.variant);
+    if (!seen || (row.day ?? 0) > (seen.day ?? 0)) last.set(row.variant, row);
+  }
+  return [...last.values()].map((row) => ({ ...row, day: null })).sort((a, b) => a.variant.localeCompare(b.variant));
+}

@@ -1,0 +1,95 @@
+// Report benchmark: time to build the full report (health, 5 metrics, cumulative by day,
+// decision) from raw rows at 10k, 100k and 1M exposed users with ~3 events each, against a
+// single full scan of the events table in the same database. Run: `npm run bench -- report`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { closeDatabase, openDatabase, type Db } from '../db/connection.ts';
+import { experimentMetrics, experiments, metrics, successCriteria, variants } from '../db/schema.ts';
+import { buildReport } from '../calendar/reports/index.ts';
+import { generateSynthetic } from '../tests/reports/synthetic.ts';
+
+const SIZES = (process.env.REPORT_BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+const REPEATS = 3;
+const START = Date.parse('2026-11-30T00:00:00Z');
+
+function setUp(db: Db): number {
+  const id = db.insert(experiments).values({ key: 'bench', name: 'Bench', status: 'stopped', startDate: '2026-11-30', durationDays: 14, startedAtMs: START, stoppedAtMs: START + 14 * 86_400_000, plannedMde: 0.05 }).returning().get().id;
+  db.insert(variants).values([
+    { experimentId: id, key: 'control', name: 'Control', weight: 0.5, isControl: true, position: 0 },
+    { experimentId: id, key: 'treatment', name: 'Treatment', weight: 0.5, position: 1 }
+  ]).run();
+  const defs = [
+    { key: 'activation', name: 'Activation', kind: 'binomial', eventName: 'activation', role: 'primary', baseline: 0.3 },
+    { key: 'opens', name: 'Opens per user', kind: 'count', eventName: 'open', role: 'secondary' },
+    { key: 'revenue', name: 'Revenue per user', kind: 'sum', eventName: 'purchase', role: 'secondary', winsorizePercentile: 0.99 },
+    { key: 'ctr', name: 'Click-through', kind: 'ratio', eventName: 'click', denominatorEventName: 'open', role: 'secondary' },
+    { key: 'unsubscribe', name: 'Unsubscribe', kind: 'binomial', eventName: 'unsubscribe', role: 'guardrail', direction: 'decrease' }
+  ] as const;
+  for (const { role, ...m } of defs) {
+    const metricId = db.insert(metrics).values(m).returning().get().id;
+    db.insert(experimentMetrics).values({ experimentId: id, metricId, role }).run();
+  }
+  db.insert(successCriteria).values([
+    { experimentId: id, kind: 'lift', metricKey: 'activation', minRelativeLift: 0.05, maxPValue: 0.05, description: 'activation +5%' },
+    { experimentId: id, kind: 'guardrail', metricKey: 'unsubscribe', maxRelativeDegradation: 0.1, description: 'unsubscribe not 10% worse' }
+  ]).run();
+  return id;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(fn: () => unknown): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+const rows: string[] = [];
+for (const users of SIZES) {
+  const dir = mkdtempSync(join(tmpdir(), 'wx-bench-report-'));
+  const path = join(dir, 'app.db');
+  const db = openDatabase(path);
+  // Bulk load only: no fsync, no journal (a throwaway database).
+  db.$client.pragma('synchronous = OFF');
+  // REPORT_BENCH_TUNED=1: a larger page cache, memory-mapped reads and in-memory temp tables,
+  // to show what connection settings buy (db/connection.ts keeps SQLite's defaults).
+  if (process.env.REPORT_BENCH_TUNED === '1') {
+    db.$client.pragma('cache_size = -262144');
+    db.$client.pragma('mmap_size = 1073741824');
+    db.$client.pragma('temp_store = MEMORY');
+  }
+  const experimentId = setUp(db);
+  const loadMs = time(() => generateSynthetic(db.$client, {
+    experimentId, users, seed: 1, startMs: START, days: 14,
+    variants: [{ key: 'control', weight: 1 }, { key: 'treatment', weight: 1 }],
+    events: [
+      { name: 'open', rate: { control: 0.8, treatment: 0.8 }, maxPerUser: 3 },
+      { name: 'click', rate: { control: 0.3, treatment: 0.33 }, maxPerUser: 2 },
+      { name: 'activation', rate: { control: 0.3, treatment: 0.32 } },
+      { name: 'purchase', rate: { control: 0.2, treatment: 0.2 }, meanValue: { control: 40, treatment: 42 } },
+      { name: 'unsubscribe', rate: { control: 0.02, treatment: 0.02 } }
+    ],
+    attributes: (i) => ({ segment: i % 3 === 0 ? 'new' : 'returning' })
+  }));
+  db.$client.pragma('analysis_limit = 1000');
+  db.$client.exec('ANALYZE');
+  const events = db.$client.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number };
+  const scan = db.$client.prepare('SELECT COUNT(*), SUM(value), MAX(timestamp_ms) FROM events');
+  const scanMs = median(Array.from({ length: REPEATS }, () => time(() => scan.get())));
+  let outcome = '';
+  const reportMs = median(Array.from({ length: REPEATS }, () => time(() => { outcome = buildReport(db, 'bench', {}, START + 20 * 86_400_000).decision.outcome; })));
+  const segmentMs = median(Array.from({ length: REPEATS }, () => time(() => buildReport(db, 'bench', { segment: 'segment' }, START + 20 * 86_400_000))));
+  rows.push(`| ${users.toLocaleString('en-US')} | ${events.n.toLocaleString('en-US')} | ${reportMs.toFixed(0)} | ${segmentMs.toFixed(0)} | ${scanMs.toFixed(0)} | ${(reportMs / scanMs).toFixed(1)}× | ${(loadMs / 1000).toFixed(1)} s | ${outcome} |`);
+  console.log(rows.at(-1));
+  closeDatabase(path);
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log('\n| exposed users | events | report (ms) | report + segment split (ms) | full scan of events (ms) | report / scan | bulk load | decision |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const r of rows) console.log(r);
+console.log(`\n${process.env.REPORT_BENCH_TUNED === '1' ? 'tuned connection (256 MiB cache, mmap, temp_store=MEMORY)' : 'default connection settings'}; median of ${REPEATS} runs each; report = buildReport (5 metrics, health, cumulative by day, decision)`);
