@@ -11,6 +11,7 @@ import { bodySizeLimit } from './limits/index.ts';
 import { assignRoutes } from './assign/index.ts';
 import { ingestRoutes } from './ingest/index.ts';
 import { ofrepRoutes } from './ofrep/index.ts';
+import { docsRoutes } from './docs/index.ts';
 import { planningRoutes } from './plans/index.ts';
 import { ideaRoutes } from './ideas/index.ts';
 
@@ -33,9 +34,10 @@ export function createApp(deps: AppDeps) {
   v1.route('/', assignRoutes(deps));
   v1.route('/', ingestRoutes(deps));
   v1.route('/', keyRoutes(deps));
+  v1.route('/', docsRoutes());
   v1.route('/', planningRoutes(deps));
   v1.route('/', ideaRoutes(deps));
-  v1.doc31('/openapi.json', { openapi: '3.1.0', info: apiInfo, servers: [{ url: '/api/v1' }] });
+  v1.doc31('/openapi.json', { openapi: '3.1.0', info: apiInfo, servers: [{ url: '/api/v1' }], security: [{ BearerAuth: [] }] });
   app.route('/api/v1', v1);
   app.route('/ofrep/v1', ofrepRoutes(deps));
   app.onError(onError);

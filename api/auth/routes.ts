@@ -48,6 +48,9 @@ const revokeRouteDef = createRoute({
 /** `/keys`: create (shown once), list, revoke. Admin only (see `requiredAccess`). */
 export function keyRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'BearerAuth', {
+    type: 'http', scheme: 'bearer', description: 'An API key: sdk keys for /assign, /exposures, /events and OFREP; admin keys for everything'
+  });
   app.openapi(createRouteDef, (c) => {
     const created = createApiKey(deps.db, c.req.valid('json'), { actor: actorOf(c.var.principal), nowMs: deps.now() });
     return c.json(created, 201);

@@ -11,3 +11,4 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = server.address();
   console.log(`api listening on http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
 });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
