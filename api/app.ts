@@ -4,6 +4,7 @@ import { onError, onNotFound, validationHook } from './errors.ts';
 import { healthRoutes } from './health/index.ts';
 import { experimentReadRoutes } from './experiments/index.ts';
 import { reportRoutes } from './reports/index.ts';
+import { metricEditRoutes } from './metrics/index.ts';
 import { experimentManageRoutes } from './experiments/manage-routes.ts';
 import { catalogRoutes } from './experiments/catalog-routes.ts';
 import { authenticate, keyRoutes } from './auth/index.ts';
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps) {
   v1.route('/', healthRoutes(deps));
   v1.route('/', experimentReadRoutes(deps));
   v1.route('/', reportRoutes(deps));
+  v1.route('/', metricEditRoutes(deps));
   v1.route('/', experimentManageRoutes(deps));
   v1.route('/', catalogRoutes(deps));
   v1.route('/', assignRoutes(deps));

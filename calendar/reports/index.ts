@@ -11,3 +11,4 @@ export { reportToMarkdown } from './export-markdown.ts';
 export { reportToCsv } from './export-csv.ts';
 export { signedPercent, pValueText, meanText, outcomeLabel } from './format.ts';
 export { availableSegments } from './segments.ts';
+export { updateMetric, updateMetricInput, type UpdateMetricInput } from './metric-definitions.ts';

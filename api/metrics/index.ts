@@ -1,0 +1,1 @@
+export { metricEditRoutes } from './routes.ts';

@@ -1,0 +1,44 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
+import { auditLog, metrics } from '../../db/schema.ts';
+import { metricEditRoutes } from './index.ts';
+import { onError, onNotFound } from '../errors.ts';
+import { OpenAPIHono } from '@hono/zod-openapi';
+
+// Mounted on its own so the test does not depend on how app.ts registers it.
+let t: TestApp;
+let app: OpenAPIHono;
+beforeEach(() => {
+  t = createTestApp();
+  app = new OpenAPIHono();
+  app.route('/api/v1', metricEditRoutes({ db: t.db, now: () => t.clock.nowMs }));
+  app.onError(onError);
+  app.notFound(onNotFound);
+});
+afterEach(() => t.cleanup());
+
+const patch = (key: string, body: unknown) => app.request(`/api/v1/metrics/${key}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('PATCH /api/v1/metrics/{key}', () => {
+  it('changes the definition and audits before and after', async () => {
+    const res = await patch('revenue', { winsorizePercentile: 0.995, windowDays: 7 });
+    expect(res.status).toBe(200);
+    expect(t.db.select().from(metrics).where(eq(metrics.key, 'revenue')).get()).toMatchObject({ winsorizePercentile: 0.995, windowDays: 7 });
+    const audit = t.db.select().from(auditLog).where(eq(auditLog.action, 'metric.update')).get();
+    expect(audit?.details).toMatchObject({ changed: { winsorizePercentile: { from: 0.99, to: 0.995 } } });
+  });
+
+  const bad: Array<[string, string, unknown, number]> = [
+    ['an empty body', 'revenue', {}, 400],
+    ['an unknown field', 'revenue', { colour: 'red' }, 400],
+    ['a percentile out of range', 'revenue', { winsorizePercentile: 2 }, 400],
+    ['a ratio without a denominator', 'revenue', { kind: 'ratio' }, 422],
+    ['an unknown metric', 'nope', { name: 'x' }, 404]
+  ];
+  it.each(bad)('rejects %s', async (_name, key, body, status) => {
+    const res = await patch(key, body);
+    expect(res.status).toBe(status);
+    expect((await res.json()).error.message).toBeTruthy();
+  });
+});

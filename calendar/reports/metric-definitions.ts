@@ -1,0 +1,44 @@
+/**
+ * Editing a stored metric definition (what the report computes): name, event, window,
+ * direction, winsorization, baseline. Creation lives in `calendar/metrics`.
+ */
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/connection.ts';
+import { metricKinds, metrics } from '../../db/schema.ts';
+import { recordAudit } from '../audit.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
+
+export const updateMetricInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(2000).nullable(),
+  kind: z.enum(metricKinds),
+  eventName: z.string().min(1).max(100),
+  denominatorEventName: z.string().min(1).max(100).nullable(),
+  direction: z.enum(['increase', 'decrease']),
+  windowDays: z.number().int().min(1).max(365).nullable(),
+  winsorizePercentile: z.number().gt(0.5).max(1).nullable(),
+  baseline: z.number().finite().nullable(),
+  baselineSd: z.number().positive().nullable()
+}).partial().strict().refine((v) => Object.keys(v).length > 0, { message: 'send at least one field to change' });
+export type UpdateMetricInput = z.infer<typeof updateMetricInput>;
+
+/**
+ * Updates a metric by key (audit-logged with the before and after values); the next report
+ * uses the new definition. A ratio metric must keep a denominator event.
+ * @example updateMetric(db, 'revenue', { winsorizePercentile: 0.995 }, { actor: 'ana', nowMs: Date.now() })
+ */
+export function updateMetric(db: Db, key: string, input: UpdateMetricInput, ctx: { actor: string; nowMs: number }) {
+  return db.transaction((tx) => {
+    const before = tx.select().from(metrics).where(eq(metrics.key, key)).get();
+    if (!before) throw new NotFoundError('metric', key);
+    const after = { ...before, ...input };
+    if (after.kind === 'ratio' && !after.denominatorEventName) throw new InvalidInputError('a ratio metric needs denominatorEventName');
+    if (after.kind !== 'ratio') after.denominatorEventName = null;
+    const row = tx.update(metrics).set({ ...input, denominatorEventName: after.denominatorEventName, updatedAtMs: ctx.nowMs })
+      .where(eq(metrics.id, before.id)).returning().get();
+    const changed = Object.fromEntries(Object.keys(input).map((k) => [k, { from: before[k as keyof typeof before], to: row[k as keyof typeof row] }]));
+    recordAudit(tx, { actor: ctx.actor, action: 'metric.update', entityType: 'metric', entityId: key, atMs: ctx.nowMs, details: { changed } });
+    return row;
+  }, { behavior: 'immediate' });
+}
