@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
-import { getExperimentDetail } from '$calendar/experiments/index.ts';
+import { getExperimentDetail, startExperiment } from '$calendar/experiments/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
 import { concludeExperiment, extendDuration, reschedule, transition, type LifecycleAction } from '$calendar/lifecycle/index.ts';
 import { experimentPower } from '$calendar/planning/index.ts';
@@ -31,7 +31,8 @@ const move = (action: LifecycleAction) => ({ params }: { params: { key: string }
 export const actions: Actions = {
   schedule: move('schedule'),
   unschedule: move('unschedule'),
-  start: move('start'),
+  // The assignment engineer's start also checks the layer slice and that there are two variants.
+  start: ({ params }) => attempt(() => { startExperiment(db(), params.key, uiContext()); return { done: 'start' }; }),
   stop: move('stop'),
   conclude: ({ params }) => attempt(() => { concludeExperiment(db(), params.key, uiContext()); return { done: 'conclude' }; }),
   extend: async ({ params, request }) => {
