@@ -29,8 +29,15 @@ export async function startServer(options: { host?: string; port?: number; datab
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const databasePath = options.databasePath ?? defaultDatabasePath();
-  const { app, db, seededPlanId } = bootstrap({ databasePath });
+  const { app, db, seededPlanId, createdAdminKey } = bootstrap({ databasePath });
   if (seededPlanId !== null) console.log(`first start: loaded the starter 90-day calendar as plan ${seededPlanId}`);
+  if (createdAdminKey !== null) {
+    console.log([
+      'first start: created an admin API key. It is shown only now; keep it somewhere safe:',
+      `  ${createdAdminKey}`,
+      '  (send it as "Authorization: Bearer <key>"; set ADMIN_API_KEY to use a key of your own instead)'
+    ].join('\n'));
+  }
 
   const api = getRequestListener(app.fetch);
   // adapter-node assumes https unless told otherwise, and then refuses every form POST as
