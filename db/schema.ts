@@ -178,7 +178,9 @@ export const exposures = sqliteTable('exposures', {
   attributes: text('attributes', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({})
 }, (t) => [
   uniqueIndex('exposures_experiment_user').on(t.experimentId, t.userId),
-  index('exposures_experiment_variant').on(t.experimentId, t.variantKey, t.firstExposedAtMs)
+  index('exposures_experiment_variant').on(t.experimentId, t.variantKey, t.firstExposedAtMs),
+  // Partial: only users also exposed to another variant (rare), counted by the report.
+  index('exposures_conflicted').on(t.experimentId, t.variantKey, t.firstExposedAtMs).where(sql`conflict_count > 0`)
 ]);
 
 /** Conversion and value events. `clientEventId` makes retries idempotent. */
@@ -262,3 +264,43 @@ export const auditLog = sqliteTable('audit_log', {
   entityId: text('entity_id').notNull(),
   details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({})
 }, (t) => [index('audit_entity_idx').on(t.entityType, t.entityId, t.atMs)]);
+
+/**
+ * Report store: per (experiment, metric, user) values over the metric's window, kept by
+ * `db/queries/metric-store.ts` and advanced lazily at report time past the watermarks in
+ * `report_refresh_state`. Only users with a non-zero value (or ratio denominator) have a row;
+ * `day` (UTC days since epoch) and `variant_key` come from the user's first exposure.
+ */
+export const reportMetricUsers = sqliteTable('report_metric_users', {
+  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+  metricId: integer('metric_id').notNull(),
+  userId: text('user_id').notNull(),
+  variantKey: text('variant_key').notNull(),
+  day: integer('day').notNull(),
+  value: real('value').notNull(),
+  denominator: real('denominator').notNull()
+}, (t) => [
+  uniqueIndex('report_metric_users_user').on(t.experimentId, t.metricId, t.userId),
+  // Covering, so per-(variant, day) sums read the values in one deterministic order.
+  index('report_metric_users_group').on(t.experimentId, t.metricId, t.variantKey, t.day, t.value, t.denominator),
+  index('report_metric_users_value').on(t.experimentId, t.metricId, t.value)
+]);
+
+/**
+ * How far `report_metric_users` of an experiment is up to date: events and exposures with
+ * ids up to the watermarks are counted, `definitions` holds what the values depend on (a
+ * change rebuilds that metric), and the exposure checksum detects first exposures that
+ * moved earlier after they were processed (which triggers a rebuild).
+ */
+export const reportRefreshState = sqliteTable('report_refresh_state', {
+  experimentId: integer('experiment_id').primaryKey().references(() => experiments.id, { onDelete: 'cascade' }),
+  /** JSON: variant keys and, per metric id, kind, events and window in ms. */
+  definitions: text('definitions', { mode: 'json' }).$type<{ variants: string[]; metrics: Record<string, string> }>().notNull(),
+  lastEventId: integer('last_event_id').notNull(),
+  lastExposureId: integer('last_exposure_id').notNull(),
+  /** Exposures with id <= lastExposureId and the sum of their first_exposed_at_ms - baseMs. */
+  exposureCount: integer('exposure_count').notNull(),
+  exposureFirstMsSum: integer('exposure_first_ms_sum').notNull(),
+  baseMs: integer('base_ms').notNull(),
+  refreshedAtMs: integer('refreshed_at_ms').notNull()
+});
