@@ -1,10 +1,11 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
-import { experimentMetrics, experiments, exposures, layers, metrics, successCriteria, variants } from '../../db/schema.ts';
+import { experimentMetrics, experiments, exposures, layers, metrics, plans, successCriteria, variants } from '../../db/schema.ts';
 import { recordAudit } from '../audit.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { notifyExperimentChanged } from '../lifecycle/change-hooks.ts';
 import { transition } from '../lifecycle/index.ts';
+import { parseInput } from '../planning/parse.ts';
 import { createExperimentInput, updateExperimentInput, type CreateExperimentInput, type UpdateExperimentInput } from './input.ts';
 import { getExperimentDetail, type ExperimentDetail } from './queries.ts';
 
@@ -12,6 +13,7 @@ export type CommandContext = { actor: string; nowMs: number };
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Variant = { key: string; name?: string; description?: string; weight: number; control?: boolean };
 type MetricRoles = { primary: string[]; secondary: string[]; guardrail: string[] };
+type Criterion = NonNullable<CreateExperimentInput['successCriteria']>[number];
 
 function layerId(tx: Tx, key: string | null | undefined, nowMs: number): number | null {
   if (!key) return null;
@@ -43,18 +45,35 @@ function writeVariants(tx: Tx, experimentId: number, list: Variant[]): void {
   });
 }
 
+/** Throws InvalidInputError naming the first key that is not a defined metric. */
+function assertMetricsExist(tx: Tx, keys: string[]): Map<string, number> {
+  const wanted = [...new Set(keys)];
+  const found = wanted.length === 0 ? [] : tx.select({ id: metrics.id, key: metrics.key }).from(metrics).where(inArray(metrics.key, wanted)).all();
+  const unknown = wanted.find((k) => !found.some((f) => f.key === k));
+  if (unknown) throw new InvalidInputError(`unknown metric '${unknown}'; define it first (POST /api/v1/metrics)`);
+  return new Map(found.map((f) => [f.key, f.id]));
+}
+
 function writeMetrics(tx: Tx, experimentId: number, roles: MetricRoles): void {
+  const listed = [...roles.primary, ...roles.secondary, ...roles.guardrail];
+  const twice = listed.find((k, i) => listed.indexOf(k) !== i);
+  if (twice) throw new InvalidInputError(`metric '${twice}' is listed under two roles`);
+  const ids = assertMetricsExist(tx, listed);
   tx.delete(experimentMetrics).where(eq(experimentMetrics.experimentId, experimentId)).run();
-  const seen = new Set<string>();
   for (const role of ['primary', 'secondary', 'guardrail'] as const) {
-    for (const key of roles[role]) {
-      if (seen.has(key)) throw new InvalidInputError(`metric '${key}' is listed under two roles`);
-      seen.add(key);
-      const metric = tx.select({ id: metrics.id }).from(metrics).where(eq(metrics.key, key)).get();
-      if (!metric) throw new InvalidInputError(`metric '${key}' does not exist; create it with POST /api/v1/metrics`);
-      tx.insert(experimentMetrics).values({ experimentId, metricId: metric.id, role }).run();
-    }
+    for (const key of roles[role]) tx.insert(experimentMetrics).values({ experimentId, metricId: ids.get(key)!, role }).run();
   }
+}
+
+/** Replaces the success criteria; each criterion's metric must exist. */
+function writeCriteria(tx: Tx, experimentId: number, criteria: Criterion[]): void {
+  assertMetricsExist(tx, criteria.flatMap((c) => (c.metricKey ? [c.metricKey] : [])));
+  tx.delete(successCriteria).where(eq(successCriteria.experimentId, experimentId)).run();
+  for (const c of criteria) tx.insert(successCriteria).values({ experimentId, ...c }).run();
+}
+
+function assertPlanExists(tx: Tx, planId: number | null | undefined): void {
+  if (planId != null && !tx.select({ id: plans.id }).from(plans).where(eq(plans.id, planId)).get()) throw new NotFoundError('plan', planId);
 }
 
 function checkForced(forced: Record<string, string> | undefined, keys: string[]): void {
@@ -82,16 +101,19 @@ export function assertLayerSliceFree(db: Pick<Db, 'select'>, key: string): void 
 
 /**
  * Creates a draft experiment with its variants, metrics and success criteria (one transaction,
- * audit-logged). Throws ConflictError for a taken key, InvalidInputError for unknown metrics.
+ * audit-logged). The one writer of experiments: the API and the planner's week editor
+ * (`calendar/planning`) both come here. Throws ConflictError for a taken key, NotFoundError
+ * for an unknown plan, InvalidInputError for unknown metrics or invalid input.
  * @example createExperiment(db, { key: 'checkout-cta', name: 'Checkout CTA', variants: [{ key: 'control' }, { key: 'green' }] }, { actor: 'ana', nowMs })
  */
 export function createExperiment(db: Db, raw: CreateExperimentInput, ctx: CommandContext): ExperimentDetail {
-  const input = createExperimentInput.parse(raw);
+  const input = parseInput(createExperimentInput, raw);
   checkForced(input.forcedVariants, input.variants.map((v) => v.key));
   db.transaction((tx) => {
     if (tx.select({ id: experiments.id }).from(experiments).where(eq(experiments.key, input.key)).get()) {
       throw new ConflictError(`an experiment with key '${input.key}' already exists`);
     }
+    assertPlanExists(tx, input.planId);
     const { variants: list, metrics: roles, successCriteria: criteria, layer, layerRange, ...fields } = input;
     const row = tx.insert(experiments).values({
       ...fields, status: 'draft', layerId: layerId(tx, layer, ctx.nowMs),
@@ -100,7 +122,7 @@ export function createExperiment(db: Db, raw: CreateExperimentInput, ctx: Comman
     }).returning({ id: experiments.id }).get();
     writeVariants(tx, row.id, list);
     if (roles) writeMetrics(tx, row.id, roles);
-    for (const c of criteria ?? []) tx.insert(successCriteria).values({ experimentId: row.id, ...c }).run();
+    if (criteria) writeCriteria(tx, row.id, criteria);
     recordAudit(tx, { actor: ctx.actor, action: 'experiment.create', entityType: 'experiment', entityId: input.key, atMs: ctx.nowMs, details: { input: raw } });
   }, { behavior: 'immediate' });
   notifyExperimentChanged(input.key);
@@ -116,15 +138,16 @@ const sensitiveWhileRunning = ['variants', 'seed', 'layer', 'layerRange'] as con
  * @example updateExperiment(db, 'checkout-cta', { coverage: 0.5 }, { actor: 'ana', nowMs })
  */
 export function updateExperiment(db: Db, key: string, raw: UpdateExperimentInput, ctx: CommandContext): ExperimentDetail {
-  const patch = updateExperimentInput.parse(raw);
+  const patch = parseInput(updateExperimentInput, raw);
   db.transaction((tx) => {
     const row = tx.select().from(experiments).where(eq(experiments.key, key)).get();
     if (!row) throw new NotFoundError('experiment', key);
     const sensitive = sensitiveWhileRunning.filter((f) => patch[f] !== undefined);
     if (row.status === 'running' && sensitive.length > 0 && patch.confirm !== true) {
-      throw new ConflictError(`experiment '${key}' is running: changing ${sensitive.join(', ')} moves users who were not exposed yet; send "confirm": true to do it`);
+      throw new ConflictError(`experiment '${key}' is running: changing ${sensitive.join(', ')} needs explicit confirmation ("confirm": true), since users not exposed yet may move`);
     }
     const { variants: list, metrics: roles, successCriteria: criteria, layer, layerRange, confirm: _c, ...fields } = patch;
+    assertPlanExists(tx, fields.planId);
     const variantKeys = list?.map((v) => v.key) ?? tx.select({ key: variants.key }).from(variants).where(eq(variants.experimentId, row.id)).all().map((v) => v.key);
     checkForced(fields.forcedVariants ?? row.forcedVariants, variantKeys);
     const before = getExperimentDetail(tx as unknown as Db, key);
@@ -135,10 +158,7 @@ export function updateExperiment(db: Db, key: string, raw: UpdateExperimentInput
     tx.update(experiments).set({ ...fields, ...layerChange, updatedAtMs: ctx.nowMs }).where(eq(experiments.id, row.id)).run();
     if (list) writeVariants(tx, row.id, list);
     if (roles) writeMetrics(tx, row.id, roles);
-    if (criteria) {
-      tx.delete(successCriteria).where(eq(successCriteria.experimentId, row.id)).run();
-      for (const c of criteria) tx.insert(successCriteria).values({ experimentId: row.id, ...c }).run();
-    }
+    if (criteria) writeCriteria(tx, row.id, criteria);
     if (row.status === 'running' && (layer !== undefined || layerRange !== undefined)) assertLayerSliceFree(tx, key);
     recordAudit(tx, {
       actor: ctx.actor, action: 'experiment.update', entityType: 'experiment', entityId: key, atMs: ctx.nowMs,

@@ -1,12 +1,20 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
-import { experimentMetrics, experiments, metrics, plans, successCriteria, variants } from '../../db/schema.ts';
+import { experiments, plans, variants } from '../../db/schema.ts';
 import { recordAudit } from '../audit.ts';
 import { weekStartIso } from '../dates.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
-import { notifyExperimentChanged } from '../lifecycle/change-hooks.ts';
+import { createExperiment, updateExperiment } from '../experiments/commands.ts';
+import type { CreateExperimentInput } from '../experiments/input.ts';
 import { parseInput } from './parse.ts';
 import { plannedExperimentInput, type PlannedExperiment, type PlannedExperimentInput } from './experiment-input.ts';
+
+/*
+ * The week editor is an adapter: it maps the planner's form (week slot, one primary metric,
+ * criteria without descriptions, weights by position) onto `createExperiment` /
+ * `updateExperiment` in `calendar/experiments`, the one place that writes experiments,
+ * variants, metric links and success criteria.
+ */
 
 type Ctx = { actor: string; nowMs: number };
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -30,107 +38,84 @@ function describeCriterion(c: PlannedExperiment['successCriteria'][number]): str
   return c.description;
 }
 
-/** Writes variants, metric roles and criteria of `experimentId` (replacing what was there). */
-function writeChildren(tx: Tx, experimentId: number, input: PlannedExperiment, replaceVariants: boolean) {
-  const wanted = [
-    ...(input.primaryMetric ? [{ key: input.primaryMetric, role: 'primary' as const }] : []),
-    ...input.secondaryMetrics.map((key) => ({ key, role: 'secondary' as const })),
-    ...input.guardrailMetrics.map((key) => ({ key, role: 'guardrail' as const }))
-  ];
-  const keys = [...new Set([...wanted.map((w) => w.key), ...input.successCriteria.flatMap((c) => ('metricKey' in c ? [c.metricKey] : []))])];
-  const found = keys.length === 0 ? [] : tx.select({ id: metrics.id, key: metrics.key }).from(metrics).where(inArray(metrics.key, keys)).all();
-  const unknown = keys.find((k) => !found.some((f) => f.key === k));
-  if (unknown) throw new InvalidInputError(`unknown metric '${unknown}'`);
-  const ids = new Map(found.map((f) => [f.key, f.id]));
-  tx.delete(experimentMetrics).where(eq(experimentMetrics.experimentId, experimentId)).run();
-  const seen = new Set<string>();
-  for (const w of wanted) {
-    if (seen.has(w.key)) continue; // a metric has one role: the first listed wins
-    seen.add(w.key);
-    tx.insert(experimentMetrics).values({ experimentId, metricId: ids.get(w.key)!, role: w.role }).run();
-  }
-  tx.delete(successCriteria).where(eq(successCriteria.experimentId, experimentId)).run();
-  for (const c of input.successCriteria) {
-    tx.insert(successCriteria).values({
-      experimentId, kind: c.kind, description: describeCriterion(c),
-      metricKey: 'metricKey' in c ? c.metricKey : null,
-      minRelativeLift: c.kind === 'lift' ? c.minRelativeLift : null,
-      maxPValue: c.kind === 'lift' ? c.maxPValue : null,
-      maxRelativeDegradation: c.kind === 'guardrail' ? c.maxRelativeDegradation : null
-    }).run();
-  }
-  if (!replaceVariants) return;
-  const total = input.variants.reduce((s, v) => s + v.weight, 0);
-  tx.delete(variants).where(eq(variants.experimentId, experimentId)).run();
-  input.variants.forEach((v, position) => tx.insert(variants).values({
-    experimentId, key: v.key, name: v.name, weight: v.weight / total, isControl: position === 0, position
-  }).run());
+/** A metric has one role: the first listed wins (the form may tick one metric twice). */
+function metricRoles(input: PlannedExperiment) {
+  const primary = input.primaryMetric ? [input.primaryMetric] : [];
+  const secondary = [...new Set(input.secondaryMetrics)].filter((k) => !primary.includes(k));
+  const guardrail = [...new Set(input.guardrailMetrics)].filter((k) => !primary.includes(k) && !secondary.includes(k));
+  return { primary, secondary, guardrail };
 }
 
-function fields(input: PlannedExperiment, planStart: string) {
+/** The planner's fields as the experiment writer's input (without key, plan, week and variants). */
+function describing(input: PlannedExperiment) {
   return {
-    name: input.name, week: input.week, startDate: weekStartIso(planStart, input.week),
-    objective: input.objective, hypothesis: input.hypothesis, description: input.description,
+    name: input.name, objective: input.objective, hypothesis: input.hypothesis, description: input.description,
     channels: input.channels, assets: input.assets,
     metricsPlanned: [...(input.primaryMetric ? [input.primaryMetric] : []), ...input.secondaryMetrics, ...input.guardrailMetrics],
     durationDays: input.durationDays, audience: input.audience, owner: input.owner, notes: input.notes,
-    lifecycleStage: input.lifecycleStage, baselineRate: input.baselineRate ?? null, plannedMde: input.plannedMde ?? null
-  };
+    lifecycleStage: input.lifecycleStage, baselineRate: input.baselineRate ?? null, plannedMde: input.plannedMde ?? null,
+    metrics: metricRoles(input),
+    successCriteria: input.successCriteria.map((c) => ({ ...c, description: describeCriterion(c) }))
+  } satisfies Partial<CreateExperimentInput>;
+}
+
+/** The plan, checking that `week` (when given) is one of its weeks. */
+function planOf(tx: Tx, planId: number, week?: number) {
+  const plan = tx.select().from(plans).where(eq(plans.id, planId)).get();
+  if (!plan) throw new NotFoundError('plan', planId);
+  if (week !== undefined && week > plan.weeks) throw new InvalidInputError(`week must be between 1 and ${plan.weeks}, got ${week}`);
+  return plan;
 }
 
 /**
- * Creates a draft experiment in a week of a plan, with variants, metrics and criteria.
+ * Creates a draft experiment in a week of a plan (start date = that week's Monday), with a key
+ * from the week and name unless one is given; the first variant is the control.
  * @example createPlannedExperiment(db, 1, { name: 'Testimonials', week: 3, channels: ['landing-page'], ... }, { actor: 'ana', nowMs })
  */
 export function createPlannedExperiment(db: Db, planId: number, raw: PlannedExperimentInput, ctx: Ctx): { key: string; id: number } {
   const input = parseInput(plannedExperimentInput, raw);
-  const result = db.transaction((tx) => {
-    const plan = tx.select().from(plans).where(eq(plans.id, planId)).get();
-    if (!plan) throw new NotFoundError('plan', planId);
-    if (input.week > plan.weeks) throw new InvalidInputError(`week must be between 1 and ${plan.weeks}, got ${input.week}`);
-    if (input.key && tx.select({ id: experiments.id }).from(experiments).where(eq(experiments.key, input.key)).get()) {
-      throw new ConflictError(`an experiment with key '${input.key}' already exists`);
-    }
+  return db.transaction((tx) => {
+    const plan = planOf(tx, planId, input.week);
     const key = input.key ?? uniqueKey(tx, `w${String(input.week).padStart(2, '0')}-${slugify(input.name)}`);
-    const row = tx.insert(experiments).values({ key, planId, status: 'draft', ...fields(input, plan.startDate), createdAtMs: ctx.nowMs, updatedAtMs: ctx.nowMs })
-      .returning({ id: experiments.id }).get();
-    writeChildren(tx, row.id, input, true);
-    recordAudit(tx, { actor: ctx.actor, action: 'experiment.create', entityType: 'experiment', entityId: key, atMs: ctx.nowMs, details: { planId, week: input.week } });
-    return { key, id: row.id };
+    const created = createExperiment(tx as unknown as Db, {
+      key, planId, week: input.week, startDate: weekStartIso(plan.startDate, input.week), ...describing(input),
+      variants: input.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight }))
+    }, ctx);
+    return { key, id: created.id };
   }, { behavior: 'immediate' });
-  return result;
 }
 
 /**
- * Rewrites a planned experiment. Drafts and scheduled ones change freely; a running one may
- * change its variants or weights only with `confirmVariantChange` (logged); later ones are frozen.
+ * Rewrites a planned experiment. Drafts and scheduled ones change freely; a running one keeps
+ * its week and start date, and may change its variants or weights only with
+ * `confirmVariantChange` (logged as `experiment.variants-changed-while-running`); later ones are frozen.
  */
 export function updatePlannedExperiment(
   db: Db, key: string, raw: PlannedExperimentInput, ctx: Ctx & { confirmVariantChange?: boolean }
 ): { key: string; id: number } {
   const input = parseInput(plannedExperimentInput, raw);
-  const result = db.transaction((tx) => {
+  return db.transaction((tx) => {
     const row = tx.select().from(experiments).where(eq(experiments.key, key)).get();
     if (!row) throw new NotFoundError('experiment', key);
     if (!['draft', 'scheduled', 'running'].includes(row.status)) throw new ConflictError(`experiment '${key}' is ${row.status}; it can no longer be edited`);
-    const plan = row.planId === null ? null : tx.select().from(plans).where(eq(plans.id, row.planId)).get();
-    if (!plan) throw new ConflictError(`experiment '${key}' belongs to no plan`);
+    if (row.planId === null) throw new ConflictError(`experiment '${key}' belongs to no plan`);
+    const running = row.status === 'running';
+    const plan = planOf(tx, row.planId, running ? undefined : input.week);
     const before = tx.select().from(variants).where(eq(variants.experimentId, row.id)).all();
     const total = input.variants.reduce((s, v) => s + v.weight, 0);
-    const variantsChanged = before.length !== input.variants.length || input.variants.some((v, i) =>
-      before.find((b) => b.position === i)?.key !== v.key || Math.abs((before.find((b) => b.position === i)?.weight ?? -1) - v.weight / total) > 1e-9);
-    if (row.status === 'running' && variantsChanged && !ctx.confirmVariantChange) {
-      throw new ConflictError(`experiment '${key}' is running: changing its variants or weights needs explicit confirmation`);
+    const at = (i: number) => before.find((b) => b.position === i);
+    const variantsChanged = before.length !== input.variants.length ||
+      input.variants.some((v, i) => at(i)?.key !== v.key || Math.abs((at(i)?.weight ?? -1) - v.weight / total) > 1e-9);
+    const schedule = running ? {} : { week: input.week, startDate: weekStartIso(plan.startDate, input.week) };
+    // A running experiment's variants are sent only when keys or weights change, so that
+    // fixing a typo elsewhere needs no confirmation.
+    const variantChange = running && !variantsChanged ? {}
+      : { variants: input.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight })), confirm: ctx.confirmVariantChange === true };
+    updateExperiment(tx as unknown as Db, key, { ...describing(input), ...schedule, ...variantChange }, ctx);
+    if (running && variantsChanged) {
+      recordAudit(tx, { actor: ctx.actor, action: 'experiment.variants-changed-while-running', entityType: 'experiment', entityId: key, atMs: ctx.nowMs,
+        details: { from: before.map((b) => [b.key, b.weight]), to: input.variants.map((v) => [v.key, v.weight / total]) } });
     }
-    const next = fields(input, plan.startDate);
-    if (row.status === 'running') { next.week = row.week ?? next.week; next.startDate = row.startDate ?? next.startDate; }
-    tx.update(experiments).set({ ...next, updatedAtMs: ctx.nowMs }).where(and(eq(experiments.id, row.id), ne(experiments.status, 'concluded'))).run();
-    writeChildren(tx, row.id, input, variantsChanged);
-    recordAudit(tx, { actor: ctx.actor, action: variantsChanged && row.status === 'running' ? 'experiment.variants-changed-while-running' : 'experiment.update',
-      entityType: 'experiment', entityId: key, atMs: ctx.nowMs,
-      details: { status: row.status, variantsChanged, ...(variantsChanged ? { variants: { from: before.map((b) => [b.key, b.weight]), to: input.variants.map((v) => [v.key, v.weight / total]) } } : {}) } });
     return { key, id: row.id };
   }, { behavior: 'immediate' });
-  notifyExperimentChanged(key);
-  return result;
 }

@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { experiments, exposures } from '../../db/schema.ts';
+import type { Db } from '../../db/connection.ts';
+import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { seedOnFirstStart } from '../seed/index.ts';
+import { createPlan } from '../plans/index.ts';
+import { createPlannedExperiment, updatePlannedExperiment, type PlannedExperimentInput } from '../planning/index.ts';
+import { createExperiment, getExperimentDetail, startExperiment, updateExperiment, type CreateExperimentInput } from './index.ts';
+
+const nowMs = new Date(2026, 10, 25, 10).getTime();
+const ctx = { actor: 'ana', nowMs };
+let db: Db;
+let cleanup = () => {};
+beforeEach(() => { const t = tempDatabase(); db = t.db; cleanup = t.cleanup; seedOnFirstStart(db, nowMs); });
+afterEach(() => cleanup());
+
+const twoVariants = [{ key: 'a' }, { key: 'b' }];
+const week3: PlannedExperimentInput = {
+  name: 'Shorter signup form', week: 3, channels: ['landing-page'], primaryMetric: 'click_through', durationDays: 14,
+  variants: [{ key: 'control', name: 'Long form', weight: 1 }, { key: 'short', name: 'Short form', weight: 1 }]
+};
+const newPlan = () => createPlan(db, { name: 'Q1', startDate: '2027-03-01', weeks: 12 }, ctx);
+
+describe('createExperiment: the one writer', () => {
+  it.each<[string, Partial<CreateExperimentInput>, RegExp]>([
+    ['a criterion on an unknown metric', { successCriteria: [{ kind: 'lift', metricKey: 'nope', minRelativeLift: 0.1, description: 'x' }] }, /unknown metric 'nope'/],
+    ['a metric under two roles', { metrics: { primary: ['activation'], guardrail: ['activation'] } }, /two roles/],
+    ['an unknown plan', { planId: 99 }, /plan '99' was not found/],
+    ['an invalid coverage (no edge validation in front)', { coverage: 2 }, /coverage/]
+  ])('refuses %s with a domain error', (_name, change, message) => {
+    expect(() => createExperiment(db, { key: 'x', name: 'X', variants: twoVariants, ...change }, ctx)).toThrow(message);
+    expect(db.select().from(experiments).where(eq(experiments.key, 'x')).get()).toBeUndefined();
+  });
+});
+
+describe('the week editor writes through createExperiment / updateExperiment', () => {
+  it('keeps what only the API sets (coverage, targeting, seed) when the planner edits the experiment', () => {
+    const { key } = createPlannedExperiment(db, newPlan().id, week3, ctx);
+    updateExperiment(db, key, { coverage: 0.5, seed: 's1', targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] }, ctx);
+    updatePlannedExperiment(db, key, { ...week3, name: 'Short signup form', week: 4 }, ctx);
+    expect(getExperimentDetail(db, key)).toMatchObject({
+      name: 'Short signup form', week: 4, startDate: '2027-03-22', coverage: 0.5, seed: 's1',
+      targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }]
+    });
+  });
+
+  it('renames a draft variant (names are sent even when keys and weights stay)', () => {
+    const { key } = createPlannedExperiment(db, newPlan().id, week3, ctx);
+    updatePlannedExperiment(db, key, { ...week3, variants: [week3.variants[0]!, { key: 'short', name: 'Three fields', weight: 1 }] }, ctx);
+    expect(getExperimentDetail(db, key).variants.map((v) => v.name)).toEqual(['Long form', 'Three fields']);
+  });
+
+  it('refuses, even confirmed, to remove a variant users were exposed to', () => {
+    const { key, id } = createPlannedExperiment(db, newPlan().id, week3, ctx);
+    startExperiment(db, key, ctx);
+    db.insert(exposures).values({ experimentId: id, userId: 'u1', variantKey: 'short', firstExposedAtMs: nowMs, lastExposedAtMs: nowMs }).run();
+    const dropShort = { ...week3, variants: [week3.variants[0]!, { key: 'shorter', name: 'Shorter', weight: 1 }] };
+    expect(() => updatePlannedExperiment(db, key, dropShort, { ...ctx, confirmVariantChange: true })).toThrow(/1 users were exposed/);
+    expect(getExperimentDetail(db, key).variants.map((v) => v.key)).toEqual(['control', 'short']);
+  });
+
+  it('a week past a 12-week plan is refused on update too', () => {
+    const { key } = createPlannedExperiment(db, newPlan().id, week3, ctx);
+    expect(() => updatePlannedExperiment(db, key, { ...week3, week: 13 }, ctx)).toThrow(/week must be between 1 and 12/);
+  });
+});
