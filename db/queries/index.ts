@@ -5,3 +5,5 @@ export {
   aggregateMetrics, exposuresByDay, exposureSpan, segmentAttributes, totalsFromCumulative,
   type GroupAggregate, type GroupBy, type MetricSums
 } from './metric-aggregates.ts';
+export { refreshMetricStore, refreshState, type RefreshResult, type StoreMetric } from './metric-store.ts';
+export { exposureGroups, storeCaps, storeDailyAggregates, type ExposureGroup } from './store-aggregates.ts';
