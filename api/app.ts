@@ -15,6 +15,7 @@ import { ofrepRoutes } from './ofrep/index.ts';
 import { docsRoutes } from './docs/index.ts';
 import { planningRoutes } from './plans/index.ts';
 import { ideaRoutes } from './ideas/index.ts';
+import { playbookRoutes } from './playbook/index.ts';
 
 export const apiInfo = { title: 'Weekly Experiments API', version: '1.0.0' };
 
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps) {
   v1.route('/', docsRoutes());
   v1.route('/', planningRoutes(deps));
   v1.route('/', ideaRoutes(deps));
+  v1.route('/', playbookRoutes(deps));
   v1.doc31('/openapi.json', { openapi: '3.1.0', info: apiInfo, servers: [{ url: '/api/v1' }], security: [{ BearerAuth: [] }] });
   app.route('/api/v1', v1);
   app.route('/ofrep/v1', ofrepRoutes(deps));

@@ -1,19 +1,14 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import {
   createExperiment, createExperimentInput, startExperiment, stopExperiment, updateExperiment, updateExperimentInput
 } from '../../calendar/experiments/index.ts';
 import { actorOf } from '../auth/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
-import { errorSchema, experimentDetailSchema, experimentKeySchema } from './schemas.ts';
+import { errorBody, errors as errorResponses, json, keyParam } from '../plans/http.ts';
+import { experimentDetailSchema } from './schemas.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const keyParam = z.object({ key: experimentKeySchema.openapi({ param: { name: 'key', in: 'path' } }) });
-const errors = {
-  400: { description: 'Invalid request', content: json(errorSchema) },
-  401: { description: 'Missing or invalid API key', content: json(errorSchema) },
-  403: { description: 'Not an admin key', content: json(errorSchema) }
-};
+const errors = errorResponses(400, 401, 403);
 
 const createDef = createRoute({
   method: 'post', path: '/experiments', tags: ['experiments'],
@@ -21,8 +16,9 @@ const createDef = createRoute({
   request: { body: { required: true, content: json(createExperimentInput) } },
   responses: {
     201: { description: 'The experiment', content: json(experimentDetailSchema) },
-    409: { description: 'Key taken', content: json(errorSchema) },
-    422: { description: 'Unknown metric or variant', content: json(errorSchema) },
+    404: { description: 'No plan with this planId', content: json(errorBody) },
+    409: { description: 'Key taken', content: json(errorBody) },
+    422: { description: 'Unknown metric or variant', content: json(errorBody) },
     ...errors
   }
 });
@@ -33,8 +29,8 @@ const updateDef = createRoute({
   request: { params: keyParam, body: { required: true, content: json(updateExperimentInput) } },
   responses: {
     200: { description: 'The experiment', content: json(experimentDetailSchema) },
-    404: { description: 'No experiment with this key', content: json(errorSchema) },
-    409: { description: 'Needs confirmation, or would remove an exposed variant', content: json(errorSchema) },
+    404: { description: 'No experiment with this key', content: json(errorBody) },
+    409: { description: 'Needs confirmation, or would remove an exposed variant', content: json(errorBody) },
     ...errors
   }
 });
@@ -45,8 +41,8 @@ const lifecycleDef = (action: 'start' | 'stop') => createRoute({
   request: { params: keyParam },
   responses: {
     200: { description: 'The experiment', content: json(experimentDetailSchema) },
-    404: { description: 'No experiment with this key', content: json(errorSchema) },
-    409: { description: 'Not allowed from its current status, or its layer slice is taken', content: json(errorSchema) },
+    404: { description: 'No experiment with this key', content: json(errorBody) },
+    409: { description: 'Not allowed from its current status, or its layer slice is taken', content: json(errorBody) },
     ...errors
   }
 });

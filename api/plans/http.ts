@@ -1,30 +1,34 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { actorOf } from '../auth/index.ts';
+import { errorSchema, experimentKeySchema } from '../experiments/schemas.ts';
 
-/** Shared bits of the planning routes (plans, ideas, playbook). */
+/** Shared bits of the management routes (plans, ideas, playbook, experiments). */
 export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-export const errorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
-});
+/** The one error body (`{ error: { code, message } }`), the `Error` component of the OpenAPI document. */
+export const errorBody = errorSchema;
 
-const errorDescriptions = { 400: 'Invalid request', 403: 'Not allowed', 404: 'Not found', 409: 'Not allowed in the current state', 422: 'Invalid for the domain' };
+const errorDescriptions = {
+  400: 'Invalid request', 401: 'Missing or invalid API key', 403: 'Not allowed (e.g. not an admin key)', 404: 'Not found',
+  409: 'Not allowed in the current state', 422: 'Invalid for the domain'
+};
 type ErrorResponse = { description: string; content: { 'application/json': { schema: typeof errorBody } } };
 
-/** The error responses of a route, for the OpenAPI document. */
+/**
+ * The error responses of a route, for the OpenAPI document.
+ * @example responses: { 200: { ... }, ...errors(400, 404, 409) }
+ */
 export function errors<S extends keyof typeof errorDescriptions>(...statuses: S[]): Record<S, ErrorResponse> {
   return Object.fromEntries(statuses.map((s) => [s, { description: errorDescriptions[s], content: json(errorBody) }])) as Record<S, ErrorResponse>;
 }
 
 export const idParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
-export const keyParam = z.object({
-  key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'not an experiment key').openapi({ param: { name: 'key', in: 'path' } })
-});
+export const keyParam = z.object({ key: experimentKeySchema.openapi({ param: { name: 'key', in: 'path' } }) });
 
-/** Who is acting, for the audit log: the API key's name once auth runs, else `api`. */
+/** Who is acting, for the audit log: `key:<name>` of the API key. */
 export function actor(c: Context): string {
-  const principal = (c.var as Record<string, unknown>).principal as { name?: string } | undefined;
-  return principal?.name ? `key:${principal.name}` : 'api';
+  return actorOf(c.var.principal);
 }
 
 /** A permissive schema for the domain's rich JSON answers (documented by example, not field by field). */

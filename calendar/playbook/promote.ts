@@ -10,6 +10,7 @@ import { parseInput } from '../planning/parse.ts';
 import { latestDecision } from '../reports/index.ts';
 
 type Ctx = { actor: string; nowMs: number };
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type PlaybookEntry = typeof playbookEntries.$inferSelect;
 
 export const promotionInput = z.object({
@@ -19,6 +20,11 @@ export const promotionInput = z.object({
   title: z.string().trim().min(1).max(200).optional()
 });
 export type PromotionInput = z.input<typeof promotionInput>;
+
+function writeRollout(tx: Tx, experimentId: number, key: string, variant: string | null, ctx: Ctx): void {
+  tx.update(experiments).set({ rolloutVariantKey: variant, updatedAtMs: ctx.nowMs }).where(eq(experiments.id, experimentId)).run();
+  recordAudit(tx, { actor: ctx.actor, action: variant ? 'experiment.rollout' : 'experiment.rollout-stopped', entityType: 'experiment', entityId: key, atMs: ctx.nowMs, details: { variant } });
+}
 
 /** The reviewer's recorded decision, read through the reports module (swap point for promotion). */
 export function shipDecision(db: Db, key: string, nowMs: number) {
@@ -55,10 +61,7 @@ export function promoteExperiment(db: Db, key: string, raw: PromotionInput, ctx:
       channel: e.channels[0] ?? null, lifecycleStage: e.lifecycleStage, audience: e.audience,
       evidenceUrl: `/experiments/${key}/report`, learning: input.learning, createdBy: ctx.actor, createdAtMs: ctx.nowMs
     }).returning().get();
-    if (input.rollout) {
-      tx.update(experiments).set({ rolloutVariantKey: winner, updatedAtMs: ctx.nowMs }).where(eq(experiments.id, e.id)).run();
-      recordAudit(tx, { actor: ctx.actor, action: 'experiment.rollout', entityType: 'experiment', entityId: key, atMs: ctx.nowMs, details: { variant: winner } });
-    }
+    if (input.rollout) writeRollout(tx, e.id, key, winner, ctx);
     recordAudit(tx, { actor: ctx.actor, action: 'playbook.create', entityType: 'playbook_entry', entityId: row.id, atMs: ctx.nowMs, details: { experiment: key, winner } });
     return row;
   }, { behavior: 'immediate' });
@@ -66,18 +69,21 @@ export function promoteExperiment(db: Db, key: string, raw: PromotionInput, ctx:
   return entry;
 }
 
-/** Rolls out (or, with `null`, stops rolling out) a promoted experiment's winner afterwards. */
-export function setRollout(db: Db, key: string, variantKey: string | null, ctx: Ctx): void {
+export type RolloutState = { key: string; status: string; rolloutVariantKey: string | null };
+
+/**
+ * Rolls out (or, with `null`, stops rolling out) a concluded or promoted experiment's winner:
+ * the assignment API then serves `variantKey` to everyone. `'winner'` means the variant of
+ * the recorded ship decision. Audit-logged.
+ * @example setRollout(db, 'w01-onboarding-ebook-reminder', 'winner', { actor: 'rita', nowMs }) // { rolloutVariantKey: 'guided', ... }
+ */
+export function setRollout(db: Db, key: string, variantKey: string | 'winner' | null, ctx: Ctx): RolloutState {
   const e = db.select().from(experiments).where(eq(experiments.key, key)).get();
   if (!e) throw new NotFoundError('experiment', key);
   if (e.status !== 'promoted' && e.status !== 'concluded') throw new ConflictError(`only concluded or promoted experiments roll out; '${key}' is ${e.status}`);
-  if (variantKey !== null) {
-    const winner = shipDecision(db, key, ctx.nowMs).winningVariant;
-    if (variantKey !== winner) throw new ConflictError(`only the winning variant '${winner}' can be rolled out`);
-  }
-  db.transaction((tx) => {
-    tx.update(experiments).set({ rolloutVariantKey: variantKey, updatedAtMs: ctx.nowMs }).where(eq(experiments.id, e.id)).run();
-    recordAudit(tx, { actor: ctx.actor, action: variantKey ? 'experiment.rollout' : 'experiment.rollout-stopped', entityType: 'experiment', entityId: key, atMs: ctx.nowMs, details: { variant: variantKey } });
-  }, { behavior: 'immediate' });
+  const variant = variantKey === null ? null : shipDecision(db, key, ctx.nowMs).winningVariant!;
+  if (variantKey !== null && variantKey !== 'winner' && variantKey !== variant) throw new ConflictError(`only the winning variant '${variant}' can be rolled out`);
+  db.transaction((tx) => writeRollout(tx, e.id, key, variant, ctx), { behavior: 'immediate' });
   notifyExperimentChanged(key);
+  return { key, status: e.status, rolloutVariantKey: variant };
 }
