@@ -1,8 +1,6 @@
 import type { Db } from '../../db/connection.ts';
-import {
-  aggregateMetrics, exposureSpan, exposuresByDay, winsorizationCaps, withMetricUsers,
-  totalsFromCumulative, type GroupAggregate, type MetricQuerySpec
-} from '../../db/queries/index.ts';
+import { totalsFromCumulative, type GroupAggregate, type StoreMetric } from '../../db/queries/index.ts';
+import { reportAggregates } from './aggregates.ts';
 import { DEFAULT_TUNING } from '../../stats/index.ts';
 import { applyCorrection, compareMetric, type CompareSettings } from './compare.ts';
 import { decide } from './decide.ts';
@@ -20,14 +18,14 @@ export function hasEnded(design: ReportDesign, nowMs: number): boolean {
   return e.endDate !== null && new Date(nowMs).toISOString().slice(0, 10) > e.endDate;
 }
 
-function metricSpecs(design: ReportDesign): MetricQuerySpec[] {
+function metricSpecs(design: ReportDesign): StoreMetric[] {
   return design.metrics.map((m) => ({
-    key: m.key, kind: m.kind, eventName: m.eventName, denominatorEventName: m.denominatorEventName,
+    metricId: m.id, key: m.key, kind: m.kind, eventName: m.eventName, denominatorEventName: m.denominatorEventName,
     windowDays: m.windowDays ?? design.experiment.durationDays, winsorizePercentile: m.winsorizePercentile
   }));
 }
 
-function metricTable(design: ReportDesign, specs: MetricQuerySpec[], caps: Array<number | null>, rows: GroupAggregate[], settings: CompareSettings): MetricResult[] {
+function metricTable(design: ReportDesign, specs: StoreMetric[], caps: Array<number | null>, rows: GroupAggregate[], settings: CompareSettings): MetricResult[] {
   return design.metrics.map((m, i) => compareMetric(m, i, specs[i].windowDays, caps[i], rows, design.criteria, settings));
 }
 
@@ -50,68 +48,66 @@ export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: 
   const primary = design.metrics.find((m) => m.key === primaryCriterion?.metricKey) ?? design.metrics.find((m) => m.role === 'primary');
   const primaryIndex = primary ? design.metrics.indexOf(primary) : -1;
 
-  // One read transaction: every aggregate sees the same snapshot of exposures and events.
-  return client.transaction(() => withMetricUsers(client, { experimentId, metrics: specs, segmentAttribute: options.segment }, () => {
-    const caps = winsorizationCaps(client, specs);
-    // One GROUP BY pass: cumulative sums by day, whose last day per variant are the totals.
-    const daily = aggregateMetrics(client, specs, caps, 'day');
-    const byVariant = totalsFromCumulative(daily);
-    const needed = usersNeededFor(primary, design.experiment.plannedMde ?? primaryCriterion?.minRelativeLift ?? null,
-      design.variants.map((v) => v.weight), byVariant.find((a) => a.variant === design.control.key), primaryIndex, alpha);
-    const health = buildHealth({
-      design, byVariant, exposuresByDay: exposuresByDay(client, experimentId), span: exposureSpan(client, experimentId), needed, nowMs
-    });
-    // Sequential: the confidence sequence is tightest at the planned total sample size.
-    const settings: CompareSettings = {
-      alpha, controlKey: design.control.key, variantKeys,
-      sequentialTuning: analysis === 'sequential' ? needed.users ?? DEFAULT_TUNING : null
+  // Sufficient statistics from the incremental store (cached until the database changes).
+  const { caps, daily, exposuresByDay, span, segmentRows } = reportAggregates(client, {
+    experimentId, metrics: specs, variantKeys, segment: options.segment ?? null, nowMs
+  });
+  const byVariant = totalsFromCumulative(daily);
+  const needed = usersNeededFor(primary, design.experiment.plannedMde ?? primaryCriterion?.minRelativeLift ?? null,
+    design.variants.map((v) => v.weight), byVariant.find((a) => a.variant === design.control.key), primaryIndex, alpha);
+  const health = buildHealth({
+    design, byVariant, exposuresByDay, span, needed, nowMs
+  });
+  // Sequential: the confidence sequence is tightest at the planned total sample size.
+  const settings: CompareSettings = {
+    alpha, controlKey: design.control.key, variantKeys,
+    sequentialTuning: analysis === 'sequential' ? needed.users ?? DEFAULT_TUNING : null
+  };
+  const metrics = metricTable(design, specs, caps, byVariant, settings);
+  applyCorrection(metrics, correction, alpha);
+
+  let segments: Report['segments'] = null;
+  if (options.segment && segmentRows) {
+    const rows = segmentRows;
+    const values = [...new Set(rows.map((r) => r.segment ?? '(none)'))]
+      .map((value) => ({ value, rows: rows.filter((r) => r.segment === value) }))
+      .map((s) => ({ ...s, users: s.rows.reduce((a, r) => a + r.users, 0) }))
+      .sort((a, b) => b.users - a.users).slice(0, MAX_SEGMENTS);
+    segments = {
+      attribute: options.segment,
+      caveat: 'Segment results are exploratory: p-values are not adjusted for the number of segments, and a segment was not a pre-registered criterion.',
+      values: values.map((s) => ({ value: s.value, users: s.users, metrics: metricTable(design, specs, caps, s.rows, settings) }))
     };
-    const metrics = metricTable(design, specs, caps, byVariant, settings);
-    applyCorrection(metrics, correction, alpha);
+  }
 
-    let segments: Report['segments'] = null;
-    if (options.segment) {
-      const rows = aggregateMetrics(client, specs, caps, 'segment');
-      const values = [...new Set(rows.map((r) => r.segment ?? '(none)'))]
-        .map((value) => ({ value, rows: rows.filter((r) => r.segment === value) }))
-        .map((s) => ({ ...s, users: s.rows.reduce((a, r) => a + r.users, 0) }))
-        .sort((a, b) => b.users - a.users).slice(0, MAX_SEGMENTS);
-      segments = {
-        attribute: options.segment,
-        caveat: 'Segment results are exploratory: p-values are not adjusted for the number of segments, and a segment was not a pre-registered criterion.',
-        values: values.map((s) => ({ value: s.value, users: s.users, metrics: metricTable(design, specs, caps, s.rows, settings) }))
-      };
+  const cumulative: CumulativeSeries[] = [];
+  if (primary) {
+    const days = [...new Set(daily.map((r) => r.day!))];
+    for (const variant of variantKeys.filter((k) => k !== design.control.key)) {
+      const points = days.map((day) => {
+        const rows = daily.filter((r) => r.day === day);
+        const result = compareMetric(primary, primaryIndex, specs[primaryIndex].windowDays, caps[primaryIndex], rows, [], { ...settings, variantKeys: [design.control.key, variant] });
+        const c = result.comparisons[0];
+        return { date: isoDateOfDay(day), users: rows.reduce((a, r) => a + r.users, 0), relative: c?.relative?.estimate ?? null, ciLow: c?.relative?.ciLow ?? null, ciHigh: c?.relative?.ciHigh ?? null };
+      });
+      cumulative.push({ metric: primary.key, variant, points });
     }
+  }
 
-    const cumulative: CumulativeSeries[] = [];
-    if (primary) {
-      const days = [...new Set(daily.map((r) => r.day!))];
-      for (const variant of variantKeys.filter((k) => k !== design.control.key)) {
-        const points = days.map((day) => {
-          const rows = daily.filter((r) => r.day === day);
-          const result = compareMetric(primary, primaryIndex, specs[primaryIndex].windowDays, caps[primaryIndex], rows, [], { ...settings, variantKeys: [design.control.key, variant] });
-          const c = result.comparisons[0];
-          return { date: isoDateOfDay(day), users: rows.reduce((a, r) => a + r.users, 0), relative: c?.relative?.estimate ?? null, ciLow: c?.relative?.ciLow ?? null, ciHigh: c?.relative?.ciHigh ?? null };
-        });
-        cumulative.push({ metric: primary.key, variant, points });
-      }
-    }
-
-    const decision = decide({
-      metrics, criteria: design.criteria, health, alpha, ended,
-      treatmentKeys: variantKeys.filter((k) => k !== design.control.key)
-    });
-    const e = design.experiment;
-    return {
-      experiment: { key: e.key, name: e.name, status: e.status, startDate: e.startDate, endDate: e.endDate, durationDays: e.durationDays, plannedMde: e.plannedMde, hypothesis: e.hypothesis },
-      generatedAtMs: nowMs, analysis, correction, alpha,
-      variants: design.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, isControl: v.key === design.control.key })),
-      criteria: design.criteria.map((c) => ({
-        kind: c.kind, metricKey: c.metricKey, description: c.description,
-        minRelativeLift: c.minRelativeLift, maxPValue: c.maxPValue, maxRelativeDegradation: c.maxRelativeDegradation
-      })),
-      health, metrics, segments, cumulative, decision,
-      recorded: latestRecordedDecision(db, experimentId)
-    };
-  }))();
+  const decision = decide({
+    metrics, criteria: design.criteria, health, alpha, ended,
+    treatmentKeys: variantKeys.filter((k) => k !== design.control.key)
+  });
+  const e = design.experiment;
+  return {
+    experiment: { key: e.key, name: e.name, status: e.status, startDate: e.startDate, endDate: e.endDate, durationDays: e.durationDays, plannedMde: e.plannedMde, hypothesis: e.hypothesis },
+    generatedAtMs: nowMs, analysis, correction, alpha,
+    variants: design.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, isControl: v.key === design.control.key })),
+    criteria: design.criteria.map((c) => ({
+      kind: c.kind, metricKey: c.metricKey, description: c.description,
+      minRelativeLift: c.minRelativeLift, maxPValue: c.maxPValue, maxRelativeDegradation: c.maxRelativeDegradation
+    })),
+    health, metrics, segments, cumulative, decision,
+    recorded: latestRecordedDecision(db, experimentId)
+  };
 }

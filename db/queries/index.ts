@@ -6,4 +6,4 @@ export {
   type GroupAggregate, type GroupBy, type MetricSums
 } from './metric-aggregates.ts';
 export { refreshMetricStore, refreshState, type RefreshResult, type StoreMetric } from './metric-store.ts';
-export { exposureGroups, storeCaps, storeDailyAggregates, type ExposureGroup } from './store-aggregates.ts';
+export { exposureGroups, storeCaps, storeDailyAggregates, storeSegmentAggregates, type ExposureGroup } from './store-aggregates.ts';

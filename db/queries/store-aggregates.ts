@@ -127,3 +127,36 @@ export function storeDailyAggregates(
   }
   return out;
 }
+
+/**
+ * Per (segment, variant) aggregates, the segment being an exposure attribute read by join
+ * (bound as a JSON path, never spliced into the SQL); missing values are '(none)'. Same rows
+ * as `aggregateMetrics(client, metrics, caps, 'segment')` over the temp table.
+ */
+export function storeSegmentAggregates(
+  client: Database.Database, experimentId: number, metrics: Array<MetricQuerySpec & { metricId: number }>,
+  caps: Array<number | null>, attribute: string
+): GroupAggregate[] {
+  const path = `$."${attribute.replaceAll('"', '')}"`;
+  const users = client.prepare(
+    `SELECT CAST(json_extract(attributes, ?) AS TEXT) AS segment, variant_key AS variant, COUNT(*) AS users,
+       SUM(conflict_count > 0) AS conflicted FROM exposures WHERE experiment_id = ? GROUP BY segment, variant ORDER BY segment, variant`
+  ).all(path, experimentId) as Array<{ segment: string | null; variant: string; users: number; conflicted: number }>;
+  const perMetric = metrics.map((metric, i) => {
+    const cap = caps[i] ?? null;
+    const y = cap === null ? 'r.value' : `MIN(r.value, ${Number(cap)})`;
+    const rows = client.prepare(
+      `SELECT CAST(json_extract(x.attributes, ?) AS TEXT) AS segment, r.variant_key AS variant, TOTAL(${y}) AS sum,
+         TOTAL((${y}) * (${y})) AS sumSquares, TOTAL(r.denominator) AS sumDenominator,
+         TOTAL(r.denominator * r.denominator) AS sumDenominatorSquares, TOTAL((${y}) * r.denominator) AS sumCrossProducts
+       FROM report_metric_users r JOIN exposures x ON x.experiment_id = r.experiment_id AND x.user_id = r.user_id
+       WHERE r.experiment_id = ? AND r.metric_id = ? GROUP BY segment, variant`
+    ).all(path, experimentId, metric.metricId) as Array<MetricSums & { segment: string | null; variant: string }>;
+    return new Map(rows.map(({ segment, variant, ...s }) => [`${segment}\u0000${variant}`,
+      metric.kind === 'ratio' ? s : { ...s, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 }]));
+  });
+  return users.map((u) => ({
+    variant: u.variant, day: null, segment: u.segment ?? '(none)', users: u.users, conflicted: u.conflicted,
+    metrics: perMetric.map((m) => m.get(`${u.segment}\u0000${u.variant}`) ?? zeroSums())
+  }));
+}

@@ -1,0 +1,76 @@
+/**
+ * The report's sufficient statistics, from the incremental report store, cached per
+ * connection until the database changes. A repeat view with no write in between reuses the
+ * cached aggregates; any write (this connection's `total_changes()`, or another
+ * connection's commit seen through `PRAGMA data_version`) refreshes the store past its
+ * watermarks first, which costs about the new events and exposures, not the whole table.
+ */
+import type Database from 'better-sqlite3';
+import {
+  refreshMetricStore, storeCaps, storeDailyAggregates, storeSegmentAggregates,
+  type GroupAggregate, type RefreshResult, type StoreMetric
+} from '../../db/queries/index.ts';
+
+export type ReportAggregates = {
+  caps: Array<number | null>;
+  /** Cumulative by day; the last day of each variant holds its totals. */
+  daily: GroupAggregate[];
+  exposuresByDay: Array<{ day: number; variant: string; users: number }>;
+  span: { firstMs: number | null; lastMs: number | null };
+  segmentRows: GroupAggregate[] | null;
+  refresh: Omit<RefreshResult, 'groups'>;
+};
+
+type Entry = { stamp: string; value: ReportAggregates };
+const caches = new WeakMap<Database.Database, Map<string, Entry>>();
+const MAX_ENTRIES = 32;
+
+/** Changes whenever anything was committed to the database since the last call's value. */
+function changeStamp(client: Database.Database): string {
+  const dataVersion = client.pragma('data_version', { simple: true }) as number;
+  const { n } = client.prepare('SELECT total_changes() AS n').get() as { n: number };
+  return `${dataVersion}:${n}`;
+}
+
+function compute(client: Database.Database, input: AggregatesInput): ReportAggregates {
+  const { experimentId, metrics } = input;
+  // One write transaction: the refresh and every aggregate see the same exposures and events.
+  return client.transaction(() => {
+    const { groups, ...refresh } = refreshMetricStore(client, { experimentId, metrics, variantKeys: input.variantKeys, nowMs: input.nowMs });
+    const caps = storeCaps(client, experimentId, metrics);
+    const daily = storeDailyAggregates(client, experimentId, metrics, caps, groups);
+    const exposuresByDay = groups.map((g) => ({ day: g.day, variant: g.variant, users: g.users }))
+      .sort((a, b) => a.day - b.day || (a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : 0));
+    const span = groups.length === 0 ? { firstMs: null, lastMs: null }
+      : { firstMs: Math.min(...groups.map((g) => g.firstMs)), lastMs: Math.max(...groups.map((g) => g.lastMs)) };
+    const segmentRows = input.segment ? storeSegmentAggregates(client, experimentId, metrics, caps, input.segment) : null;
+    return { caps, daily, exposuresByDay, span, segmentRows, refresh };
+  }).immediate();
+}
+
+export type AggregatesInput = {
+  experimentId: number; metrics: StoreMetric[]; variantKeys: string[]; segment: string | null; nowMs: number;
+};
+
+/**
+ * The aggregates of a report, from the cache when nothing was written since they were
+ * computed, else after an incremental refresh of the store.
+ * @example reportAggregates(db.$client, { experimentId: 7, metrics, variantKeys: ['control', 'b'], segment: null, nowMs })
+ */
+export function reportAggregates(client: Database.Database, input: AggregatesInput): ReportAggregates {
+  let cache = caches.get(client);
+  if (!cache) caches.set(client, (cache = new Map()));
+  const key = JSON.stringify([input.experimentId, input.metrics, input.variantKeys, input.segment]);
+  const hit = cache.get(key);
+  const before = changeStamp(client);
+  if (hit && hit.stamp === before) return hit.value;
+  const value = compute(client, input);
+  const after = changeStamp(client);
+  // The refresh itself only writes the store, which changes no aggregate: entries that were
+  // current before it stay current.
+  for (const entry of cache.values()) if (entry.stamp === before) entry.stamp = after;
+  cache.delete(key);
+  cache.set(key, { stamp: after, value });
+  if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  return value;
+}
