@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { experiments, exposures } from '../../db/schema.ts';
 import type { Db } from '../../db/connection.ts';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
-import { seedOnFirstStart } from '../seed/index.ts';
+import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
 import { createPlan } from '../plans/index.ts';
 import { createPlannedExperiment, updatePlannedExperiment, type PlannedExperimentInput } from '../planning/index.ts';
 import { createExperiment, getExperimentDetail, startExperiment, updateExperiment, type CreateExperimentInput } from './index.ts';
@@ -11,9 +10,7 @@ import { createExperiment, getExperimentDetail, startExperiment, updateExperimen
 const nowMs = new Date(2026, 10, 25, 10).getTime();
 const ctx = { actor: 'ana', nowMs };
 let db: Db;
-let cleanup = () => {};
-beforeEach(() => { const t = tempDatabase(); db = t.db; cleanup = t.cleanup; seedOnFirstStart(db, nowMs); });
-afterEach(() => cleanup());
+useSeededDatabase(nowMs, (fresh) => { db = fresh; });
 
 const twoVariants = [{ key: 'a' }, { key: 'b' }];
 const week3: PlannedExperimentInput = {

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, events, experiments, exposures, ideas, metrics, variants } from '../../db/schema.ts';
 import type { Db } from '../../db/connection.ts';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
-import { seedOnFirstStart } from '../seed/index.ts';
+import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
 import { createPlan, startPlan, deletePlan } from '../plans/index.ts';
 import { createIdea, moveIdeaToWeek } from '../ideas/index.ts';
 import { transition } from '../lifecycle/index.ts';
@@ -13,9 +12,7 @@ import { createPlannedExperiment, updatePlannedExperiment, getPlanTimeline, putI
 const nowMs = new Date(2026, 10, 25, 10).getTime();
 const ctx = { actor: 'ana', nowMs };
 let db: Db;
-let cleanup = () => {};
-beforeEach(() => { const t = tempDatabase(); db = t.db; cleanup = t.cleanup; seedOnFirstStart(db, nowMs); });
-afterEach(() => cleanup());
+useSeededDatabase(nowMs, (fresh) => { db = fresh; });
 
 const week3: PlannedExperimentInput = {
   name: 'Shorter signup form', week: 3, objective: 'More sign-ups', hypothesis: 'Fewer fields, more sign-ups',

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { events, experiments, exposures, plans } from '../../db/schema.ts';
 import type { Db } from '../../db/connection.ts';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
-import { seedOnFirstStart } from '../seed/index.ts';
+import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
 import { concludeExperiment, transition } from '../lifecycle/index.ts';
 import { recordDecision } from '../reports/index.ts';
 import { createIdea } from '../ideas/index.ts';
@@ -15,9 +14,7 @@ const later = nowMs + 30 * 86_400_000;
 const ctx = { actor: 'rita', nowMs: later };
 const w01 = 'w01-onboarding-ebook-reminder';
 let db: Db;
-let cleanup = () => {};
-beforeEach(() => { const t = tempDatabase(); db = t.db; cleanup = t.cleanup; seedOnFirstStart(db, nowMs); });
-afterEach(() => cleanup());
+useSeededDatabase(nowMs, (fresh) => { db = fresh; });
 
 /** Runs w01 with a clear effect (control 10%, guided 30% activation) and concludes it. */
 function runWinner() {
