@@ -1,5 +1,5 @@
 import type { AppDeps } from '../deps.ts';
-import { groupCommitFor } from '../ingest/group-commit.ts';
+import { writerFor } from '../ingest/writer.ts';
 import { exposureStoreFor } from '../ingest/exposure-store.ts';
 import { configCacheFor } from './config-cache.ts';
 import { evaluateExperiment, type Assignment } from './evaluate.ts';
@@ -34,27 +34,29 @@ export async function assignUser(deps: AppDeps, request: AssignRequest): Promise
     : cache.active().map((c) => [c.key, c] as const);
   const assignments: Record<string, Assignment> = {};
   const toRecord: Array<{ key: string; experimentId: number; variant: string }> = [];
+  const expose = request.expose !== false;
   for (const [key, config] of configs) {
     if (!config) { assignments[key] = notFound; continue; }
     let result = evaluateExperiment(config, request.userId, attributes);
-    if (config.status === 'running' && result.reason !== 'forced' && request.userId) {
+    // An exposed split needs no read first: the upsert below returns the recorded variant (sticky).
+    if (config.status === 'running' && result.reason !== 'forced' && request.userId && !(expose && result.reason === 'split')) {
       const recorded = store.recordedVariant(config.id, request.userId);
       if (recorded !== undefined) result = { variant: recorded, inExperiment: true, reason: 'sticky', bucket: result.bucket };
     }
     assignments[key] = result;
-    if (request.expose !== false && (result.reason === 'split' || result.reason === 'sticky')) {
+    if (expose && (result.reason === 'split' || result.reason === 'sticky')) {
       toRecord.push({ key, experimentId: config.id, variant: result.variant! });
     }
   }
   if (toRecord.length > 0) {
     const atMs = deps.now();
     const attributesJson = JSON.stringify(attributes);
-    const stored = await groupCommitFor(client).run(() =>
-      toRecord.map((r) => store.record(r.experimentId, request.userId, r.variant, atMs, attributesJson)));
+    const stored = await writerFor(client).write('assignments',
+      toRecord.map((r) => ({ experimentId: r.experimentId, userId: request.userId, variant: r.variant, atMs, attributesJson })));
     stored.forEach((s, i) => {
       const r = toRecord[i]!;
-      // Another request recorded this user first with another variant (weights changed in between).
-      if (s.variant !== r.variant) assignments[r.key] = { ...assignments[r.key]!, variant: s.variant, reason: 'sticky' };
+      // Recorded before (first exposure wins, even if weights changed since): the stored variant.
+      if (s.count > 1) assignments[r.key] = { ...assignments[r.key]!, variant: s.variant, inExperiment: true, reason: 'sticky' };
     });
   }
   return { userId: request.userId, assignments };

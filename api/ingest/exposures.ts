@@ -2,12 +2,10 @@ import type { AppDeps } from '../deps.ts';
 import { configCacheFor } from '../assign/config-cache.ts';
 import { evaluateExperiment } from '../assign/evaluate.ts';
 import { timestampProblem } from '../limits/index.ts';
-import { exposureStoreFor } from './exposure-store.ts';
-import { groupCommitFor } from './group-commit.ts';
+import { writerFor } from './writer.ts';
+import type { CheckedExposure } from './write-ops.ts';
 import { itemError } from './item-errors.ts';
 import { exposureItemSchema, type IngestResult } from './schemas.ts';
-
-type Valid = { index: number; experiment: string; userId: string; variant?: string; atMs: number; attributesJson: string };
 
 /**
  * Records exposures: the first per (experiment, user) is kept with its variant, repeats are
@@ -20,48 +18,34 @@ type Valid = { index: number; experiment: string; userId: string; variant?: stri
 export async function recordExposures(deps: AppDeps, items: unknown[]): Promise<IngestResult> {
   const nowMs = deps.now();
   const rejected: IngestResult['rejected'] = [];
-  const valid: Valid[] = [];
+  const checked: CheckedExposure[] = [];
+  const cache = configCacheFor(deps.db.$client);
   items.forEach((item, index) => {
     const parsed = exposureItemSchema.safeParse(item);
     if (!parsed.success) return void rejected.push({ index, error: itemError(parsed.error) });
-    const atMs = parsed.data.timestamp ?? nowMs;
+    const { experiment, userId, variant, timestamp, attributes } = parsed.data;
+    const atMs = timestamp ?? nowMs;
     const problem = timestampProblem(atMs, nowMs);
     if (problem) return void rejected.push({ index, error: `timestamp: ${problem}` });
-    valid.push({
-      index, experiment: parsed.data.experiment, userId: parsed.data.userId, variant: parsed.data.variant,
-      atMs, attributesJson: JSON.stringify(parsed.data.attributes ?? {})
+    const config = cache.get(experiment);
+    if (!config) return void rejected.push({ index, error: `experiment '${experiment}' was not found` });
+    if (config.status !== 'running') {
+      return void rejected.push({ index, error: `experiment '${experiment}' is ${config.status}; only running experiments record exposures` });
+    }
+    // The hash assignment is pure; whether a variant is already recorded is decided in the transaction.
+    const assignment = evaluateExperiment(config, userId, {}, { ignoreTargeting: true });
+    const notAssigned = assignment.reason === 'forced'
+      ? `user '${userId}' is forced to a variant for QA; forced users are not recorded`
+      : !assignment.inExperiment ? `user '${userId}' is not in experiment '${experiment}' (${assignment.reason})` : undefined;
+    checked.push({
+      index, experimentId: config.id, userId, claimedVariant: variant, atMs,
+      attributesJson: JSON.stringify(attributes ?? {}),
+      ...(notAssigned === undefined ? { hashVariant: assignment.variant! } : { notAssigned })
     });
   });
-  const client = deps.db.$client;
-  const cache = configCacheFor(client);
-  const store = exposureStoreFor(client);
-  // All checks that read exposures run inside the transaction, so items of one batch see each other.
-  const outcome = valid.length === 0 ? { accepted: 0, duplicates: 0, rejected: [] as IngestResult['rejected'] }
-    : await groupCommitFor(client).run(() => {
-      const result = { accepted: 0, duplicates: 0, rejected: [] as IngestResult['rejected'] };
-      for (const item of valid) {
-        const reject = (error: string) => void result.rejected.push({ index: item.index, error });
-        const config = cache.get(item.experiment);
-        if (!config) { reject(`experiment '${item.experiment}' was not found`); continue; }
-        if (config.status !== 'running') { reject(`experiment '${item.experiment}' is ${config.status}; only running experiments record exposures`); continue; }
-        const recorded = store.recordedVariant(config.id, item.userId);
-        let variant = recorded;
-        if (variant === undefined) {
-          const assignment = evaluateExperiment(config, item.userId, {}, { ignoreTargeting: true });
-          if (assignment.reason === 'forced') { reject(`user '${item.userId}' is forced to a variant for QA; forced users are not recorded`); continue; }
-          if (!assignment.inExperiment) { reject(`user '${item.userId}' is not in experiment '${item.experiment}' (${assignment.reason})`); continue; }
-          variant = assignment.variant!;
-        }
-        if (item.variant !== undefined && item.variant !== variant) {
-          if (recorded !== undefined) store.countConflict(config.id, item.userId);
-          reject(`variant '${item.variant}' does not match the user's assignment '${variant}'`);
-          continue;
-        }
-        const stored = store.record(config.id, item.userId, variant, item.atMs, item.attributesJson);
-        if (stored.count > 1) result.duplicates++; else result.accepted++;
-      }
-      return result;
-    });
+  // Items of one batch are recorded in order in one transaction, so they see each other.
+  const outcome = checked.length === 0 ? { accepted: 0, duplicates: 0, rejected: [] }
+    : await writerFor(deps.db.$client).write('exposures', checked);
   return {
     accepted: outcome.accepted, duplicates: outcome.duplicates,
     rejected: [...rejected, ...outcome.rejected].sort((a, b) => a.index - b.index)

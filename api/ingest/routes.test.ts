@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
 import { events, experiments, exposures } from '../../db/schema.ts';
-import { groupCommitFor } from './group-commit.ts';
+import { writerFor } from './writer.ts';
 
 const t = createTestApp();
 afterAll(() => t.cleanup());
@@ -89,7 +89,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('groups concurrent requests into fewer transactions, each acknowledged after commit', async () => {
-    const committer = groupCommitFor(t.db.$client);
+    const committer = writerFor(t.db.$client);
     const before = { ...committer.stats };
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
       sdk('/api/v1/events', { events: [{ userId: `g${i}`, event: 'grouped', id: `grp-${i}` }] }).then((r) => r.json())));

@@ -1,0 +1,119 @@
+import type Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { groupCommitFor } from './group-commit.ts';
+import { writeOps, type WriteOpName, type WritePayload, type WriteResult } from './write-ops.ts';
+import type { WriteReplies, WriteRequest } from './writer-worker.ts';
+
+/** Runs the ingest writes in group commits; a promise resolves only after its COMMIT returned. */
+export interface Writer {
+  write<K extends WriteOpName>(op: K, payload: WritePayload<K>): Promise<WriteResult<K>>;
+  /** Transactions committed and jobs in them (as last reported), for tests and benchmarks. */
+  readonly stats: { commits: number; jobs: number };
+  /** Whether the writes run on a thread of their own. */
+  readonly threaded: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * The worker is TypeScript: whatever loaded this module (tsx, vite, vitest), the thread loads
+ * it through tsx's `register()` (a worker's `--import tsx` is not applied on Node 20).
+ */
+function bootWorker(entryUrl: string): string {
+  const tsxDir = createRequire(import.meta.url).resolve('tsx/package.json').replace(/package\.json$/, '');
+  const tsxApi = pathToFileURL(`${tsxDir}dist/esm/api/index.mjs`).href;
+  return `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entryUrl)}); })`;
+}
+
+type Pending = { resolve: (value: never) => void; reject: (error: unknown) => void };
+
+/** The writer thread for a database file: `writer-worker.ts` with its own connection. */
+class ThreadWriter implements Writer {
+  readonly threaded = true;
+  stats = { commits: 0, jobs: 0 };
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  readonly #watch: NodeJS.Timeout;
+  #nextId = 1;
+  #outbox: WriteRequest[] = [];
+  #failure: Error | null = null;
+
+  constructor(client: Database.Database) {
+    this.#worker = new Worker(bootWorker(new URL('./writer-worker.ts', import.meta.url).href), {
+      eval: true, workerData: { path: client.name }
+    });
+    this.#worker.unref(); // never keeps the process alive; a kill loses only unacknowledged writes
+    this.#worker.on('message', ({ replies, stats }: WriteReplies) => {
+      this.stats = stats;
+      for (const r of replies) {
+        const pending = this.#pending.get(r.id);
+        this.#pending.delete(r.id);
+        if (r.ok) pending?.resolve(r.value as never);
+        else pending?.reject(new Error(r.error));
+      }
+    });
+    const fail = (error: Error) => {
+      this.#failure = error;
+      for (const p of this.#pending.values()) p.reject(error);
+      this.#pending.clear();
+      writers.delete(client);
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', (code) => fail(new Error(`the writer thread exited (${code})`)));
+    // The connection's owner closed it (tests, shutdown): stop the thread too.
+    this.#watch = setInterval(() => { if (!client.open) void this.close(); }, 1000).unref();
+  }
+
+  write<K extends WriteOpName>(op: K, payload: WritePayload<K>): Promise<WriteResult<K>> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = this.#nextId++;
+    return new Promise<WriteResult<K>>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      // One message per turn of the event loop: a message costs more than its payload.
+      if (this.#outbox.length === 0) setImmediate(() => this.#send());
+      this.#outbox.push({ id, op, payload });
+    });
+  }
+
+  #send(): void {
+    const requests = this.#outbox;
+    this.#outbox = [];
+    this.#worker.postMessage(requests);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#watch);
+    await this.#worker.terminate();
+  }
+}
+
+/** In process, for an in-memory database (no other connection can see it). */
+class InlineWriter implements Writer {
+  readonly threaded = false;
+  readonly #client: Database.Database;
+  constructor(client: Database.Database) { this.#client = client; }
+  get stats() { return groupCommitFor(this.#client).stats; }
+  write<K extends WriteOpName>(op: K, payload: WritePayload<K>): Promise<WriteResult<K>> {
+    const run = writeOps[op] as (client: Database.Database, payload: WritePayload<K>) => WriteResult<K>;
+    return groupCommitFor(this.#client).run(() => run(this.#client, payload));
+  }
+  async close(): Promise<void> {}
+}
+
+const writers = new WeakMap<Database.Database, Writer>();
+
+/**
+ * The one writer of a connection: a writer thread with its own connection to the same file
+ * (WAL: this connection sees each commit before the write's promise resolves), or, for an
+ * in-memory database, the connection's own group committer.
+ * @example const stored = await writerFor(db.$client).write('events', rows);
+ */
+export function writerFor(client: Database.Database): Writer {
+  let writer = writers.get(client);
+  if (!writer) {
+    const inMemory = client.memory || client.name === '' || client.name === ':memory:';
+    writers.set(client, (writer = inMemory ? new InlineWriter(client) : new ThreadWriter(client)));
+  }
+  return writer;
+}
