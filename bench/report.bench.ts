@@ -1,6 +1,8 @@
 // Report benchmark: time to build the full report (health, 5 metrics, cumulative by day,
-// decision) from raw rows at 10k, 100k and 1M exposed users with ~3 events each, against a
-// single full scan of the events table in the same database. Run: `npm run bench -- report`.
+// decision) at 10k, 100k and 1M exposed users with ~3 events each, against a single full scan
+// of the events table in the same database: (a) cold, a full build of the report store from
+// raw rows; (b) a repeat view; (c) a view after ~1% new events (a day of late and current
+// events, incremental refresh), plus the segment split. Run: `npm run bench -- report`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { closeDatabase, openDatabase, type Db } from '../db/connection.ts';
 import { experimentMetrics, experiments, metrics, successCriteria, variants } from '../db/schema.ts';
 import { buildReport } from '../calendar/reports/index.ts';
-import { generateSynthetic } from '../tests/reports/synthetic.ts';
+import { generateSynthetic, seededRandom } from '../tests/reports/synthetic.ts';
 
 const SIZES = (process.env.REPORT_BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const REPEATS = 3;
@@ -78,18 +80,46 @@ for (const users of SIZES) {
   }));
   db.$client.pragma('analysis_limit = 1000');
   db.$client.exec('ANALYZE');
-  const events = db.$client.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number };
-  const scan = db.$client.prepare('SELECT COUNT(*), SUM(value), MAX(timestamp_ms) FROM events');
-  const scanMs = median(Array.from({ length: REPEATS }, () => time(() => scan.get())));
+  const client = db.$client;
+  const countEvents = () => (client.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+  const events = countEvents();
+  const scan = client.prepare('SELECT COUNT(*), SUM(value), MAX(timestamp_ms) FROM events');
+  const scanMs = () => median(Array.from({ length: REPEATS }, () => time(() => scan.get())));
+  const view = (segment?: string) => buildReport(db, 'bench', segment ? { segment } : {}, START + 20 * 86_400_000);
+  const forgetStore = () => client.prepare('DELETE FROM report_refresh_state').run();
+  // ~1% new events: current and late (old timestamps) events of random exposed users.
+  const random = seededRandom(99);
+  const addEvents = client.prepare('INSERT INTO events (user_id, event_name, value, timestamp_ms, received_at_ms) VALUES (?, ?, ?, ?, ?)');
+  const names = ['open', 'click', 'activation', 'purchase', 'unsubscribe'];
+  const addOnePercent = () => client.transaction(() => {
+    for (let k = 0; k < Math.round(events / 100); k++) {
+      const i = Math.floor(random() * users);
+      const at = START + Math.floor((i / users) * 14 * 86_400_000) + Math.floor(random() * 5 * 86_400_000);
+      const name = names[Math.floor(random() * names.length)];
+      addEvents.run(`u${i}`, name, name === 'purchase' ? 40 * random() : null, at, at);
+    }
+  })();
+  const scanBefore = scanMs();
   let outcome = '';
-  const reportMs = median(Array.from({ length: REPEATS }, () => time(() => { outcome = buildReport(db, 'bench', {}, START + 20 * 86_400_000).decision.outcome; })));
-  const segmentMs = median(Array.from({ length: REPEATS }, () => time(() => buildReport(db, 'bench', { segment: 'segment' }, START + 20 * 86_400_000))));
-  rows.push(`| ${users.toLocaleString('en-US')} | ${events.n.toLocaleString('en-US')} | ${reportMs.toFixed(0)} | ${segmentMs.toFixed(0)} | ${scanMs.toFixed(0)} | ${(reportMs / scanMs).toFixed(1)}× | ${(loadMs / 1000).toFixed(1)} s | ${outcome} |`);
+  // (a) cold: the store is rebuilt from the raw rows (state forgotten before each run).
+  const coldMs = median(Array.from({ length: REPEATS }, () => { forgetStore(); return time(() => { outcome = view().decision.outcome; }); }));
+  // (b) repeat view: nothing written since the last one.
+  const repeatMs = median(Array.from({ length: REPEATS }, () => time(() => view())));
+  // (c) after ~1% new events each time.
+  const afterNewMs = median(Array.from({ length: REPEATS }, () => { addOnePercent(); return time(() => view()); }));
+  const segmentMs = median(Array.from({ length: REPEATS }, () => { addOnePercent(); return time(() => view('segment')); }));
+  const segmentRepeatMs = median(Array.from({ length: REPEATS }, () => time(() => view('segment'))));
+  const scanAfter = scanMs();
+  const scanAll = median([scanBefore, scanAfter, scanMs()]);
+  const ratio = (ms: number) => `${(ms / scanAll).toFixed(2)}×`;
+  rows.push(`| ${users.toLocaleString('en-US')} | ${events.toLocaleString('en-US')} | ${scanAll.toFixed(0)} | ${coldMs.toFixed(0)} (${ratio(coldMs)}) | ` +
+    `${repeatMs.toFixed(1)} (${ratio(repeatMs)}) | ${afterNewMs.toFixed(0)} (${ratio(afterNewMs)}) | ${segmentMs.toFixed(0)} (${ratio(segmentMs)}) | ` +
+    `${segmentRepeatMs.toFixed(1)} | ${(loadMs / 1000).toFixed(1)} s | ${outcome} |`);
   console.log(rows.at(-1));
   closeDatabase(path);
   rmSync(dir, { recursive: true, force: true });
 }
-console.log('\n| exposed users | events | report (ms) | report + segment split (ms) | full scan of events (ms) | report / scan | bulk load | decision |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log('\n| exposed users | events | full scan of events (ms) | (a) cold: store rebuild + report, ms (÷ scan) | (b) repeat view, ms (÷ scan) | (c) after +1% events, ms (÷ scan) | segment split after +1% events, ms (÷ scan) | segment repeat, ms | bulk load | decision |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of rows) console.log(r);
-console.log(`\n${process.env.REPORT_BENCH_TUNED === '1' ? 'tuned connection (256 MiB cache, mmap, temp_store=MEMORY)' : 'default connection settings'}; median of ${REPEATS} runs each; report = buildReport (5 metrics, health, cumulative by day, decision)`);
+console.log(`\n${process.env.REPORT_BENCH_TUNED === '1' ? 'tuned connection (256 MiB cache, mmap, temp_store=MEMORY)' : 'default connection settings'}; median of ${REPEATS} runs each; report = buildReport (5 metrics, health, cumulative by day, decision); scan = median over the run`);
