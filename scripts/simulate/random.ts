@@ -1,14 +1,6 @@
 /**
- * A small seeded PRNG (mulberry32): the same seed gives the same users and conversions.
+ * The simulator's seeded PRNG is the one the statistics simulations use (mulberry32), so the
+ * same seed gives the same users and conversions.
  * @example const next = seededRandom(42); next() // 0.6011...
  */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as seededRandom } from '../../stats/testing/random.ts';
