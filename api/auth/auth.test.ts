@@ -87,6 +87,8 @@ describe('API keys over HTTP', () => {
     process.env.ADMIN_API_KEY = 'env-secret-key-123';
     expect((await t.authed('/api/v1/experiments', { key: 'env-secret-key-123' })).status).toBe(200);
     expect((await t.authed('/api/v1/experiments', { key: 'env-secret-key-124' })).status).toBe(401);
+    delete process.env.ADMIN_API_KEY; // withdrawn: the recently verified key no longer opens anything
+    expect((await t.authed('/api/v1/experiments', { key: 'env-secret-key-123' })).status).toBe(401);
   });
 });
 

@@ -25,8 +25,13 @@ export function generateApiKey(scope: KeyScope): string {
 }
 
 const cacheKey = Symbol.for('weekly-experiments.api-key-cache');
-type Cached = { principal: Principal | null; hash: Buffer; atMs: number };
-/** Verified keys by hash; short-lived so a revocation from another process applies within seconds. */
+type Cached = { principal: Principal; atMs: number };
+/**
+ * Keys verified recently, by the presented key itself, so a request with a known key costs a
+ * map lookup instead of two SHA-256 digests and a query. Only keys that passed the hashed,
+ * constant-time check get in; revoking clears it, and entries are short-lived so a revocation
+ * from another process applies within seconds.
+ */
 function cache(): Map<string, Cached> {
   const holder = globalThis as unknown as Record<symbol, Map<string, Cached> | undefined>;
   return (holder[cacheKey] ??= new Map());
@@ -88,25 +93,34 @@ function sameHash(a: Buffer, b: Buffer): boolean {
  * (when set) is an admin key.
  */
 export function verifyApiKey(db: Db, presented: string, nowMs: number): Principal | null {
+  const hit = cache().get(presented);
+  const fresh = hit && nowMs - hit.atMs < cacheTtlMs && nowMs >= hit.atMs;
+  // The environment key stays valid only while the environment still says so.
+  if (fresh && (hit.principal.keyId !== null || process.env.ADMIN_API_KEY === presented)) return hit.principal;
   const hex = hashApiKey(presented);
   const digest = Buffer.from(hex, 'hex');
   const envKey = process.env.ADMIN_API_KEY;
   if (envKey && sameHash(digest, Buffer.from(hashApiKey(envKey), 'hex'))) {
-    return { keyId: null, name: 'ADMIN_API_KEY', scope: 'admin' };
+    return remember(presented, { keyId: null, name: 'ADMIN_API_KEY', scope: 'admin' }, nowMs);
   }
-  const hit = cache().get(hex);
-  if (hit && nowMs - hit.atMs < cacheTtlMs && sameHash(digest, hit.hash)) return hit.principal;
   const row = db.select().from(apiKeys).where(eq(apiKeys.hash, hex)).get();
   const principal = row && row.revokedAtMs === null && sameHash(digest, Buffer.from(row.hash, 'hex'))
     ? { keyId: row.id, name: row.name, scope: row.scope } : null;
   if (principal) {
-    cache().set(hex, { principal, hash: digest, atMs: nowMs });
+    remember(presented, principal, nowMs);
     if (row!.lastUsedAtMs === null || nowMs - row!.lastUsedAtMs > 60_000) {
       // Off the request's path: committed with the next group of writes.
       groupCommitFor(db.$client).run(() => db.update(apiKeys).set({ lastUsedAtMs: nowMs }).where(eq(apiKeys.id, row!.id)).run())
         .catch(() => { /* best effort: the connection may be closing */ });
     }
   }
+  return principal;
+}
+
+function remember(presented: string, principal: Principal, nowMs: number): Principal {
+  const entries = cache();
+  if (entries.size >= 10_000) entries.clear(); // bounded: only valid keys get in, but never grow without limit
+  entries.set(presented, { principal, atMs: nowMs });
   return principal;
 }
 
