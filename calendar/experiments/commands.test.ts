@@ -62,3 +62,17 @@ describe('the week editor writes through createExperiment / updateExperiment', (
     expect(() => updatePlannedExperiment(db, key, { ...week3, week: 13 }, ctx)).toThrow(/week must be between 1 and 12/);
   });
 });
+
+describe('updateExperiment: a concluded result is frozen', () => {
+  it.each<[string, Parameters<typeof updateExperiment>[2]]>([
+    ['variants', { variants: [{ key: 'a', weight: 1 }, { key: 'b', weight: 3 }], confirm: true }],
+    ['success criteria', { successCriteria: [{ kind: 'lift', metricKey: 'activation', minRelativeLift: 0.01, description: 'lower bar' }] }],
+    ['metric roles', { metrics: { primary: ['ebook_access'] } }],
+    ['the seed', { seed: 'reshuffle', confirm: true }]
+  ])('refuses to change %s after conclusion, but still takes notes', (_name, patch) => {
+    createExperiment(db, { key: 'done', name: 'Done', variants: twoVariants }, ctx);
+    db.update(experiments).set({ status: 'concluded' }).where(eq(experiments.key, 'done')).run();
+    expect(() => updateExperiment(db, 'done', patch, ctx)).toThrow(/is concluded: .* can no longer change/);
+    expect(updateExperiment(db, 'done', { notes: 'learned a lot' }, ctx).notes).toBe('learned a lot');
+  });
+});

@@ -143,6 +143,11 @@ export function updateExperiment(db: Db, key: string, raw: UpdateExperimentInput
     const row = tx.select().from(experiments).where(eq(experiments.key, key)).get();
     if (!row) throw new NotFoundError('experiment', key);
     const sensitive = sensitiveWhileRunning.filter((f) => patch[f] !== undefined);
+    // A concluded result stands for the variants and criteria it was measured with.
+    const frozen = [...sensitive, ...(['metrics', 'successCriteria'] as const).filter((f) => patch[f] !== undefined)];
+    if ((row.status === 'concluded' || row.status === 'promoted') && frozen.length > 0) {
+      throw new ConflictError(`experiment '${key}' is ${row.status}: ${frozen.join(', ')} can no longer change (its result was measured with them)`);
+    }
     if (row.status === 'running' && sensitive.length > 0 && patch.confirm !== true) {
       throw new ConflictError(`experiment '${key}' is running: changing ${sensitive.join(', ')} needs explicit confirmation ("confirm": true), since users not exposed yet may move`);
     }
