@@ -22,12 +22,14 @@ export const limits = {
 
 /** 413 `payload_too_large` for bodies over `limits.bodyBytes`, before anything parses them. */
 export function bodySizeLimit(): MiddlewareHandler {
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize: limits.bodyBytes,
     onError: () => {
       throw new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${limits.bodyBytes} bytes (1 MiB)`);
     }
   });
+  // GET and HEAD carry no body; asking for one makes @hono/node-server build a full Request.
+  return (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next));
 }
 
 export const userIdSchema = z.string().min(1, 'must not be empty')
