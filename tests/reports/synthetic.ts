@@ -4,18 +4,10 @@
  * HTTP API would only add time. The end-to-end test uses the real API instead.
  */
 import type Database from 'better-sqlite3';
+import { mulberry32 as seededRandom } from '../../stats/testing/random.ts';
 
-/** mulberry32: a small, fast, seedable PRNG (Tommy Ettinger, public domain). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG shared with the statistics simulations (mulberry32). */
+export { seededRandom };
 
 export type SyntheticEvent = {
   name: string;
