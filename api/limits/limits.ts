@@ -28,8 +28,16 @@ export function bodySizeLimit(): MiddlewareHandler {
       throw new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${limits.bodyBytes} bytes (1 MiB)`);
     }
   });
-  // GET and HEAD carry no body; asking for one makes @hono/node-server build a full Request.
-  return (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next));
+  // GET and HEAD carry no body. With a Content-Length (Node's parser holds the body to it), the
+  // header decides without touching `c.req.raw.body`, which would make @hono/node-server build a
+  // full Request and stream the body instead of reading it directly.
+  return (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limit(c, next);
+    if (Number(length) > limits.bodyBytes) throw new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${limits.bodyBytes} bytes (1 MiB)`);
+    return next();
+  };
 }
 
 export const userIdSchema = z.string().min(1, 'must not be empty')
