@@ -304,3 +304,54 @@ export const reportRefreshState = sqliteTable('report_refresh_state', {
   baseMs: integer('base_ms').notNull(),
   refreshedAtMs: integer('refreshed_at_ms').notNull()
 });
+
+/**
+ * The report store's per-user values (replaces `report_metric_users`, which is no longer
+ * written): one row per (experiment, metric, user) with a non-zero value or ratio
+ * denominator. Primary key only, plus the value index restricted to winsorized metrics (the
+ * cap's nearest rank and the capped excess read it), so a refresh writes two b-trees.
+ */
+export const reportUserValues = sqliteTable('report_user_values', {
+  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+  metricId: integer('metric_id').notNull(),
+  userId: text('user_id').notNull(),
+  variantKey: text('variant_key').notNull(),
+  day: integer('day').notNull(),
+  value: real('value').notNull(),
+  denominator: real('denominator').notNull(),
+  /** 1 when the metric is winsorized (its rows are in the value index). */
+  winsorized: integer('winsorized').notNull().default(0)
+}, (t) => [
+  primaryKey({ columns: [t.experimentId, t.metricId, t.userId] }),
+  index('report_user_values_capped').on(t.experimentId, t.metricId, t.value).where(sql`winsorized = 1`)
+]);
+
+/**
+ * Running sums of `report_user_values` per (experiment, metric, variant, first-exposure
+ * day), kept up to date by each refresh (new minus old value of every changed user).
+ * `metric_id` 0 holds the exposed users (`rows` = users). Sums are uncapped: a winsorized
+ * metric subtracts the excess over its cap at read time.
+ */
+export const reportGroupSums = sqliteTable('report_group_sums', {
+  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+  metricId: integer('metric_id').notNull(),
+  variantKey: text('variant_key').notNull(),
+  day: integer('day').notNull(),
+  rows: integer('rows').notNull(),
+  sum: real('sum').notNull(),
+  sumSquares: real('sum_squares').notNull(),
+  sumDenominator: real('sum_denominator').notNull(),
+  sumDenominatorSquares: real('sum_denominator_squares').notNull(),
+  sumCrossProducts: real('sum_cross_products').notNull()
+}, (t) => [primaryKey({ columns: [t.experimentId, t.metricId, t.variantKey, t.day] })]);
+
+/**
+ * First exposures that moved earlier (a late exposure with an older timestamp), recorded
+ * by the trigger `report_exposure_moved` with the time before the first move, so the next
+ * refresh recomputes just those users. Consumed by the refresh.
+ */
+export const reportMovedExposures = sqliteTable('report_moved_exposures', {
+  experimentId: integer('experiment_id').notNull(),
+  userId: text('user_id').notNull(),
+  oldFirstMs: integer('old_first_ms').notNull()
+}, (t) => [primaryKey({ columns: [t.experimentId, t.userId] })]);

@@ -7,8 +7,8 @@
  */
 import type Database from 'better-sqlite3';
 import {
-  refreshMetricStore, storeCaps, storeDailyAggregates, storeSegmentAggregates,
-  type GroupAggregate, type RefreshResult, type StoreMetric
+  exposureGroups, refreshMetricStore, storeCaps, storeDailyAggregates, storeExposureSpan, storeSegmentAggregates,
+  tuneForReports, type GroupAggregate, type RefreshResult, type StoreMetric
 } from '../../db/queries/index.ts';
 
 export type ReportAggregates = {
@@ -18,7 +18,7 @@ export type ReportAggregates = {
   exposuresByDay: Array<{ day: number; variant: string; users: number }>;
   span: { firstMs: number | null; lastMs: number | null };
   segmentRows: GroupAggregate[] | null;
-  refresh: Omit<RefreshResult, 'groups'>;
+  refresh: RefreshResult;
 };
 
 type Entry = { stamp: string; value: ReportAggregates };
@@ -34,15 +34,15 @@ function changeStamp(client: Database.Database): string {
 
 function compute(client: Database.Database, input: AggregatesInput): ReportAggregates {
   const { experimentId, metrics } = input;
+  tuneForReports(client);
   // One write transaction: the refresh and every aggregate see the same exposures and events.
   return client.transaction(() => {
-    const { groups, ...refresh } = refreshMetricStore(client, { experimentId, metrics, variantKeys: input.variantKeys, nowMs: input.nowMs });
+    const refresh = refreshMetricStore(client, { experimentId, metrics, variantKeys: input.variantKeys, nowMs: input.nowMs });
+    const groups = exposureGroups(client, experimentId);
     const caps = storeCaps(client, experimentId, metrics);
     const daily = storeDailyAggregates(client, experimentId, metrics, caps, groups);
-    const exposuresByDay = groups.map((g) => ({ day: g.day, variant: g.variant, users: g.users }))
-      .sort((a, b) => a.day - b.day || (a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : 0));
-    const span = groups.length === 0 ? { firstMs: null, lastMs: null }
-      : { firstMs: Math.min(...groups.map((g) => g.firstMs)), lastMs: Math.max(...groups.map((g) => g.lastMs)) };
+    const exposuresByDay = groups.map((g) => ({ day: g.day, variant: g.variant, users: g.users }));
+    const span = storeExposureSpan(client, experimentId, [...new Set([...input.variantKeys, ...groups.map((g) => g.variant)])]);
     const segmentRows = input.segment ? storeSegmentAggregates(client, experimentId, metrics, caps, input.segment) : null;
     return { caps, daily, exposuresByDay, span, segmentRows, refresh };
   }).immediate();

@@ -5,5 +5,8 @@ export {
   aggregateMetrics, exposuresByDay, exposureSpan, segmentAttributes, totalsFromCumulative,
   type GroupAggregate, type GroupBy, type MetricSums
 } from './metric-aggregates.ts';
-export { refreshMetricStore, refreshState, type RefreshResult, type StoreMetric } from './metric-store.ts';
-export { exposureGroups, storeCaps, storeDailyAggregates, storeSegmentAggregates, type ExposureGroup } from './store-aggregates.ts';
+export {
+  refreshMetricStore, refreshState, tuneForReports, isWinsorized, USERS_METRIC_ID,
+  type ExposureGroup, type RefreshResult, type StoreMetric
+} from './metric-store.ts';
+export { exposureGroups, storeCaps, storeDailyAggregates, storeExposureSpan, storeSegmentAggregates } from './store-aggregates.ts';

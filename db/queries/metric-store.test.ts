@@ -6,7 +6,7 @@ import { seededRandom } from '../../tests/reports/synthetic.ts';
 import type { Db } from '../connection.ts';
 import { experiments } from '../schema.ts';
 import {
-  aggregateMetrics, refreshMetricStore, storeCaps, storeDailyAggregates, winsorizationCaps, withMetricUsers,
+  aggregateMetrics, exposureGroups, refreshMetricStore, storeCaps, storeDailyAggregates, winsorizationCaps, withMetricUsers,
   type GroupAggregate, type StoreMetric
 } from './index.ts';
 
@@ -73,7 +73,7 @@ function storeSnapshot(client: Database.Database, metrics: StoreMetric[], forceR
   return client.transaction(() => {
     const refresh = refreshMetricStore(client, { experimentId, metrics, variantKeys: VARIANTS, nowMs: T0, forceRebuild });
     const caps = storeCaps(client, experimentId, metrics);
-    return { mode: refresh.mode, caps, daily: storeDailyAggregates(client, experimentId, metrics, caps, refresh.groups) };
+    return { mode: refresh.mode, caps, daily: storeDailyAggregates(client, experimentId, metrics, caps, exposureGroups(client, experimentId)) };
   }).immediate();
 }
 
@@ -87,6 +87,25 @@ function fullSnapshot(client: Database.Database, metrics: StoreMetric[]): Snapsh
   } finally {
     copy.close();
   }
+}
+
+/**
+ * Incremental equals a rebuild: mode aside, caps, days, variants, users, conflicts and every
+ * sum of an integer metric (binomial, count) exactly; the running sums of non-integer values
+ * (sum and ratio metrics) add in another order than a rebuild, so those compare to 1e-12
+ * relative (the drift is ~1e-15).
+ */
+function expectEqualsRebuild(actual: Snapshot, rebuilt: Snapshot, metrics: StoreMetric[]) {
+  expect(actual.caps).toEqual(rebuilt.caps);
+  const shape = (s: Snapshot) => s.daily.map((r) => [r.day, r.variant, r.segment, r.users, r.conflicted,
+    r.metrics.map((m, i) => (metrics[i].kind === 'binomial' || metrics[i].kind === 'count' ? m : null))]);
+  expect(shape(actual)).toEqual(shape(rebuilt));
+  rebuilt.daily.forEach((row, i) => row.metrics.forEach((sums, m) => {
+    for (const [field, expected] of Object.entries(sums)) {
+      const got = actual.daily[i].metrics[m][field as keyof typeof sums];
+      expect(Math.abs(got - expected), `${metrics[m].key}.${field} day ${row.day} ${row.variant}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
+    }
+  }));
 }
 
 /** The independent temp-table path over the raw events (floats compared to 1e-9). */
@@ -116,7 +135,7 @@ beforeEach(() => {
 afterEach(() => database.cleanup());
 
 describe('refreshMetricStore', () => {
-  it('gives exactly the full recomputation after rounds of new exposures, late events and conflicts', () => {
+  it('equals the full recomputation (integer sums exactly) after rounds of new exposures, late events and conflicts', () => {
     const client = db.$client;
     round(client, 300, T0 + DAY);
     expect(storeSnapshot(client, baseMetrics).mode).toBe('rebuild');
@@ -124,7 +143,7 @@ describe('refreshMetricStore', () => {
       round(client, 60, T0 + r * DAY);
       const incremental = storeSnapshot(client, baseMetrics);
       expect(incremental.mode).toBe('incremental');
-      expect(incremental).toEqual({ ...fullSnapshot(client, baseMetrics), mode: 'incremental' });
+      expectEqualsRebuild(incremental, fullSnapshot(client, baseMetrics), baseMetrics);
       expectMatchesTempTablePath(client, baseMetrics, incremental);
     }
     expect(storeSnapshot(client, baseMetrics).mode).toBe('unchanged');
@@ -146,21 +165,40 @@ describe('refreshMetricStore', () => {
     const refresh = client.transaction(() => refreshMetricStore(client, { experimentId, metrics: edited, variantKeys: VARIANTS, nowMs: T0 })).immediate();
     expect(refresh.rebuiltMetrics).toBe(rebuilt);
     const after = storeSnapshot(client, edited);
-    expect(after).toEqual({ ...fullSnapshot(client, edited), mode: 'unchanged' });
+    expect(after.mode).toBe('unchanged');
+    expectEqualsRebuild(after, fullSnapshot(client, edited), edited);
     expectMatchesTempTablePath(client, edited, after);
-    const stale = client.prepare('SELECT COUNT(*) AS n FROM report_metric_users WHERE metric_id NOT IN (SELECT value FROM json_each(?))')
-      .get(JSON.stringify(edited.map((m) => m.metricId))) as { n: number };
-    expect(stale.n).toBe(0);
+    for (const table of ['report_user_values', 'report_group_sums']) {
+      const stale = client.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE metric_id NOT IN (SELECT value FROM json_each(?))`)
+        .get(JSON.stringify([0, ...edited.map((m) => m.metricId)])) as { n: number };
+      expect(stale.n, table).toBe(0);
+    }
   });
 
-  it('rebuilds when a first exposure moves earlier (out-of-order exposures) or the variants change', () => {
+  it('recomputes just the users whose first exposure moved earlier (out-of-order exposures)', () => {
     const client = db.$client;
     round(client, 200, T0 + DAY);
     storeSnapshot(client, baseMetrics);
-    client.prepare('UPDATE exposures SET first_exposed_at_ms = first_exposed_at_ms - 3600000 WHERE experiment_id = ? AND user_id = ?').run(experimentId, 'u5');
+    const move = client.prepare('UPDATE exposures SET first_exposed_at_ms = first_exposed_at_ms + ? WHERE experiment_id = ? AND user_id = ?');
+    move.run(-3 * 3600000, experimentId, 'u5');
+    move.run(-DAY, experimentId, 'u5');
+    move.run(-2 * DAY, experimentId, 'u7');
+    move.run(3600000, experimentId, 'u9'); // later: not a move the store cares about (first exposures only move earlier)
+    expect(client.prepare('SELECT user_id FROM report_moved_exposures ORDER BY user_id').pluck().all()).toEqual(['u5', 'u7']);
     const moved = storeSnapshot(client, baseMetrics);
-    expect(moved.mode).toBe('rebuild');
-    expectMatchesTempTablePath(client, baseMetrics, moved);
+    expect(moved.mode).toBe('incremental');
+    expect(client.prepare('SELECT COUNT(*) FROM report_moved_exposures').pluck().get()).toBe(0);
+    client.prepare('UPDATE exposures SET first_exposed_at_ms = first_exposed_at_ms - 3600000 WHERE experiment_id = ? AND user_id = ?').run(experimentId, 'u9');
+    round(client, 30, T0 + 2 * DAY);
+    const after = storeSnapshot(client, baseMetrics);
+    expectEqualsRebuild(after, fullSnapshot(client, baseMetrics), baseMetrics);
+    expectMatchesTempTablePath(client, baseMetrics, after);
+  });
+
+  it('rebuilds when the variants change', () => {
+    const client = db.$client;
+    round(client, 200, T0 + DAY);
+    storeSnapshot(client, baseMetrics);
     const changed = client.transaction(() => refreshMetricStore(client, { experimentId, metrics: baseMetrics, variantKeys: [...VARIANTS, 'third'], nowMs: T0 })).immediate();
     expect(changed.mode).toBe('rebuild');
   });

@@ -1,50 +1,62 @@
 /**
- * The report store: per (experiment, metric, user) values kept in `report_metric_users` and
- * advanced lazily at report time, so a report reads small per-(variant, day) sums instead of
- * recomputing every user's window from the raw events.
+ * The report store: per (experiment, metric, user) values in `report_user_values` and their
+ * running sums per (metric, variant, first-exposure day) in `report_group_sums`, advanced
+ * lazily at report time, so a report reads a few hundred sums instead of recomputing every
+ * user's window from the raw events or re-reading every user's value.
  *
  * Refresh, inside the caller's write transaction:
- * 1. Read the watermarks: the last event and exposure ids counted, and a checksum of the
- *    exposures counted (number, Σ first_exposed_at_ms) from `exposureGroups`.
- * 2. Rebuild everything when there is no state, the variants changed, or the checksum of the
- *    old exposures changed (a first exposure moved earlier: its window moved); rebuild one
- *    metric when its definition (kind, events, window) changed; drop metrics no longer used.
- * 3. Otherwise recompute, from all their events, the users exposed since the exposure
- *    watermark and the users with an event of a metric's event names since the event
- *    watermark (late events with old timestamps included). Everyone else is unchanged.
- * Each user's value comes from the same SQL in a full and an incremental refresh, reading the
- * user's events in index order, so both give bit-identical values.
+ * 1. Read the watermarks: the last event and exposure ids counted.
+ * 2. Rebuild everything when there is no state or the variants changed; rebuild one metric
+ *    when its definition (kind, events, window, winsorized or not) changed; drop metrics no
+ *    longer used.
+ * 3. Otherwise the changed users are: exposed since the exposure watermark, first exposure
+ *    moved earlier (recorded by the trigger `report_exposure_moved` in
+ *    `report_moved_exposures`), or an event of one of the metric's event names since the
+ *    event watermark (late events with old timestamps included). Per metric, their old rows'
+ *    contribution is subtracted from the sums, their values recomputed from all their events,
+ *    and the new contribution added. Everyone else is unchanged, and nothing scans the whole
+ *    store or the exposures.
+ * Each user's value comes from the same SQL in a full and an incremental refresh, so stored
+ * values are bit-identical. The sums of integer values (binomial, count, users) are exact;
+ * sums of non-integer values (revenue, ratio sides with values) may differ from a rebuild in
+ * the last bits (~1e-15 relative) because additions happen in another order.
  */
 import type Database from 'better-sqlite3';
 import type { MetricQuerySpec } from './metric-users.ts';
-import { exposureGroups, type ExposureGroup } from './store-aggregates.ts';
 
 const DAY_MS = 86_400_000;
+/** `metric_id` of the exposed-users rows in `report_group_sums`. */
+export const USERS_METRIC_ID = 0;
 
 /** A metric as the store keys it: the spec plus the metric's id. */
 export type StoreMetric = MetricQuerySpec & { metricId: number };
+
+/** Exposed users of one (variant, UTC day of first exposure). */
+export type ExposureGroup = { variant: string; day: number; users: number };
 
 export type RefreshResult = {
   mode: 'rebuild' | 'incremental' | 'unchanged';
   /** Metrics rebuilt from scratch (all of them on a full rebuild). */
   rebuiltMetrics: number;
-  /** Users recomputed by the incremental step. */
+  /** Users recomputed by the incremental step (for at least one metric). */
   changedUsers: number;
   lastEventId: number;
   lastExposureId: number;
-  /** Exposed users per (variant, first-exposure day), read in the same transaction. */
-  groups: ExposureGroup[];
 };
 
-type State = {
-  definitions: string; lastEventId: number; lastExposureId: number;
-  exposureCount: number; exposureFirstMsSum: bigint; baseMs: number;
-};
+type Bounds = { lastEventId: number; lastExposureId: number };
+type State = { definitions: string } & Bounds;
 
-/** What a metric's per-user values depend on; a change means that metric is rebuilt. */
+/** Whether the store keeps a metric's rows in the value index (for its winsorization cap). */
+export function isWinsorized(metric: MetricQuerySpec): boolean {
+  const p = metric.winsorizePercentile;
+  return p !== null && p !== undefined && (metric.kind === 'sum' || metric.kind === 'count');
+}
+
+/** What a metric's stored rows depend on; a change means that metric is rebuilt. */
 function definitionOf(metric: StoreMetric): string {
   return JSON.stringify([metric.kind, metric.eventName, metric.kind === 'ratio' ? metric.denominatorEventName : null,
-    Math.round(metric.windowDays * DAY_MS)]);
+    Math.round(metric.windowDays * DAY_MS), isWinsorized(metric)]);
 }
 
 function valueColumns(metric: StoreMetric): { value: string; denominator: string; names: [string, string] } {
@@ -71,11 +83,11 @@ function valueColumns(metric: StoreMetric): { value: string; denominator: string
  * scanned in user order). CROSS JOIN keeps exposures as the outer loop, so each user's
  * events are read in index order (event_name, user_id, timestamp_ms) whatever the source.
  */
-function insertValues(client: Database.Database, experimentId: number, metric: StoreMetric, source: string, bounds: { lastEventId: number; lastExposureId: number }): void {
+function insertValues(client: Database.Database, experimentId: number, metric: StoreMetric, source: string, bounds: Bounds): void {
   const { value, denominator, names } = valueColumns(metric);
   client.prepare(
-    `INSERT INTO report_metric_users (experiment_id, metric_id, user_id, variant_key, day, value, denominator)
-     SELECT :experimentId, :metricId, x.user_id, x.variant_key, x.first_exposed_at_ms / ${DAY_MS}, ${value} AS v, ${denominator} AS d
+    `INSERT INTO report_user_values (experiment_id, metric_id, user_id, variant_key, day, value, denominator, winsorized)
+     SELECT :experimentId, :metricId, x.user_id, x.variant_key, x.first_exposed_at_ms / ${DAY_MS}, ${value} AS v, ${denominator} AS d, :winsorized
      FROM ${source} CROSS JOIN events e
      WHERE x.experiment_id = :experimentId AND x.id <= :lastExposureId
        AND e.event_name IN (:num, :den) AND e.user_id = x.user_id
@@ -83,64 +95,152 @@ function insertValues(client: Database.Database, experimentId: number, metric: S
        AND e.id <= :lastEventId
      GROUP BY x.user_id HAVING v <> 0 OR d <> 0`
   ).run({
-    experimentId, metricId: metric.metricId, num: names[0], den: names[1],
-    windowMs: Math.round(metric.windowDays * DAY_MS), ...bounds
+    experimentId, metricId: metric.metricId, num: names[0], den: names[1], winsorized: isWinsorized(metric) ? 1 : 0,
+    windowMs: Math.round(metric.windowDays * DAY_MS), lastEventId: bounds.lastEventId, lastExposureId: bounds.lastExposureId
   });
 }
 
-function rebuildMetric(client: Database.Database, experimentId: number, metric: StoreMetric, bounds: { lastEventId: number; lastExposureId: number }): void {
-  client.prepare('DELETE FROM report_metric_users WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metric.metricId);
-  insertValues(client, experimentId, metric, 'exposures x INDEXED BY exposures_experiment_user', bounds);
+const SUM_COLUMNS = 'rows, sum, sum_squares, sum_denominator, sum_denominator_squares, sum_cross_products';
+const ADD_SUMS = `ON CONFLICT (experiment_id, metric_id, variant_key, day) DO UPDATE SET rows = rows + excluded.rows,
+  sum = sum + excluded.sum, sum_squares = sum_squares + excluded.sum_squares, sum_denominator = sum_denominator + excluded.sum_denominator,
+  sum_denominator_squares = sum_denominator_squares + excluded.sum_denominator_squares, sum_cross_products = sum_cross_products + excluded.sum_cross_products`;
+
+/**
+ * Adds (sign 1) or subtracts (sign -1) the per-(variant, day) sums of a metric's rows, all of
+ * them or those of the users in `temp.report_changed_metric`.
+ */
+function addSums(client: Database.Database, experimentId: number, metricId: number, sign: 1 | -1, changedOnly: boolean): void {
+  const from = changedOnly
+    ? 'temp.report_changed_metric c CROSS JOIN report_user_values r ON r.experiment_id = :experimentId AND r.metric_id = :metricId AND r.user_id = c.user_id'
+    : 'report_user_values r';
+  client.prepare(
+    `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS})
+     SELECT :experimentId, :metricId, r.variant_key, r.day, ${sign} * COUNT(*), ${sign} * TOTAL(r.value), ${sign} * TOTAL(r.value * r.value),
+       ${sign} * TOTAL(r.denominator), ${sign} * TOTAL(r.denominator * r.denominator), ${sign} * TOTAL(r.value * r.denominator)
+     FROM ${from} WHERE r.experiment_id = :experimentId AND r.metric_id = :metricId
+     GROUP BY r.variant_key, r.day ${ADD_SUMS}`
+  ).run({ experimentId, metricId });
 }
 
-/** Users to recompute: exposed since the watermark, or with a relevant event since it. */
-function collectChangedUsers(client: Database.Database, experimentId: number, metrics: StoreMetric[], state: State, bounds: { lastEventId: number; lastExposureId: number }): number {
-  client.exec('DROP TABLE IF EXISTS temp.report_changed_users; CREATE TEMP TABLE report_changed_users (user_id TEXT PRIMARY KEY) WITHOUT ROWID');
+function deleteMetric(client: Database.Database, experimentId: number, metricId: number): void {
+  client.prepare('DELETE FROM report_user_values WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
+  client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
+}
+
+function rebuildMetric(client: Database.Database, experimentId: number, metric: StoreMetric, bounds: Bounds): void {
+  deleteMetric(client, experimentId, metric.metricId);
+  insertValues(client, experimentId, metric, 'exposures x INDEXED BY exposures_experiment_user', bounds);
+  addSums(client, experimentId, metric.metricId, 1, false);
+}
+
+/** Exposed users per (variant, day) from scratch. */
+function rebuildUsers(client: Database.Database, experimentId: number, bounds: Bounds): void {
+  client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ? AND metric_id = ?').run(experimentId, USERS_METRIC_ID);
   client.prepare(
-    `INSERT OR IGNORE INTO temp.report_changed_users SELECT user_id FROM exposures
-     WHERE id > ? AND id <= ? AND experiment_id = ?`
-  ).run(state.lastExposureId, bounds.lastExposureId, experimentId);
-  const names = [...new Set(metrics.flatMap((m) => valueColumns(m).names))];
+    `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS})
+     SELECT :experimentId, ${USERS_METRIC_ID}, variant_key, first_exposed_at_ms / ${DAY_MS} AS day, COUNT(*), 0, 0, 0, 0, 0
+     FROM exposures INDEXED BY exposures_experiment_variant WHERE experiment_id = :experimentId AND id <= :lastExposureId
+     GROUP BY variant_key, day`
+  ).run({ experimentId, lastExposureId: bounds.lastExposureId });
+}
+
+/**
+ * Collects the changed users into `temp.report_changed (user_id, event_name)`: '*' for a new
+ * or moved exposure (every metric), else the name of a new event. Updates the exposed-users
+ * sums for new and moved exposures. Returns the number of distinct users.
+ */
+function collectChanges(client: Database.Database, experimentId: number, names: string[], state: State, bounds: Bounds): number {
+  client.exec(`DROP TABLE IF EXISTS temp.report_changed;
+    CREATE TEMP TABLE report_changed (user_id TEXT NOT NULL, event_name TEXT NOT NULL, PRIMARY KEY (user_id, event_name)) WITHOUT ROWID`);
+  const range = { experimentId, oldExposureId: state.lastExposureId, lastExposureId: bounds.lastExposureId };
+  // Moved first exposures of users counted before: one user fewer on the old day.
   client.prepare(
-    `INSERT OR IGNORE INTO temp.report_changed_users
-     SELECT e.user_id FROM events e JOIN exposures x ON x.experiment_id = ? AND x.user_id = e.user_id
+    `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS})
+     SELECT :experimentId, ${USERS_METRIC_ID}, x.variant_key, m.old_first_ms / ${DAY_MS} AS day, -COUNT(*), 0, 0, 0, 0, 0
+     FROM report_moved_exposures m JOIN exposures x ON x.experiment_id = m.experiment_id AND x.user_id = m.user_id
+     WHERE m.experiment_id = :experimentId AND x.id <= :oldExposureId GROUP BY x.variant_key, day ${ADD_SUMS}`
+  ).run({ experimentId, oldExposureId: state.lastExposureId });
+  // ... and one more on the new day; new exposures likewise.
+  client.prepare(
+    `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS})
+     SELECT :experimentId, ${USERS_METRIC_ID}, variant_key, first_exposed_at_ms / ${DAY_MS} AS day, COUNT(*), 0, 0, 0, 0, 0 FROM (
+       SELECT x.variant_key, x.first_exposed_at_ms FROM report_moved_exposures m
+         JOIN exposures x ON x.experiment_id = m.experiment_id AND x.user_id = m.user_id
+         WHERE m.experiment_id = :experimentId AND x.id <= :oldExposureId
+       UNION ALL
+       SELECT variant_key, first_exposed_at_ms FROM exposures WHERE id > :oldExposureId AND id <= :lastExposureId AND experiment_id = :experimentId
+     ) WHERE true GROUP BY variant_key, day ${ADD_SUMS}`
+  ).run(range);
+  client.prepare(
+    `INSERT OR IGNORE INTO temp.report_changed
+     SELECT user_id, '*' FROM report_moved_exposures WHERE experiment_id = :experimentId
+     UNION ALL
+     SELECT user_id, '*' FROM exposures WHERE id > :oldExposureId AND id <= :lastExposureId AND experiment_id = :experimentId`
+  ).run(range);
+  client.prepare('DELETE FROM report_moved_exposures WHERE experiment_id = ?').run(experimentId);
+  client.prepare(
+    `INSERT OR IGNORE INTO temp.report_changed
+     SELECT e.user_id, e.event_name FROM events e JOIN exposures x ON x.experiment_id = ? AND x.user_id = e.user_id
      WHERE e.id > ? AND e.id <= ? AND e.event_name IN (SELECT value FROM json_each(?))`
   ).run(experimentId, state.lastEventId, bounds.lastEventId, JSON.stringify(names));
-  return (client.prepare('SELECT COUNT(*) AS n FROM temp.report_changed_users').get() as { n: number }).n;
+  return (client.prepare('SELECT COUNT(DISTINCT user_id) AS n FROM temp.report_changed').get() as { n: number }).n;
 }
 
-function recomputeUsers(client: Database.Database, experimentId: number, metric: StoreMetric, bounds: { lastEventId: number; lastExposureId: number }): void {
+/** Recomputes the users of `temp.report_changed` that `metric` depends on: old sums out, new sums in. */
+function recomputeUsers(client: Database.Database, experimentId: number, metric: StoreMetric, bounds: Bounds): void {
+  const { names } = valueColumns(metric);
+  client.exec(`DROP TABLE IF EXISTS temp.report_changed_metric;
+    CREATE TEMP TABLE report_changed_metric (user_id TEXT PRIMARY KEY) WITHOUT ROWID`);
+  const { changes } = client.prepare(
+    `INSERT OR IGNORE INTO temp.report_changed_metric SELECT user_id FROM temp.report_changed WHERE event_name IN ('*', ?, ?) ORDER BY user_id`
+  ).run(names[0], names[1]);
+  if (changes === 0) return;
+  addSums(client, experimentId, metric.metricId, -1, true);
   client.prepare(
-    `DELETE FROM report_metric_users WHERE experiment_id = ? AND metric_id = ?
-     AND user_id IN (SELECT user_id FROM temp.report_changed_users)`
+    `DELETE FROM report_user_values WHERE experiment_id = ? AND metric_id = ?
+     AND user_id IN (SELECT user_id FROM temp.report_changed_metric)`
   ).run(experimentId, metric.metricId);
   insertValues(client, experimentId, metric,
-    'temp.report_changed_users c CROSS JOIN exposures x INDEXED BY exposures_experiment_user ON x.user_id = c.user_id', bounds);
+    'temp.report_changed_metric c CROSS JOIN exposures x INDEXED BY exposures_experiment_user ON x.user_id = c.user_id', bounds);
+  addSums(client, experimentId, metric.metricId, 1, true);
 }
 
 /** Current ids: everything up to them is what this refresh counts. */
-function currentBounds(client: Database.Database): { lastEventId: number; lastExposureId: number } {
-  const row = client.prepare(
+function currentBounds(client: Database.Database): Bounds {
+  return client.prepare(
     'SELECT (SELECT COALESCE(MAX(id), 0) FROM events) AS lastEventId, (SELECT COALESCE(MAX(id), 0) FROM exposures) AS lastExposureId'
-  ).get() as { lastEventId: number; lastExposureId: number };
-  return row;
+  ).get() as Bounds;
 }
 
 /** The stored watermarks of an experiment, or null before its first refresh. */
 export function refreshState(client: Database.Database, experimentId: number): State | null {
   const row = client.prepare(
-    `SELECT definitions, last_event_id AS lastEventId, last_exposure_id AS lastExposureId, exposure_count AS exposureCount,
-       exposure_first_ms_sum AS exposureFirstMsSum, base_ms AS baseMs FROM report_refresh_state WHERE experiment_id = ?`
-  ).safeIntegers().get(experimentId) as Record<keyof State, bigint | string> | undefined;
-  if (!row) return null;
-  return {
-    definitions: String(row.definitions), lastEventId: Number(row.lastEventId), lastExposureId: Number(row.lastExposureId),
-    exposureCount: Number(row.exposureCount), exposureFirstMsSum: BigInt(row.exposureFirstMsSum), baseMs: Number(row.baseMs)
-  };
+    'SELECT definitions, last_event_id AS lastEventId, last_exposure_id AS lastExposureId FROM report_refresh_state WHERE experiment_id = ?'
+  ).get(experimentId) as State | undefined;
+  return row ?? null;
 }
 
 /**
- * Brings `report_metric_users` of an experiment up to date (see the file comment). Must run
+ * Connection settings for the refresh's writes, applied once per connection outside any
+ * transaction: a 256 MiB page cache (the store's b-trees of a 1M-user experiment stay in
+ * memory; SQLite's default is 2 MiB; the machine has 24 GiB) and temp tables in memory. Only
+ * ever raises the cache; leaves temp_store alone when already MEMORY (changing it drops
+ * existing temp tables).
+ * @example tuneForReports(db.$client)
+ */
+export function tuneForReports(client: Database.Database): void {
+  if (tuned.has(client)) return;
+  tuned.add(client);
+  const cache = client.pragma('cache_size', { simple: true }) as number;
+  const pageSize = client.pragma('page_size', { simple: true }) as number;
+  const kib = cache < 0 ? -cache : (cache * pageSize) / 1024;
+  if (kib < 262_144) client.pragma('cache_size = -262144');
+  if (client.pragma('temp_store', { simple: true }) !== 2 && !client.inTransaction) client.pragma('temp_store = MEMORY');
+}
+const tuned = new WeakSet<Database.Database>();
+
+/**
+ * Brings the report store of an experiment up to date (see the file comment). Must run
  * inside a write transaction. Pass `forceRebuild` to recompute everything.
  * @example
  * client.transaction(() => refreshMetricStore(client, { experimentId, metrics, variantKeys, nowMs })).immediate();
@@ -151,54 +251,43 @@ export function refreshMetricStore(client: Database.Database, input: {
   const { experimentId, metrics } = input;
   const state = refreshState(client, experimentId);
   const bounds = currentBounds(client);
-  const baseMs = state?.baseMs ?? baseFor(client, experimentId);
-  const groups = exposureGroups(client, experimentId, { lastExposureId: state?.lastExposureId ?? 0, baseMs });
   const definitions = { variants: input.variantKeys, metrics: Object.fromEntries(metrics.map((m) => [String(m.metricId), definitionOf(m)])) };
-  const old = groups.reduce((a, g) => ({ n: a.n + g.oldUsers, s: a.s + g.oldFirstMsSum }), { n: 0, s: 0n });
   const stored = state ? JSON.parse(state.definitions) as typeof definitions : null;
   const fullRebuild = input.forceRebuild || !state || !stored ||
-    JSON.stringify(stored.variants) !== JSON.stringify(definitions.variants) ||
-    old.n !== state.exposureCount || old.s !== state.exposureFirstMsSum;
+    JSON.stringify(stored.variants) !== JSON.stringify(definitions.variants);
 
   let rebuiltMetrics = 0;
   let changedUsers = 0;
   if (fullRebuild) {
-    client.prepare('DELETE FROM report_metric_users WHERE experiment_id = ?').run(experimentId);
+    client.prepare('DELETE FROM report_user_values WHERE experiment_id = ?').run(experimentId);
+    client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ?').run(experimentId);
+    client.prepare('DELETE FROM report_moved_exposures WHERE experiment_id = ?').run(experimentId);
+    rebuildUsers(client, experimentId, bounds);
     for (const metric of metrics) rebuildMetric(client, experimentId, metric, bounds);
     rebuiltMetrics = metrics.length;
   } else {
     const kept = metrics.filter((m) => stored!.metrics[String(m.metricId)] === definitions.metrics[String(m.metricId)]);
     const ids = new Set(metrics.map((m) => m.metricId));
-    for (const id of Object.keys(stored!.metrics).map(Number).filter((id) => !ids.has(id))) {
-      client.prepare('DELETE FROM report_metric_users WHERE experiment_id = ? AND metric_id = ?').run(experimentId, id);
+    for (const id of Object.keys(stored!.metrics).map(Number).filter((id) => !ids.has(id))) deleteMetric(client, experimentId, id);
+    const moved = bounds.lastEventId !== state!.lastEventId || bounds.lastExposureId !== state!.lastExposureId ||
+      client.prepare('SELECT 1 FROM report_moved_exposures WHERE experiment_id = ? LIMIT 1').get(experimentId) !== undefined;
+    if (moved) {
+      const names = [...new Set(kept.flatMap((m) => valueColumns(m).names))];
+      changedUsers = collectChanges(client, experimentId, names, state!, bounds);
+      if (changedUsers > 0) for (const metric of kept) recomputeUsers(client, experimentId, metric, bounds);
+      client.exec('DROP TABLE IF EXISTS temp.report_changed; DROP TABLE IF EXISTS temp.report_changed_metric');
     }
+    // Rebuilt after the users' sums are current (they do not depend on it).
     for (const metric of metrics.filter((m) => !kept.includes(m))) rebuildMetric(client, experimentId, metric, bounds);
     rebuiltMetrics = metrics.length - kept.length;
-    const moved = bounds.lastEventId !== state!.lastEventId || bounds.lastExposureId !== state!.lastExposureId;
-    if (kept.length > 0 && moved) {
-      changedUsers = collectChangedUsers(client, experimentId, kept, state!, bounds);
-      if (changedUsers > 0) for (const metric of kept) recomputeUsers(client, experimentId, metric, bounds);
-      client.exec('DROP TABLE IF EXISTS temp.report_changed_users');
-    }
   }
 
-  const all = groups.reduce((a, g) => ({ n: a.n + g.users, s: a.s + g.firstMsSum }), { n: 0, s: 0n });
   client.prepare(
     `INSERT INTO report_refresh_state (experiment_id, definitions, last_event_id, last_exposure_id, exposure_count, exposure_first_ms_sum, base_ms, refreshed_at_ms)
-     VALUES (:experimentId, :definitions, :lastEventId, :lastExposureId, :n, :s, :baseMs, :nowMs)
+     VALUES (:experimentId, :definitions, :lastEventId, :lastExposureId, 0, 0, 0, :nowMs)
      ON CONFLICT (experiment_id) DO UPDATE SET definitions = excluded.definitions, last_event_id = excluded.last_event_id,
-       last_exposure_id = excluded.last_exposure_id, exposure_count = excluded.exposure_count,
-       exposure_first_ms_sum = excluded.exposure_first_ms_sum, refreshed_at_ms = excluded.refreshed_at_ms`
-  ).run({ experimentId, definitions: JSON.stringify(definitions), ...bounds, n: all.n, s: all.s, baseMs, nowMs: input.nowMs });
+       last_exposure_id = excluded.last_exposure_id, refreshed_at_ms = excluded.refreshed_at_ms`
+  ).run({ experimentId, definitions: JSON.stringify(definitions), ...bounds, nowMs: input.nowMs });
   const mode = fullRebuild ? 'rebuild' : rebuiltMetrics > 0 || changedUsers > 0 ? 'incremental' : 'unchanged';
-  return { mode, rebuiltMetrics, changedUsers, ...bounds, groups };
-}
-
-/**
- * The offset subtracted from first exposure times in the checksum on the first refresh
- * (keeps Σ far from int64 overflow): any exposure's time.
- */
-function baseFor(client: Database.Database, experimentId: number): number {
-  const row = client.prepare('SELECT first_exposed_at_ms AS t FROM exposures WHERE experiment_id = ? LIMIT 1').get(experimentId) as { t: number } | undefined;
-  return row?.t ?? 0;
+  return { mode, rebuiltMetrics, changedUsers, ...bounds };
 }

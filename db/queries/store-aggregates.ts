@@ -1,50 +1,47 @@
 /**
- * Sufficient statistics from the report store (`report_metric_users`, see `metric-store.ts`)
- * instead of the raw events: exposed users per (variant, day) from the exposures index, and
- * per metric Σy, Σy², Σd, Σd², Σyd per (variant, day) from the store's covering index. The
- * result has the same shape as `aggregateMetrics` on the temp table, so `stats/` and the
- * report builder do not care which path produced it.
+ * Sufficient statistics from the report store (see `metric-store.ts`) instead of the raw
+ * events: exposed users and per metric Σy, Σy², Σd, Σd², Σyd per (variant, day) from the
+ * running sums in `report_group_sums`, a winsorized metric's excess over its cap subtracted
+ * from the top of its value index. The result has the same shape as `aggregateMetrics` on
+ * the temp table, so `stats/` and the report builder do not care which path produced it.
  */
 import type Database from 'better-sqlite3';
 import type { GroupAggregate, MetricSums } from './metric-aggregates.ts';
 import type { MetricQuerySpec } from './metric-users.ts';
+import { isWinsorized, USERS_METRIC_ID, type ExposureGroup } from './metric-store.ts';
 
+type SpecWithId = MetricQuerySpec & { metricId: number };
 const DAY_MS = 86_400_000;
 
-/** Exposed users of one (variant, UTC day of first exposure), with the checksum parts. */
-export type ExposureGroup = {
-  variant: string;
-  day: number;
-  users: number;
-  firstMs: number;
-  lastMs: number;
-  /** Users with exposure id <= the watermark given, and Σ(first_exposed_at_ms - base) of them. */
-  oldUsers: number;
-  oldFirstMsSum: bigint;
-  /** Σ(first_exposed_at_ms - base) of all the group's users. */
-  firstMsSum: bigint;
-};
+/**
+ * Exposed users per (variant, day of first exposure) from the running sums, ordered by day
+ * then variant. Call after `refreshMetricStore` in the same transaction.
+ * @example exposureGroups(client, 7) // [{ variant: 'control', day: 20422, users: 1204 }, …]
+ */
+export function exposureGroups(client: Database.Database, experimentId: number): ExposureGroup[] {
+  return client.prepare(
+    `SELECT variant_key AS variant, day, rows AS users FROM report_group_sums
+     WHERE experiment_id = ? AND metric_id = ${USERS_METRIC_ID} AND rows <> 0 ORDER BY day, variant_key`
+  ).all(experimentId) as ExposureGroup[];
+}
 
 /**
- * One pass over the covering index (experiment_id, variant_key, first_exposed_at_ms): users,
- * first and last exposure, and the checksum of the exposures up to `lastExposureId`.
+ * First and last first-exposure time over the experiment, two index seeks per variant.
+ * @example exposureSpan(client, 7, ['control', 'b']) // { firstMs: 1764460800000, lastMs: … }
  */
-export function exposureGroups(
-  client: Database.Database, experimentId: number, watermark: { lastExposureId: number; baseMs: number }
-): ExposureGroup[] {
-  const rows = client.prepare(
-    `SELECT variant_key AS variant, first_exposed_at_ms / ${DAY_MS} AS day, COUNT(*) AS users,
-       MIN(first_exposed_at_ms) AS firstMs, MAX(first_exposed_at_ms) AS lastMs,
-       SUM(id <= :lastExposureId) AS oldUsers,
-       COALESCE(SUM(CASE WHEN id <= :lastExposureId THEN first_exposed_at_ms - :baseMs END), 0) AS oldFirstMsSum,
-       SUM(first_exposed_at_ms - :baseMs) AS firstMsSum
-     FROM exposures INDEXED BY exposures_experiment_variant WHERE experiment_id = :experimentId
-     GROUP BY variant_key, day ORDER BY variant_key, day`
-  ).safeIntegers().all({ experimentId, ...watermark }) as Array<Record<string, bigint | number | string>>;
-  return rows.map((r) => ({
-    variant: String(r.variant), day: Number(r.day), users: Number(r.users), firstMs: Number(r.firstMs), lastMs: Number(r.lastMs),
-    oldUsers: Number(r.oldUsers), oldFirstMsSum: BigInt(r.oldFirstMsSum), firstMsSum: BigInt(r.firstMsSum)
-  }));
+export function storeExposureSpan(client: Database.Database, experimentId: number, variantKeys: string[]): { firstMs: number | null; lastMs: number | null } {
+  const seek = client.prepare(
+    `SELECT (SELECT MIN(first_exposed_at_ms) FROM exposures WHERE experiment_id = :e AND variant_key = :v) AS firstMs,
+       (SELECT MAX(first_exposed_at_ms) FROM exposures WHERE experiment_id = :e AND variant_key = :v) AS lastMs`
+  );
+  let firstMs: number | null = null;
+  let lastMs: number | null = null;
+  for (const v of variantKeys) {
+    const row = seek.get({ e: experimentId, v }) as { firstMs: number | null; lastMs: number | null };
+    if (row.firstMs !== null && (firstMs === null || row.firstMs < firstMs)) firstMs = row.firstMs;
+    if (row.lastMs !== null && (lastMs === null || row.lastMs > lastMs)) lastMs = row.lastMs;
+  }
+  return { firstMs, lastMs };
 }
 
 /** Users also exposed to another variant, per (variant, day), from the partial index. */
@@ -58,19 +55,20 @@ function conflictedGroups(client: Database.Database, experimentId: number): Map<
 
 /**
  * The winsorization cap of each metric that asks for one: nearest rank among users with a
- * non-zero value, as `winsorizationCaps`, counted from the top of the value index.
+ * non-zero value (every stored row of a sum or count metric), as `winsorizationCaps`; the
+ * count comes from the running sums, the value from the top of the metric's value index.
  */
-export function storeCaps(client: Database.Database, experimentId: number, metrics: Array<MetricQuerySpec & { metricId: number }>): Array<number | null> {
+export function storeCaps(client: Database.Database, experimentId: number, metrics: SpecWithId[]): Array<number | null> {
   return metrics.map((metric) => {
-    const p = metric.winsorizePercentile;
-    if (p === null || p === undefined || !(metric.kind === 'sum' || metric.kind === 'count')) return null;
-    const where = 'experiment_id = ? AND metric_id = ? AND value <> 0';
-    const { n } = client.prepare(`SELECT COUNT(*) AS n FROM report_metric_users INDEXED BY report_metric_users_value WHERE ${where}`)
+    if (!isWinsorized(metric)) return null;
+    const p = metric.winsorizePercentile!;
+    const { n } = client.prepare('SELECT COALESCE(SUM(rows), 0) AS n FROM report_group_sums WHERE experiment_id = ? AND metric_id = ?')
       .get(experimentId, metric.metricId) as { n: number };
     if (n === 0) return null;
     const rank = Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1));
     const row = client.prepare(
-      `SELECT value AS cap FROM report_metric_users INDEXED BY report_metric_users_value WHERE ${where} ORDER BY value DESC LIMIT 1 OFFSET ?`
+      `SELECT value AS cap FROM report_user_values INDEXED BY report_user_values_capped
+       WHERE experiment_id = ? AND metric_id = ? AND winsorized = 1 ORDER BY value DESC LIMIT 1 OFFSET ?`
     ).get(experimentId, metric.metricId, n - 1 - rank) as { cap: number };
     return row.cap;
   });
@@ -78,30 +76,41 @@ export function storeCaps(client: Database.Database, experimentId: number, metri
 
 const zeroSums = (): MetricSums => ({ sum: 0, sumSquares: 0, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 });
 
-/** Σ per (variant, day) of one metric, in the covering index's order (deterministic for equal contents). */
-function metricGroups(client: Database.Database, experimentId: number, metric: MetricQuerySpec & { metricId: number }, cap: number | null): Map<string, MetricSums> {
-  const y = cap === null ? 'value' : `MIN(value, ${Number(cap)})`;
+/**
+ * Σ per (variant, day) of one metric from the running sums; with a cap, minus Σ(y - cap) and
+ * Σ(y² - cap²) over the users above it (a sum or count metric has no denominator).
+ */
+function metricGroups(client: Database.Database, experimentId: number, metric: SpecWithId, cap: number | null): Map<string, MetricSums> {
   const rows = client.prepare(
-    `SELECT variant_key AS variant, day, TOTAL(${y}) AS sum, TOTAL((${y}) * (${y})) AS sumSquares,
-       TOTAL(denominator) AS sumDenominator, TOTAL(denominator * denominator) AS sumDenominatorSquares,
-       TOTAL((${y}) * denominator) AS sumCrossProducts
-     FROM report_metric_users INDEXED BY report_metric_users_group WHERE experiment_id = ? AND metric_id = ?
-     GROUP BY variant_key, day`
+    `SELECT variant_key AS variant, day, sum, sum_squares AS sumSquares, sum_denominator AS sumDenominator,
+       sum_denominator_squares AS sumDenominatorSquares, sum_cross_products AS sumCrossProducts
+     FROM report_group_sums WHERE experiment_id = ? AND metric_id = ?`
   ).all(experimentId, metric.metricId) as Array<MetricSums & { variant: string; day: number }>;
   const ratio = metric.kind === 'ratio';
-  return new Map(rows.map(({ variant, day, ...s }) => [`${variant}\u0000${day}`,
+  const groups = new Map(rows.map(({ variant, day, ...s }) => [`${variant}\u0000${day}`,
     ratio ? s : { ...s, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 }]));
+  if (cap !== null) {
+    const excess = client.prepare(
+      `SELECT variant_key AS variant, day, TOTAL(value - :cap) AS over, TOTAL(value * value - :cap * :cap) AS overSquares
+       FROM report_user_values INDEXED BY report_user_values_capped
+       WHERE experiment_id = :experimentId AND metric_id = :metricId AND winsorized = 1 AND value > :cap GROUP BY variant_key, day`
+    ).all({ experimentId, metricId: metric.metricId, cap }) as Array<{ variant: string; day: number; over: number; overSquares: number }>;
+    for (const e of excess) {
+      const s = groups.get(`${e.variant}\u0000${e.day}`);
+      if (s) { s.sum -= e.over; s.sumSquares -= e.overSquares; }
+    }
+  }
+  return groups;
 }
 
 /**
  * Cumulative aggregates by day (users first exposed on or before the day), one row per day
  * and variant with exposures, ordered by day then variant: the same rows as
  * `aggregateMetrics(client, metrics, caps, 'day')` over the temp table.
- * @example storeDailyAggregates(client, 7, metrics, caps, refresh.groups)
+ * @example storeDailyAggregates(client, 7, metrics, caps, exposureGroups(client, 7))
  */
 export function storeDailyAggregates(
-  client: Database.Database, experimentId: number, metrics: Array<MetricQuerySpec & { metricId: number }>,
-  caps: Array<number | null>, groups: ExposureGroup[]
+  client: Database.Database, experimentId: number, metrics: SpecWithId[], caps: Array<number | null>, groups: ExposureGroup[]
 ): GroupAggregate[] {
   const conflicted = conflictedGroups(client, experimentId);
   const perMetric = metrics.map((m, i) => metricGroups(client, experimentId, m, caps[i] ?? null));
@@ -129,34 +138,44 @@ export function storeDailyAggregates(
 }
 
 /**
- * Per (segment, variant) aggregates, the segment being an exposure attribute read by join
- * (bound as a JSON path, never spliced into the SQL); missing values are '(none)'. Same rows
- * as `aggregateMetrics(client, metrics, caps, 'segment')` over the temp table.
+ * Per (segment, variant) aggregates, the segment being an exposure attribute (bound as a
+ * JSON path, never spliced into the SQL); missing values are '(none)'. The attribute is read
+ * once per user into a temp table keyed by user, which every metric's rows then join in
+ * user order. Same rows as `aggregateMetrics(client, metrics, caps, 'segment')`.
  */
 export function storeSegmentAggregates(
-  client: Database.Database, experimentId: number, metrics: Array<MetricQuerySpec & { metricId: number }>,
-  caps: Array<number | null>, attribute: string
+  client: Database.Database, experimentId: number, metrics: SpecWithId[], caps: Array<number | null>, attribute: string
 ): GroupAggregate[] {
   const path = `$."${attribute.replaceAll('"', '')}"`;
-  const users = client.prepare(
-    `SELECT CAST(json_extract(attributes, ?) AS TEXT) AS segment, variant_key AS variant, COUNT(*) AS users,
-       SUM(conflict_count > 0) AS conflicted FROM exposures WHERE experiment_id = ? GROUP BY segment, variant ORDER BY segment, variant`
-  ).all(path, experimentId) as Array<{ segment: string | null; variant: string; users: number; conflicted: number }>;
-  const perMetric = metrics.map((metric, i) => {
-    const cap = caps[i] ?? null;
-    const y = cap === null ? 'r.value' : `MIN(r.value, ${Number(cap)})`;
-    const rows = client.prepare(
-      `SELECT CAST(json_extract(x.attributes, ?) AS TEXT) AS segment, r.variant_key AS variant, TOTAL(${y}) AS sum,
-         TOTAL((${y}) * (${y})) AS sumSquares, TOTAL(r.denominator) AS sumDenominator,
-         TOTAL(r.denominator * r.denominator) AS sumDenominatorSquares, TOTAL((${y}) * r.denominator) AS sumCrossProducts
-       FROM report_metric_users r JOIN exposures x ON x.experiment_id = r.experiment_id AND x.user_id = r.user_id
-       WHERE r.experiment_id = ? AND r.metric_id = ? GROUP BY segment, variant`
-    ).all(path, experimentId, metric.metricId) as Array<MetricSums & { segment: string | null; variant: string }>;
-    return new Map(rows.map(({ segment, variant, ...s }) => [`${segment}\u0000${variant}`,
-      metric.kind === 'ratio' ? s : { ...s, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 }]));
-  });
-  return users.map((u) => ({
-    variant: u.variant, day: null, segment: u.segment ?? '(none)', users: u.users, conflicted: u.conflicted,
-    metrics: perMetric.map((m) => m.get(`${u.segment}\u0000${u.variant}`) ?? zeroSums())
-  }));
+  client.exec(`DROP TABLE IF EXISTS temp.report_segments;
+    CREATE TEMP TABLE report_segments (user_id TEXT PRIMARY KEY, segment TEXT, variant_key TEXT NOT NULL, conflicted INTEGER NOT NULL) WITHOUT ROWID`);
+  try {
+    client.prepare(
+      `INSERT INTO temp.report_segments SELECT user_id, CAST(json_extract(attributes, ?) AS TEXT), variant_key, conflict_count > 0
+       FROM exposures INDEXED BY exposures_experiment_user WHERE experiment_id = ? ORDER BY user_id`
+    ).run(path, experimentId);
+    const users = client.prepare(
+      `SELECT segment, variant_key AS variant, COUNT(*) AS users, SUM(conflicted) AS conflicted
+       FROM temp.report_segments GROUP BY segment, variant ORDER BY segment, variant`
+    ).all() as Array<{ segment: string | null; variant: string; users: number; conflicted: number }>;
+    const perMetric = metrics.map((metric, i) => {
+      const cap = caps[i] ?? null;
+      const y = cap === null ? 'r.value' : `MIN(r.value, ${Number(cap)})`;
+      const rows = client.prepare(
+        `SELECT s.segment AS segment, r.variant_key AS variant, TOTAL(${y}) AS sum,
+           TOTAL((${y}) * (${y})) AS sumSquares, TOTAL(r.denominator) AS sumDenominator,
+           TOTAL(r.denominator * r.denominator) AS sumDenominatorSquares, TOTAL((${y}) * r.denominator) AS sumCrossProducts
+         FROM report_user_values r CROSS JOIN temp.report_segments s ON s.user_id = r.user_id
+         WHERE r.experiment_id = ? AND r.metric_id = ? GROUP BY s.segment, r.variant_key`
+      ).all(experimentId, metric.metricId) as Array<MetricSums & { segment: string | null; variant: string }>;
+      return new Map(rows.map(({ segment, variant, ...s }) => [`${segment}\u0000${variant}`,
+        metric.kind === 'ratio' ? s : { ...s, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 }]));
+    });
+    return users.map((u) => ({
+      variant: u.variant, day: null, segment: u.segment ?? '(none)', users: u.users, conflicted: u.conflicted,
+      metrics: perMetric.map((m) => m.get(`${u.segment}\u0000${u.variant}`) ?? zeroSums())
+    }));
+  } finally {
+    client.exec('DROP TABLE IF EXISTS temp.report_segments');
+  }
 }
