@@ -1,62 +1,112 @@
 // API throughput against a bare node:http server, in one run, same load tool and connections.
 // Run by `npm run bench` (bench/run.ts) or `npx tsx bench/api.bench.ts`. BENCH_SECONDS, BENCH_CONNECTIONS tune it.
+// Every server runs in its own process; autocannon and the plain-insert baseline run in this one.
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { spawnApi, stopApi, type SpawnedApi } from '../tests/crash/spawn-api.ts';
 import { configFor, evaluateExperiment } from '../api/assign/index.ts';
 import { openDatabase, closeDatabase } from '../db/connection.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const eventsPerRequest = 100;
 const dir = mkdtempSync(join(tmpdir(), 'wx-bench-'));
 const adminKey = 'bench-admin-key';
 
 type Load = { rps: number; p50: number; p99: number; non2xx: number; errors: number };
+/** The same autocannon settings for every server: connections, duration, no pipelining. */
 async function load(opts: autocannon.Options): Promise<Load> {
-  const r = await autocannon({ connections, duration: seconds, ...opts });
+  const r = await autocannon({ connections, duration: seconds, pipelining: 1, ...opts });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
-function spawnBare(): Promise<SpawnedApi> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve) => child.stdout!.on('data', (c: Buffer) => {
-    const m = /listening on (\S+)/.exec(c.toString());
-    if (m) resolve({ url: m[1]!, child });
-  }));
+type Server = { url: string; child: ChildProcess; onLine: (line: string) => void };
+const running = new Set<ChildProcess>();
+process.on('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+
+/** Starts `entry` in its own node process and resolves once it prints where it listens. */
+function spawnServer(entry: string, env: Record<string, string> = {}): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return new Promise((resolve, reject) => {
+    const server: Server = { url: '', child, onLine: () => {} };
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let end: number;
+      while ((end = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, end);
+        buffered = buffered.slice(end + 1);
+        const listening = /listening on (\S+)/.exec(line);
+        if (listening) resolve(Object.assign(server, { url: listening[1]! }));
+        else server.onLine(line);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${entry} exited (${code}) before listening`)));
+  });
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+/** The API's group-commit totals so far (bench/api-server.ts prints them on SIGUSR2). */
+function writerStats(api: Server): Promise<{ commits: number; jobs: number }> {
+  return new Promise((resolve) => {
+    api.onLine = (line) => {
+      const m = /writer commits=(\d+) jobs=(\d+)/.exec(line);
+      if (m) resolve({ commits: Number(m[1]), jobs: Number(m[2]) });
+    };
+    api.child.kill('SIGUSR2');
+  });
 }
 
 /** 100 events per body; `#` becomes the request number so client ids stay unique. */
-const eventsTemplate = JSON.stringify({ events: Array.from({ length: 100 }, (_, i) => ({
+const eventsTemplate = JSON.stringify({ events: Array.from({ length: eventsPerRequest }, (_, i) => ({
   id: `r#-${i}`, userId: `user-#-${i % 37}`, event: i % 3 ? 'activation' : 'purchase', value: i % 3 ? undefined : 19.9
 })) });
+type EventInput = { id: string; userId: string; event: string; value?: number };
 
-function plainInsertRate(): number {
-  // The same rows through better-sqlite3 directly: same schema, pragmas, 100 rows per transaction.
-  const path = join(dir, 'plain.db');
+/**
+ * The same rows straight into better-sqlite3: same schema and indexes (migrated by openDatabase),
+ * WAL, synchronous=FULL, the writer thread's cache_size; one prepared single-row insert,
+ * `batchRows` rows per transaction. Returns rows per second.
+ */
+function plainInsertRate(batchRows: number): number {
+  const path = join(dir, `plain-${batchRows}.db`);
   openDatabase(path);
   closeDatabase(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  db.pragma('cache_size = -65536');
   const insert = db.prepare(`insert into events (client_event_id, user_id, event_name, value, timestamp_ms, received_at_ms)
     values (?, ?, ?, ?, ?, ?) on conflict (client_event_id) do nothing`);
-  const batch = db.transaction((rows: Array<{ id: string; userId: string; event: string; value?: number }>, now: number) => {
+  const commit = db.transaction((rows: EventInput[], now: number) => {
     for (const r of rows) insert.run(r.id, r.userId, r.event, r.value ?? null, now, now);
   });
-  const until = Date.now() + seconds * 1000;
-  let n = 0;
+  const requestsPerBatch = Math.max(1, Math.round(batchRows / eventsPerRequest));
+  const started = Date.now();
+  let request = 0;
   let rows = 0;
-  while (Date.now() < until) {
-    const events = (JSON.parse(eventsTemplate.replaceAll('#', String(n++))) as { events: Array<{ id: string; userId: string; event: string; value?: number }> }).events;
-    batch(events, Date.now());
-    rows += events.length;
+  while (Date.now() - started < seconds * 1000) {
+    const batch: EventInput[] = [];
+    for (let i = 0; i < requestsPerBatch; i++) {
+      batch.push(...(JSON.parse(eventsTemplate.replaceAll('#', String(request++))) as { events: EventInput[] }).events);
+    }
+    commit(batch, Date.now());
+    rows += batch.length;
   }
+  const rate = rows / ((Date.now() - started) / 1000);
   db.close();
-  return rows / seconds;
+  return rate;
 }
 
 function hashRate(): number {
@@ -75,50 +125,89 @@ function hashRate(): number {
   return (rounds * ids.length) / secondsTaken;
 }
 
-async function main() {
-  const bare = await spawnBare();
-  const bareLoad = await load({ url: `${bare.url}/api/v1/assign?experiment=bench&userId=u1` });
-  await stopApi(bare);
+type ApiRun = {
+  assign: Load; events: Load; assignsPerCommit: number; eventRowsPerCommit: number;
+  storedEvents: number; storedExposures: number;
+};
 
-  const api = await spawnApi(join(dir, 'api.db'), { ADMIN_API_KEY: adminKey });
+/** Starts the API over a new database with `INGEST_WRITER=<writer>`, loads it, and stops it. */
+async function measureApi(writer: 'thread' | 'inline'): Promise<ApiRun> {
+  const databasePath = join(dir, `api-${writer}.db`);
+  const api = await spawnServer('bench/api-server.ts', { DATABASE_PATH: databasePath, ADMIN_API_KEY: adminKey, INGEST_WRITER: writer });
   const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
   await fetch(`${api.url}/api/v1/experiments`, { method: 'POST', headers: admin, body: JSON.stringify({ key: 'bench', name: 'Bench', variants: [{ key: 'control' }, { key: 'treatment' }] }) });
   await fetch(`${api.url}/api/v1/experiments/bench/start`, { method: 'POST', headers: admin });
   const sdkKey = (await (await fetch(`${api.url}/api/v1/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench', scope: 'sdk' }) })).json()).key as string;
   const sdk = { authorization: `Bearer ${sdkKey}`, 'content-type': 'application/json' };
 
+  // Every request a new user: each one is a first exposure, an INSERT committed before the answer.
   let user = 0;
-  const assignLoad = await load({
+  const before = await writerStats(api);
+  const assign = await load({
     url: api.url, headers: sdk,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/assign?experiment=bench&userId=user-${user++}` }) }]
   });
+  const afterAssign = await writerStats(api);
   let request = 0;
-  const eventsLoad = await load({
+  const events = await load({
     url: api.url, headers: sdk,
     requests: [{ method: 'POST', path: '/api/v1/events', setupRequest: (req) => ({ ...req, body: eventsTemplate.replaceAll('#', String(request++)) }) }]
   });
-  await stopApi(api);
-  const check = new Database(join(dir, 'api.db'), { readonly: true });
+  const afterEvents = await writerStats(api);
+  await stopServer(api);
+  const check = new Database(databasePath, { readonly: true });
   const storedEvents = check.prepare('select count(*) from events').pluck().get() as number;
   const storedExposures = check.prepare('select count(*) from exposures').pluck().get() as number;
   check.close();
+  const perCommit = (a: { commits: number; jobs: number }, b: { commits: number; jobs: number }) =>
+    (b.jobs - a.jobs) / Math.max(1, b.commits - a.commits);
+  return {
+    assign, events, storedEvents, storedExposures,
+    assignsPerCommit: perCommit(before, afterAssign),
+    eventRowsPerCommit: Math.round(perCommit(afterAssign, afterEvents) * eventsPerRequest)
+  };
+}
 
-  const plain = plainInsertRate();
+async function main() {
+  const bare = await spawnServer('bench/bare-server.ts');
+  const bareLoad = await load({ url: `${bare.url}/api/v1/assign?experiment=bench&userId=u1` });
+  await stopServer(bare);
+  const threaded = await measureApi('thread');
+  const inline = await measureApi('inline');
+
+  const plainGrouped = plainInsertRate(threaded.eventRowsPerCommit);
+  const plain100 = plainInsertRate(100);
   const hashes = hashRate();
-  rmSync(dir, { recursive: true, force: true });
 
-  const eventsPerSecond = eventsLoad.rps * 100;
   const f = (x: number) => Math.round(x).toLocaleString('en-US');
-  console.log(`\n${connections} connections, ${seconds} s each, autocannon in this process, servers in their own processes.\n`);
+  console.log(`\n${new Date().toISOString()}, ${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}. ` +
+    `autocannon: ${connections} connections, ${seconds} s per row, no pipelining, in this process; each server in its own process.\n`);
   console.log('| measurement | result | p50 / p99 latency | ratio | target |');
   console.log('|---|---|---|---|---|');
   console.log(`| bare node:http, fixed JSON | ${f(bareLoad.rps)} req/s | ${bareLoad.p50} / ${bareLoad.p99} ms | 1.00 | |`);
-  console.log(`| GET /api/v1/assign, exposure recorded (distinct users) | ${f(assignLoad.rps)} req/s | ${assignLoad.p50} / ${assignLoad.p99} ms | ${(assignLoad.rps / bareLoad.rps).toFixed(2)} × bare | ≥ 0.80 × bare |`);
-  console.log(`| POST /api/v1/events, 100 events per request | ${f(eventsPerSecond)} events/s (${f(eventsLoad.rps)} req/s) | ${eventsLoad.p50} / ${eventsLoad.p99} ms | ${(eventsPerSecond / plain).toFixed(2)} × plain insert | ≥ 200,000 events/s |`);
-  console.log(`| plain better-sqlite3, same rows, 100 per transaction, synchronous=FULL | ${f(plain)} rows/s | | 1.00 | |`);
+  for (const [name, run] of [['writer thread (default)', threaded], ['INGEST_WRITER=inline', inline]] as const) {
+    console.log(`| GET /api/v1/assign, exposure committed, new user each request; ${name}: ${run.assignsPerCommit.toFixed(1)} requests per commit | ` +
+      `${f(run.assign.rps)} req/s | ${run.assign.p50} / ${run.assign.p99} ms | ${(run.assign.rps / bareLoad.rps).toFixed(2)} × bare | ≥ 0.80 × bare |`);
+  }
+  for (const [name, run] of [['writer thread (default)', threaded], ['INGEST_WRITER=inline', inline]] as const) {
+    const eventsPerSecond = run.events.rps * eventsPerRequest;
+    console.log(`| POST /api/v1/events, ${eventsPerRequest} events per request; ${name}: ${f(run.eventRowsPerCommit)} rows per commit | ` +
+      `${f(eventsPerSecond)} events/s (${f(run.events.rps)} req/s) | ${run.events.p50} / ${run.events.p99} ms | ` +
+      `${(eventsPerSecond / plainGrouped).toFixed(2)} × plain (${f(threaded.eventRowsPerCommit)} rows), ${(eventsPerSecond / plain100).toFixed(2)} × plain (100 rows) | ≥ 200,000 events/s |`);
+  }
+  console.log(`| plain better-sqlite3, same rows and indexes, synchronous=FULL, ${f(threaded.eventRowsPerCommit)} rows per transaction (the writer thread's batch) | ${f(plainGrouped)} rows/s | | | |`);
+  console.log(`| plain better-sqlite3, same rows and indexes, synchronous=FULL, 100 rows per transaction | ${f(plain100)} rows/s | | | |`);
   console.log(`| hashing + bucketing alone (evaluateExperiment) | ${f(hashes)} assignments/s | | | |`);
-  console.log(`\nnon-2xx: assign ${assignLoad.non2xx}, events ${eventsLoad.non2xx}; errors: ${assignLoad.errors + eventsLoad.errors}; ` +
-    `stored: ${f(storedExposures)} exposures, ${f(storedEvents)} events`);
+  for (const [name, run] of [['thread', threaded], ['inline', inline]] as const) {
+    console.log(`\n${name}: non-2xx assign ${run.assign.non2xx}, events ${run.events.non2xx}; errors ${run.assign.errors + run.events.errors}; ` +
+      `stored ${f(run.storedExposures)} exposures, ${f(run.storedEvents)} events`);
+  }
+  console.log('The plain inserts run alone (no HTTP, no load generator beside them); the API shares 2 cores with autocannon.');
 }
 
-await main();
+try {
+  await main();
+} finally {
+  for (const child of running) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -106,14 +106,16 @@ const writers = new WeakMap<Database.Database, Writer>();
 /**
  * The one writer of a connection: a writer thread with its own connection to the same file
  * (WAL: this connection sees each commit before the write's promise resolves), or, for an
- * in-memory database, the connection's own group committer.
+ * in-memory database or with `INGEST_WRITER=inline` (one core: a thread would only add hops),
+ * the connection's own group committer.
  * @example const stored = await writerFor(db.$client).write('events', rows);
  */
 export function writerFor(client: Database.Database): Writer {
   let writer = writers.get(client);
   if (!writer) {
     const inMemory = client.memory || client.name === '' || client.name === ':memory:';
-    writers.set(client, (writer = inMemory ? new InlineWriter(client) : new ThreadWriter(client)));
+    const inline = inMemory || process.env.INGEST_WRITER === 'inline';
+    writers.set(client, (writer = inline ? new InlineWriter(client) : new ThreadWriter(client)));
   }
   return writer;
 }

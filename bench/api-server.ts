@@ -1,0 +1,20 @@
+// The API server for bench/api.bench.ts: tests/crash/api-server.ts plus one line of statistics.
+// On SIGUSR2 it prints the writer's group-commit totals (`writer commits=<n> jobs=<n>`), so the
+// benchmark can state how many requests (and rows) one COMMIT held.
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { bootstrap } from '../api/bootstrap.ts';
+import { writerFor } from '../api/ingest/index.ts';
+
+const { app, db } = bootstrap({ databasePath: process.env.DATABASE_PATH });
+const server = createServer(getRequestListener(app.fetch));
+server.keepAliveTimeout = 65_000;
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  console.log(`api listening on http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+});
+process.on('SIGUSR2', () => {
+  const { commits, jobs } = writerFor(db.$client).stats;
+  console.log(`writer commits=${commits} jobs=${jobs}`);
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
