@@ -1,4 +1,5 @@
-import { addDays, format, nextMonday, parseISO, isMonday, differenceInCalendarDays } from 'date-fns';
+import { addDays, format, nextMonday, parseISO, isMonday, isValid, differenceInCalendarDays } from 'date-fns';
+import { z } from 'zod';
 
 /** ISO date (YYYY-MM-DD) of the Monday after `today` (a Monday maps to the following one). */
 export function nextMondayIso(today: Date): string {
@@ -26,3 +27,7 @@ export function isoDay(nowMs: number): string {
 }
 
 export { isMonday };
+
+/** A real calendar date as `YYYY-MM-DD` (2026-02-30 is refused, not rolled over). */
+export const isoDateInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((s) => isValid(parseISO(s)), 'not a real calendar date');

@@ -4,6 +4,7 @@ import { advanceClock, clockControlEnabled, clockOffsetMs, DAY_MS } from '../../
 import type { AppDeps } from '../deps.ts';
 import { ApiError, validationHook } from '../errors.ts';
 import { actor, anyObject, errors, json, keyParam } from './http.ts';
+import { isoDateInput } from '../../calendar/dates.ts';
 
 const tags = ['lifecycle'];
 const moved = { 200: { description: 'The experiment row after the move', content: json(anyObject) }, ...errors(400, 404, 409, 422) };
@@ -14,7 +15,7 @@ const action = (path: string, summary: string) => createRoute({
 const extendBody = z.object({ days: z.number().int().min(1).max(90) });
 const rescheduleBody = z.object({
   week: z.number().int().min(1).max(13).optional(),
-  startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').optional()
+  startDate: isoDateInput.optional()
 }).refine((b) => b.week !== undefined || b.startDate !== undefined, 'give a week or a startDate');
 
 const routes = {

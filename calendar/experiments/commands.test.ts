@@ -24,7 +24,8 @@ describe('createExperiment: the one writer', () => {
     ['a criterion on an unknown metric', { successCriteria: [{ kind: 'lift', metricKey: 'nope', minRelativeLift: 0.1, description: 'x' }] }, /unknown metric 'nope'/],
     ['a metric under two roles', { metrics: { primary: ['activation'], guardrail: ['activation'] } }, /two roles/],
     ['an unknown plan', { planId: 99 }, /plan '99' was not found/],
-    ['an invalid coverage (no edge validation in front)', { coverage: 2 }, /coverage/]
+    ['an invalid coverage (no edge validation in front)', { coverage: 2 }, /coverage/],
+    ['a start date that does not exist', { startDate: '2026-02-31' }, /not a real calendar date/]
   ])('refuses %s with a domain error', (_name, change, message) => {
     expect(() => createExperiment(db, { key: 'x', name: 'X', variants: twoVariants, ...change }, ctx)).toThrow(message);
     expect(db.select().from(experiments).where(eq(experiments.key, 'x')).get()).toBeUndefined();
@@ -74,5 +75,19 @@ describe('updateExperiment: a concluded result is frozen', () => {
     db.update(experiments).set({ status: 'concluded' }).where(eq(experiments.key, 'done')).run();
     expect(() => updateExperiment(db, 'done', patch, ctx)).toThrow(/is concluded: .* can no longer change/);
     expect(updateExperiment(db, 'done', { notes: 'learned a lot' }, ctx).notes).toBe('learned a lot');
+  });
+});
+
+describe('updateExperiment: dates of a started experiment move only through the lifecycle', () => {
+  it.each<[string, Parameters<typeof updateExperiment>[2]]>([
+    ['start date', { startDate: '2027-06-07' }],
+    ['duration', { durationDays: 30 }],
+    ['week', { week: 9 }]
+  ])('refuses a new %s while running, accepts the same value', (_name, patch) => {
+    createExperiment(db, { key: 'live', name: 'Live', variants: twoVariants, startDate: '2026-11-25', week: 1, durationDays: 14 }, ctx);
+    startExperiment(db, 'live', ctx);
+    expect(() => updateExperiment(db, 'live', patch, ctx)).toThrow(/is running: .* change only through extend/);
+    const same = Object.fromEntries(Object.keys(patch).map((k) => [k, getExperimentDetail(db, 'live')[k as 'week']]));
+    expect(() => updateExperiment(db, 'live', same, ctx)).not.toThrow();
   });
 });

@@ -145,6 +145,12 @@ export function updateExperiment(db: Db, key: string, raw: UpdateExperimentInput
     const sensitive = sensitiveWhileRunning.filter((f) => patch[f] !== undefined);
     // A concluded result stands for the variants and criteria it was measured with.
     const frozen = [...sensitive, ...(['metrics', 'successCriteria'] as const).filter((f) => patch[f] !== undefined)];
+    // Dates move only through the lifecycle (extend, reschedule) once an experiment has started.
+    const moved = (['startDate', 'durationDays', 'week', 'planId'] as const)
+      .filter((f) => patch[f] !== undefined && patch[f] !== row[f]);
+    if (!['draft', 'scheduled'].includes(row.status) && moved.length > 0) {
+      throw new ConflictError(`experiment '${key}' is ${row.status}: ${moved.join(', ')} change only through extend (longer duration) while it runs, not by editing`);
+    }
     if ((row.status === 'concluded' || row.status === 'promoted') && frozen.length > 0) {
       throw new ConflictError(`experiment '${key}' is ${row.status}: ${frozen.join(', ')} can no longer change (its result was measured with them)`);
     }

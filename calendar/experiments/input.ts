@@ -1,3 +1,4 @@
+import { isoDateInput } from '../dates.ts';
 import { z } from 'zod';
 import { channels } from '../../db/schema.ts';
 
@@ -69,7 +70,7 @@ const describingFields = {
   metricsPlanned: z.array(text(200)).max(30),
   audience: text(500).nullable(), owner: text(200).nullable(), notes: text(8000).nullable(),
   lifecycleStage: text(100).nullable(),
-  startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').nullable(),
+  startDate: isoDateInput.nullable(),
   durationDays: z.number().int().min(1).max(365),
   plannedMde: z.number().gt(0).max(10).nullable(),
   baselineRate: z.number().gt(0).lt(1).nullable(),

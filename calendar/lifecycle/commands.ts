@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { experiments, plans } from '../../db/schema.ts';
 import { recordAudit } from '../audit.ts';
-import { weekStartIso } from '../dates.ts';
+import { isoDateInput, weekStartIso } from '../dates.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { notifyExperimentChanged } from './change-hooks.ts';
 import { applyTransition, type TransitionContext } from './transitions.ts';
@@ -60,12 +60,14 @@ export function reschedule(
     if (target.week !== undefined) {
       if (row.planId === null) throw new ConflictError(`experiment '${key}' belongs to no plan, so it has no weeks`);
       const plan = tx.select().from(plans).where(eq(plans.id, row.planId)).get()!;
-      if (target.week < 1 || target.week > plan.weeks) {
+      if (!Number.isInteger(target.week) || target.week < 1 || target.week > plan.weeks) {
         throw new InvalidInputError(`week must be between 1 and ${plan.weeks}, got ${target.week}`);
       }
       startDate = target.startDate ?? weekStartIso(plan.startDate, target.week);
     }
     if (!startDate) throw new InvalidInputError('give a week or a start date');
+    const checked = isoDateInput.safeParse(startDate);
+    if (!checked.success) throw new InvalidInputError(`startDate '${startDate}': ${checked.error.issues[0]?.message}`);
     const result = tx.update(experiments).set({ week, startDate, updatedAtMs: ctx.nowMs })
       .where(eq(experiments.id, row.id)).returning().get();
     recordAudit(tx, {

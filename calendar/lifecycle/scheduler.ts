@@ -41,7 +41,14 @@ export function tick(db: Db, nowMs: number, actor = SCHEDULER_ACTOR): TickResult
   const toStart = db.select({ key: experiments.key, startDate: experiments.startDate, durationDays: experiments.durationDays })
     .from(experiments).where(and(eq(experiments.status, 'scheduled'), lte(experiments.startDate, today))).all();
   for (const row of toStart) {
-    const late = addDaysIso(row.startDate!, row.durationDays - 1) < today;
+    let late: boolean;
+    try {
+      late = addDaysIso(row.startDate!, row.durationDays - 1) < today;
+    } catch (err) {
+      // One unreadable row (e.g. a date saved before dates were validated) must not stop the others.
+      result.failed.push({ key: row.key, error: `bad start date '${row.startDate}': ${(err as Error).message}` });
+      continue;
+    }
     if (late) db.update(experiments).set({ startDate: today }).where(eq(experiments.key, row.key)).run();
     due(row.key, 'start', result.started, late ? { lateStart: { plannedStartDate: row.startDate, startDate: today } } : {});
   }

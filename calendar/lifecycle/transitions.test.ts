@@ -51,6 +51,11 @@ describe('transition', () => {
     expect(row()).toMatchObject({ status: 'running', startDate: '2026-11-25', startedAtMs: wednesday });
   });
 
+  it('a first manual start after the whole planned window passed runs from today, for its full duration', () => {
+    const later = wednesday + 30 * 86_400_000; // w01 planned 30 Nov - 13 Dec
+    expect(transition(db, w01, 'start', ctx(later))).toMatchObject({ status: 'running', startDate: '2026-12-25' });
+  });
+
   it('refuses to restart a stopped experiment whose duration has passed until it is extended', () => {
     transition(db, w01, 'start', ctx());
     transition(db, w01, 'stop', ctx());
@@ -92,8 +97,13 @@ describe('commands', () => {
     expect(lastAudit()).toMatchObject({ action: 'experiment.reschedule', details: { week: { from: 1, to: 3 } } });
   });
 
-  it.each([[0], [13]])('reschedule to week %i is invalid', (week) => {
+  it.each([[0], [13], [1.5], [Number.NaN]])('reschedule to week %s is invalid', (week) => {
     expect(() => reschedule(db, w01, { week }, ctx())).toThrow(InvalidInputError);
+  });
+
+  it.each([['2026-02-30'], ['0000-00-00'], ['2026-13-01']])('reschedule to the non-date %s is invalid and saves nothing', (startDate) => {
+    expect(() => reschedule(db, w01, { startDate }, ctx())).toThrow(/not a real calendar date|YYYY-MM-DD/);
+    expect(row().startDate).toBe('2026-11-30');
   });
 
   it('a running experiment does not move', () => {

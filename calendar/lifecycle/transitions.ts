@@ -33,8 +33,10 @@ function startStamps(row: ExperimentRow, today: string, key: string): Partial<ty
   }
   const stamps: Partial<typeof experiments.$inferInsert> = { stoppedAtMs: null };
   // A manual start before the planned date (or without one) moves the run to today, so the
-  // scheduler stops it after its duration counted from the real start.
-  if (!row.startDate || row.startDate > today) stamps.startDate = today;
+  // scheduler stops it after its duration counted from the real start. So does a first start
+  // of a draft or scheduled experiment whose whole window has passed (as the scheduler does).
+  const windowPassed = !!row.startDate && addDaysIso(row.startDate, row.durationDays - 1) < today;
+  if (!row.startDate || row.startDate > today || (row.status !== 'stopped' && windowPassed)) stamps.startDate = today;
   return stamps;
 }
 

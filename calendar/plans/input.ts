@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { isMonday, parseISO, isValid } from 'date-fns';
+import { isMonday, parseISO } from 'date-fns';
+import { isoDateInput } from '../dates.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((s) => isValid(parseISO(s)), 'not a real calendar date');
+
 
 /** Expected daily users per channel or audience, e.g. `{"email": 1200, "new users": 400}`. */
 export const dailyTrafficInput = z.record(z.string().trim().min(1).max(100), z.number().int().min(0).max(100_000_000))
@@ -11,7 +11,7 @@ export const dailyTrafficInput = z.record(z.string().trim().min(1).max(100), z.n
 /** A new 90-day plan: 12 or 13 weekly slots from a Monday. */
 export const planInput = z.object({
   name: z.string().trim().min(1).max(200),
-  startDate: isoDate.refine((s) => isMonday(parseISO(s)), 'plans start on a Monday (weeks run Monday to Sunday)'),
+  startDate: isoDateInput.refine((s) => isMonday(parseISO(s)), 'plans start on a Monday (weeks run Monday to Sunday)'),
   weeks: z.union([z.literal(12), z.literal(13)]).default(12),
   owner: z.string().trim().max(200).nullish().transform((s) => s || null),
   goal: z.string().trim().max(500).nullish().transform((s) => s || null),
