@@ -50,13 +50,16 @@ describe('POST /api/v1/events', () => {
       { userId: 'u1', event: 'activation' },
       { userId: 'u1', event: 'purchase', value: 'lots' },
       { userId: 'u1', event: 'bad name!' },
-      { userId: 'u2', event: 'purchase', value: 5, id: 'evt-1' }
+      { userId: 'u2', event: 'purchase', value: 5, id: 'evt-1' },
+      { userId: 'u1', event: 'purchase', value: 1.7e308 }
     ] };
     const first = await (await sdk('/api/v1/events', batch)).json();
     expect(first.accepted).toBe(2);
     expect(first.duplicates).toBe(1);
-    expect(first.rejected.map((r: { index: number }) => r.index)).toEqual([2, 3]);
+    expect(first.rejected.map((r: { index: number }) => r.index)).toEqual([2, 3, 5]);
     expect(first.rejected[0].error).toMatch(/^value: /);
+    // One huge value would make a metric's sum of squares infinite for the rest of the test.
+    expect(first.rejected[2].error).toMatch(/value: is above the limit of 1000000000/);
     const retry = await (await sdk('/api/v1/events', { events: [batch.events[0]] })).json();
     expect(retry).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
     const stored = t.db.select().from(events).where(eq(events.clientEventId, 'evt-1')).all();

@@ -16,7 +16,8 @@ export const eventItemSchema = z.object({
   event: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'must be letters, digits, "_", ".", ":" or "-"')
     .max(limits.eventNameChars, `is longer than the limit of ${limits.eventNameChars} characters`)
     .openapi({ example: 'activation' }),
-  value: z.number().finite().optional().openapi({ description: 'Revenue or any value to sum', example: 19.9 }),
+  value: z.number().finite().min(-limits.eventValueAbs, `is below the limit of -${limits.eventValueAbs}`)
+    .max(limits.eventValueAbs, `is above the limit of ${limits.eventValueAbs}`).optional().openapi({ description: 'Revenue or any value to sum', example: 19.9 }),
   timestamp: timestampSchema.optional(),
   id: z.string().min(1).max(limits.eventIdChars, `is longer than the limit of ${limits.eventIdChars} characters`).optional()
     .openapi({ description: 'Client event id: a retry with the same id is stored once', example: 'evt-7f3a' })

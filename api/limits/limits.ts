@@ -12,6 +12,8 @@ export const limits = {
   keyChars: 100,
   eventNameChars: 100,
   eventIdChars: 200,
+  /** |value| of an event: far above any order value, far below what would overflow a sum of squares. */
+  eventValueAbs: 1e9,
   attributeCount: 50,
   attributeNameChars: 100,
   attributeValueChars: 1000,
