@@ -29,7 +29,7 @@ export function decisionHistory(db: Db, key: string): RecordedDecision[] {
   const e = db.select({ id: experiments.id }).from(experiments).where(eq(experiments.key, key)).get();
   if (!e) throw new NotFoundError('experiment', key);
   return db.select(columns).from(decisions).where(eq(decisions.experimentId, e.id))
-    .orderBy(desc(decisions.decidedAtMs), desc(decisions.id)).all();
+    .orderBy(desc(decisions.id)).all();
 }
 
 /**

@@ -12,6 +12,6 @@ export const decisionColumns = {
 /** The most recent reviewer decision of an experiment (by id), or null. */
 export function latestRecordedDecision(db: Db, experimentId: number): RecordedDecision | null {
   return db.select(decisionColumns).from(decisions).where(eq(decisions.experimentId, experimentId))
-    .orderBy(desc(decisions.decidedAtMs), desc(decisions.id)).limit(1).get() ?? null;
+    .orderBy(desc(decisions.id)).limit(1).get() ?? null;
 }
 

@@ -1,3 +1,4 @@
+import { now } from '$calendar/clock.ts';
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { availableSegments, buildReport } from '$calendar/reports/index.ts';
@@ -17,7 +18,7 @@ export const load: PageServerLoad = ({ params, url }) => {
   if (!parsed.success) error(400, { message: `Invalid report options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, code: 'invalid_request' });
   try {
     return {
-      report: buildReport(db(), params.key, parsed.data, Date.now()),
+      report: buildReport(db(), params.key, parsed.data, now()),
       segmentAttributes: availableSegments(db(), params.key),
       query: url.searchParams.toString()
     };

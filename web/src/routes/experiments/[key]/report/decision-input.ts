@@ -1,3 +1,4 @@
+import { now } from '$calendar/clock.ts';
 import { z } from 'zod';
 import { decisionOutcomes, recordDecision, type RecordedDecision } from '$calendar/reports/index.ts';
 import { DomainError } from '$calendar/errors.ts';
@@ -19,7 +20,7 @@ export function submitDecision(key: string, input: Record<string, unknown>): Dec
   const parsed = decisionForm.safeParse(input);
   if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(' ') };
   try {
-    const { recorded } = recordDecision(db(), key, { ...parsed.data, actor: `web:${parsed.data.decidedBy}` }, Date.now());
+    const { recorded } = recordDecision(db(), key, { ...parsed.data, actor: `web:${parsed.data.decidedBy}` }, now());
     return { ok: true, recorded };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;

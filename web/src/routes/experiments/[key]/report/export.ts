@@ -1,3 +1,4 @@
+import { now } from '$calendar/clock.ts';
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import { buildReport, reportToCsv, reportToMarkdown } from '$calendar/reports/index.ts';
@@ -19,7 +20,7 @@ export function exportReport(key: string, url: URL, format: 'md' | 'csv' | 'json
   if (!parsed.success) error(400, { message: `Invalid report options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, code: 'invalid_request' });
   let report;
   try {
-    report = buildReport(db(), key, parsed.data, Date.now());
+    report = buildReport(db(), key, parsed.data, now());
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
     throw err;
