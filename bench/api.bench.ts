@@ -76,7 +76,7 @@ type EventInput = { id: string; userId: string; event: string; value?: number };
 
 /**
  * The same rows straight into better-sqlite3: same schema and indexes (migrated by openDatabase),
- * WAL, synchronous=FULL, the writer thread's cache_size; one prepared single-row insert,
+ * WAL, synchronous=FULL, cache_size as the writer thread's; one prepared single-row insert,
  * `batchRows` rows per transaction. Returns rows per second.
  */
 function plainInsertRate(batchRows: number): number {
@@ -172,10 +172,10 @@ async function main() {
   const bare = await spawnServer('bench/bare-server.ts');
   const bareLoad = await load({ url: `${bare.url}/api/v1/assign?experiment=bench&userId=u1` });
   await stopServer(bare);
-  const threaded = await measureApi('thread');
   const inline = await measureApi('inline');
+  const threaded = await measureApi('thread');
 
-  const plainGrouped = plainInsertRate(threaded.eventRowsPerCommit);
+  const plainGrouped = plainInsertRate(inline.eventRowsPerCommit);
   const plain100 = plainInsertRate(100);
   const hashes = hashRate();
 
@@ -185,20 +185,20 @@ async function main() {
   console.log('| measurement | result | p50 / p99 latency | ratio | target |');
   console.log('|---|---|---|---|---|');
   console.log(`| bare node:http, fixed JSON | ${f(bareLoad.rps)} req/s | ${bareLoad.p50} / ${bareLoad.p99} ms | 1.00 | |`);
-  for (const [name, run] of [['writer thread (default)', threaded], ['INGEST_WRITER=inline', inline]] as const) {
+  for (const [name, run] of [['inline writer (default)', inline], ['INGEST_WRITER=thread', threaded]] as const) {
     console.log(`| GET /api/v1/assign, exposure committed, new user each request; ${name}: ${run.assignsPerCommit.toFixed(1)} requests per commit | ` +
       `${f(run.assign.rps)} req/s | ${run.assign.p50} / ${run.assign.p99} ms | ${(run.assign.rps / bareLoad.rps).toFixed(2)} × bare | ≥ 0.80 × bare |`);
   }
-  for (const [name, run] of [['writer thread (default)', threaded], ['INGEST_WRITER=inline', inline]] as const) {
+  for (const [name, run] of [['inline writer (default)', inline], ['INGEST_WRITER=thread', threaded]] as const) {
     const eventsPerSecond = run.events.rps * eventsPerRequest;
     console.log(`| POST /api/v1/events, ${eventsPerRequest} events per request; ${name}: ${f(run.eventRowsPerCommit)} rows per commit | ` +
       `${f(eventsPerSecond)} events/s (${f(run.events.rps)} req/s) | ${run.events.p50} / ${run.events.p99} ms | ` +
-      `${(eventsPerSecond / plainGrouped).toFixed(2)} × plain (${f(threaded.eventRowsPerCommit)} rows), ${(eventsPerSecond / plain100).toFixed(2)} × plain (100 rows) | ≥ 200,000 events/s |`);
+      `${(eventsPerSecond / plainGrouped).toFixed(2)} × plain (${f(inline.eventRowsPerCommit)} rows), ${(eventsPerSecond / plain100).toFixed(2)} × plain (100 rows) | ≥ 200,000 events/s |`);
   }
-  console.log(`| plain better-sqlite3, same rows and indexes, synchronous=FULL, ${f(threaded.eventRowsPerCommit)} rows per transaction (the writer thread's batch) | ${f(plainGrouped)} rows/s | | | |`);
+  console.log(`| plain better-sqlite3, same rows and indexes, synchronous=FULL, ${f(inline.eventRowsPerCommit)} rows per transaction (the default writer's batch) | ${f(plainGrouped)} rows/s | | | |`);
   console.log(`| plain better-sqlite3, same rows and indexes, synchronous=FULL, 100 rows per transaction | ${f(plain100)} rows/s | | | |`);
   console.log(`| hashing + bucketing alone (evaluateExperiment) | ${f(hashes)} assignments/s | | | |`);
-  for (const [name, run] of [['thread', threaded], ['inline', inline]] as const) {
+  for (const [name, run] of [['inline', inline], ['thread', threaded]] as const) {
     console.log(`\n${name}: non-2xx assign ${run.assign.non2xx}, events ${run.events.non2xx}; errors ${run.assign.errors + run.events.errors}; ` +
       `stored ${f(run.storedExposures)} exposures, ${f(run.storedEvents)} events`);
   }

@@ -6,7 +6,8 @@ import type { EventRow } from './write-ops.ts';
 
 const t = tempDatabase();
 const client = t.db.$client;
-afterAll(async () => { await writerFor(client).close(); t.cleanup(); });
+const threaded = writerFor(client, { threaded: true });
+afterAll(async () => { await threaded.close(); t.cleanup(); });
 
 client.exec(`insert into experiments (key, name, status) values ('wt', 'Writer test', 'running')`);
 const experimentId = client.prepare(`select id from experiments where key = 'wt'`).pluck().get() as number;
@@ -14,8 +15,9 @@ const row = (id: string | null, userId = 'u'): EventRow => [id, userId, 'activat
 const count = (sql: string, ...args: unknown[]) => client.prepare(sql).pluck().get(...args) as number;
 
 describe('writerFor (writer thread)', () => {
-  it('runs on its own thread for a database file, and a resolved write is visible to this connection', async () => {
+  it('runs on its own thread when asked, and a resolved write is visible to this connection', async () => {
     const writer = writerFor(client);
+    expect(writer).toBe(threaded);
     expect(writer.threaded).toBe(true);
     // 250 rows: three multi-row statements (100, 100, 50); the repeated id inside the batch is stored once.
     const rows = Array.from({ length: 250 }, (_, i) => row(`vis-${i}`));
@@ -58,11 +60,23 @@ describe('writerFor (writer thread)', () => {
   });
 });
 
-describe('writerFor (in-memory database)', () => {
-  it('writes in process: no other connection could see the rows', async () => {
+describe('writerFor (inline)', () => {
+  it('runs the same operations in the connection\'s own group commit (the default without INGEST_WRITER=thread)', async () => {
+    const other = tempDatabase();
+    try {
+      const writer = writerFor(other.db.$client, { threaded: false });
+      expect(writer.threaded).toBe(false);
+      await expect(writer.write('events', [row('inl-1'), row('inl-1'), row('inl-2')])).resolves.toBe(2);
+      expect(other.db.$client.prepare('select count(*) from events').pluck().get()).toBe(2);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('is always used for an in-memory database: no other connection could see the rows', async () => {
     const db = openDatabase(':memory:');
     try {
-      const writer = writerFor(db.$client);
+      const writer = writerFor(db.$client, { threaded: true });
       expect(writer.threaded).toBe(false);
       await expect(writer.write('events', [row('mem-1'), row('mem-1')])).resolves.toBe(1);
       expect(db.$client.prepare('select count(*) from events').pluck().get()).toBe(1);

@@ -28,7 +28,7 @@ function bootWorker(entryUrl: string): string {
 
 type Pending = { resolve: (value: never) => void; reject: (error: unknown) => void };
 
-/** The writer thread for a database file: `writer-worker.ts` with its own connection. */
+/** The writer thread for a database file (`INGEST_WRITER=thread`): `writer-worker.ts` with its own connection. */
 class ThreadWriter implements Writer {
   readonly threaded = true;
   stats = { commits: 0, jobs: 0 };
@@ -88,7 +88,7 @@ class ThreadWriter implements Writer {
   }
 }
 
-/** In process, for an in-memory database (no other connection can see it). */
+/** In process: the connection's own group committer (the default, and always for an in-memory database). */
 class InlineWriter implements Writer {
   readonly threaded = false;
   readonly #client: Database.Database;
@@ -104,18 +104,28 @@ class InlineWriter implements Writer {
 const writers = new WeakMap<Database.Database, Writer>();
 
 /**
- * The one writer of a connection: a writer thread with its own connection to the same file
- * (WAL: this connection sees each commit before the write's promise resolves), or, for an
- * in-memory database or with `INGEST_WRITER=inline` (one core: a thread would only add hops),
- * the connection's own group committer.
+ * Which writer a database file gets: `INGEST_WRITER=thread` for the writer thread, else inline.
+ * Inline is the default because it measured faster on the 2-core benchmark machine, where the
+ * load generator takes a core: the thread's hops cost more than the fsync it takes off this
+ * thread (about 0.2 ms per commit there). See bench/api.bench.ts, which runs both.
+ */
+function threadWanted(): boolean {
+  return process.env.INGEST_WRITER === 'thread';
+}
+
+/**
+ * The one writer of a connection: the connection's own group committer (default), or a writer
+ * thread with its own connection to the same file (`threaded`, or `INGEST_WRITER=thread`; WAL:
+ * this connection sees each commit before the write's promise resolves). An in-memory database
+ * is always written inline (no other connection can see it). The first call decides.
  * @example const stored = await writerFor(db.$client).write('events', rows);
  */
-export function writerFor(client: Database.Database): Writer {
+export function writerFor(client: Database.Database, options: { threaded?: boolean } = {}): Writer {
   let writer = writers.get(client);
   if (!writer) {
     const inMemory = client.memory || client.name === '' || client.name === ':memory:';
-    const inline = inMemory || process.env.INGEST_WRITER === 'inline';
-    writers.set(client, (writer = inline ? new InlineWriter(client) : new ThreadWriter(client)));
+    const threaded = !inMemory && (options.threaded ?? threadWanted());
+    writers.set(client, (writer = threaded ? new ThreadWriter(client) : new InlineWriter(client)));
   }
   return writer;
 }
