@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDatabase } from '../../tests/helpers/test-app.ts';
 import { generateSynthetic, type SyntheticSpec } from '../../tests/reports/synthetic.ts';
 import { seedOnFirstStart } from '../seed/index.ts';
-import { experiments, variants } from '../../db/schema.ts';
+import { experiments, successCriteria, variants } from '../../db/schema.ts';
 import type { Db } from '../../db/connection.ts';
 import { buildReport } from './index.ts';
 
@@ -47,7 +47,8 @@ describe('buildReport decisions from raw events', () => {
     ['no effect after the full run is no-ship', [0.12, 0.12], {}, AFTER_END, 'no-ship', null],
     ['a drop in activation is harmful', [0.12, 0.08], {}, AFTER_END, 'harmful', null],
     ['a 45/55 split blocks ship', [0.12, 0.18], { variants: [{ key: 'control', weight: 45 }, { key: 'guided', weight: 55 }] }, AFTER_END, 'inconclusive', null],
-    ['little data mid-run is inconclusive', [0.12, 0.13], { users: 600 }, MID_RUN, 'inconclusive', null]
+    ['little data mid-run is inconclusive', [0.12, 0.13], { users: 600 }, MID_RUN, 'inconclusive', null],
+    ['an underpowered test that ended is inconclusive, not no-ship', [0.12, 0.12], { users: 600 }, AFTER_END, 'inconclusive', null]
   ];
   it.each(cases)('%s', (_name, activation, spec, nowMs, outcome, winner) => {
     simulate(activation, spec);
@@ -55,6 +56,25 @@ describe('buildReport decisions from raw events', () => {
     expect(report.decision.outcome, report.decision.reasons.join('\n')).toBe(outcome);
     expect(report.decision.winningVariant).toBe(winner);
     expect(report.decision.reasons.length).toBeGreaterThan(0);
+  });
+
+  it('an ended test whose needed sample is unknown (no planned effect) is inconclusive, not no-ship', () => {
+    db.update(experiments).set({ plannedMde: null }).where(eq(experiments.id, experimentId)).run();
+    db.update(successCriteria).set({ minRelativeLift: 0 }).where(eq(successCriteria.experimentId, experimentId)).run();
+    simulate([0.12, 0.12], { users: 600 });
+    const report = buildReport(db, KEY, {}, AFTER_END);
+    expect(report.health.usersNeeded).toBeNull();
+    expect(report.decision.outcome).toBe('inconclusive');
+  });
+
+  it('a variant weighted 0 needs no users: the sample needed stays finite and sequential analysis works', () => {
+    db.insert(variants).values({ experimentId, key: 'paused', name: 'Paused arm', weight: 0, position: 2 }).run();
+    simulate([0.12, 0.18], { users: 4000 });
+    const report = buildReport(db, KEY, {}, MID_RUN);
+    expect(Number.isFinite(report.health.usersNeeded)).toBe(true);
+    const activation = report.metrics.find((m) => m.key === 'activation')!;
+    expect(activation.notes.join(' ')).not.toMatch(/tuning|Infinity/);
+    expect(activation.comparisons.map((c) => c.variant)).toContain('guided');
   });
 
   it('flags SRM, says why ship is blocked and still shows the metrics', () => {

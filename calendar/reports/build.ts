@@ -6,6 +6,7 @@ import { applyCorrection, compareMetric, type CompareSettings } from './compare.
 import { decide } from './decide.ts';
 import { buildHealth, isoDateOfDay, usersNeededFor } from './health.ts';
 import { latestRecordedDecision } from './recorded.ts';
+import { isoDay } from '../dates.ts';
 import { loadReportDesign, type ReportDesign } from './load.ts';
 import type { CumulativeSeries, MetricResult, Report, ReportOptions } from './types.ts';
 
@@ -15,7 +16,8 @@ const MAX_SEGMENTS = 20;
 export function hasEnded(design: ReportDesign, nowMs: number): boolean {
   const e = design.experiment;
   if (e.status === 'stopped' || e.status === 'concluded' || e.status === 'promoted') return true;
-  return e.endDate !== null && new Date(nowMs).toISOString().slice(0, 10) > e.endDate;
+  // The same calendar day as the scheduler's (calendar/dates.ts), so both agree on "ended".
+  return e.endDate !== null && isoDay(nowMs) > e.endDate;
 }
 
 function metricSpecs(design: ReportDesign): StoreMetric[] {

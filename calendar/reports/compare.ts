@@ -46,8 +46,9 @@ function guardrailCheck(c: Comparison, direction: 'increase' | 'decrease', maxDe
   const margin = maxDegradation * Math.abs(c.control);
   const higherIsBetter = direction === 'increase';
   if (!(margin > 0)) {
-    // "Not worse at all" (or a control at 0): no margin to test against, so the guardrail
-    // holds unless the variant is significantly worse.
+    // "Not worse at all" (or a control at 0): a non-inferiority test with margin 0 would be a
+    // superiority test, which is not what such a guardrail means, so it holds unless the variant
+    // is significantly worse. This is weaker than any positive margin: templates state one.
     const worse = c.significant && (c.absolute.estimate > 0) !== higherIsBetter && c.absolute.estimate !== 0;
     const bound = higherIsBetter ? c.absolute.ci[0] : c.absolute.ci[1];
     return { variant, maxRelativeDegradation: maxDegradation, worstRelativeChange: c.control === 0 ? null : bound / Math.abs(c.control), nonInferior: !worse, pValue: null };

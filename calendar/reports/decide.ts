@@ -141,7 +141,9 @@ export function decide(input: DecideInput): ComputedDecision {
   const allFailed = verdicts.every((v) => v.fails.length > 0);
   const needed = neededMore(input.health);
   const enough = input.health.usersNeeded !== null && input.health.usersExposed >= input.health.usersNeeded;
-  if (allFailed || (input.ended && (enough || input.health.usersNeeded === null))) {
+  // Ended without the sample the plan needed (or with no way to know it): inconclusive, so
+  // plan-again can re-run it with enough users; only an adequately sized test is a no-ship.
+  if (allFailed || (input.ended && enough)) {
     const why = allFailed ? 'No variant can reach the success criteria.' : 'The experiment ended without any variant meeting the success criteria.';
     return { ...base, outcome: 'no-ship', winningVariant: null, primary: primaryOf(null), reasons: [...srmReason, ...preface, why, ...verdicts.flatMap((v) => [...v.fails, ...v.open])] };
   }

@@ -35,7 +35,8 @@ export function usersNeededFor(
       perArm = requiredSampleSize({ kind: 'mean', sd, mde: Math.abs(mde * mean), alpha });
     }
     // Each arm needs perArm users; with weight w an arm gets w of the traffic.
-    const users = Math.ceil(Math.max(...weights.map((w) => perArm / w)));
+    // Variants weighted 0 get no traffic and need none (as in the SRM check).
+    const users = Math.ceil(Math.max(...weights.filter((w) => w > 0).map((w) => perArm / w)));
     return { users, basis: `${metric.key}: ${perArm.toLocaleString('en-US')} per arm for a ${Math.round(mde * 100)}% relative lift at 80% power` };
   } catch (err) {
     if (err instanceof StatsInputError) return { users: null, basis: `cannot compute: ${err.message}` };
