@@ -25,7 +25,8 @@ describe('createExperiment: the one writer', () => {
     ['a metric under two roles', { metrics: { primary: ['activation'], guardrail: ['activation'] } }, /two roles/],
     ['an unknown plan', { planId: 99 }, /plan '99' was not found/],
     ['an invalid coverage (no edge validation in front)', { coverage: 2 }, /coverage/],
-    ['a start date that does not exist', { startDate: '2026-02-31' }, /not a real calendar date/]
+    ['a start date that does not exist', { startDate: '2026-02-31' }, /not a real calendar date/],
+    ['a negative minimum lift (direction is the metric\'s own)', { successCriteria: [{ kind: 'lift', metricKey: 'bounce', minRelativeLift: -0.1, description: 'x' }] }, /improvement in the metric's direction/]
   ])('refuses %s with a domain error', (_name, change, message) => {
     expect(() => createExperiment(db, { key: 'x', name: 'X', variants: twoVariants, ...change }, ctx)).toThrow(message);
     expect(db.select().from(experiments).where(eq(experiments.key, 'x')).get()).toBeUndefined();

@@ -31,7 +31,8 @@ export const variantInput = z.object({
 export const successCriterionInput = z.object({
   kind: z.enum(['lift', 'guardrail', 'qualitative']),
   metricKey: z.string().max(100).optional(),
-  minRelativeLift: z.number().finite().optional(),
+  /** Improvement in the metric's own direction (0.1 = 10% better, whether up or down is better). */
+  minRelativeLift: z.number().min(0, 'is an improvement in the metric\'s direction, so 0 or more (0.1 = 10% better)').max(10).optional(),
   maxPValue: z.number().gt(0).lt(1).optional(),
   maxRelativeDegradation: z.number().min(0).max(1).optional(),
   description: text(500).min(1)
