@@ -7,7 +7,7 @@ const optionalText = (max: number) => text(max).nullish().transform((s) => (s ? 
 export const criterionInput = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('lift'), metricKey: z.string().min(1),
-    minRelativeLift: z.number().gt(0).max(10), maxPValue: z.number().gt(0).lt(1).default(0.05),
+    minRelativeLift: z.number().min(0).max(10), maxPValue: z.number().gt(0).lt(1).default(0.05),
     description: text(500).optional()
   }),
   z.object({

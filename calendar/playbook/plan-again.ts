@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { experiments, ideas, playbookEntries, plans } from '../../db/schema.ts';
 import { recordAudit } from '../audit.ts';
+import { ConflictError } from '../errors.ts';
 import { addDaysIso, isoDay, nextMondayIso, weekStartIso } from '../dates.ts';
 import { getExperimentDetail, type ExperimentDetail } from '../experiments/queries.ts';
 import { moveIdeaToWeek } from '../ideas/ideas.ts';
@@ -28,7 +29,7 @@ function copyOf(e: ExperimentDetail, change: Partial<PlannedExperimentInput>): P
     plannedMde: e.plannedMde, baselineRate: e.baselineRate,
     variants: e.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight })),
     successCriteria: e.successCriteria.flatMap((c): NonNullable<PlannedExperimentInput['successCriteria']> => {
-      if (c.kind === 'lift' && c.metricKey && (c.minRelativeLift ?? 0) > 0) return [{ kind: 'lift', metricKey: c.metricKey, minRelativeLift: c.minRelativeLift!, maxPValue: c.maxPValue ?? 0.05, description: c.description }];
+      if (c.kind === 'lift' && c.metricKey) return [{ kind: 'lift', metricKey: c.metricKey, minRelativeLift: c.minRelativeLift ?? 0, maxPValue: c.maxPValue ?? 0.05, description: c.description }];
       if (c.kind === 'guardrail' && c.metricKey && c.maxRelativeDegradation !== null) return [{ kind: 'guardrail', metricKey: c.metricKey, maxRelativeDegradation: c.maxRelativeDegradation, description: c.description }];
       return [{ kind: 'qualitative', description: c.description }];
     }),
@@ -48,6 +49,12 @@ function copyOf(e: ExperimentDetail, change: Partial<PlannedExperimentInput>): P
  */
 export function draftNextPlan(db: Db, sourcePlanId: number, ctx: Ctx): DraftResult {
   const source = getPlan(db, sourcePlanId);
+  // One next plan per plan: drafting twice would duplicate every follow-up and re-run.
+  const draftedKey = `next-of-plan-${sourcePlanId}`;
+  const drafted = db.select({ id: plans.id, status: plans.status }).from(plans).where(eq(plans.templateKey, draftedKey)).get();
+  if (drafted) {
+    throw new ConflictError(`plan ${sourcePlanId} already has a next plan: plan ${drafted.id} (${drafted.status}); edit that one${drafted.status === 'draft' ? ', or delete it to draft again' : ''}`);
+  }
   const afterSource = addDaysIso(source.startDate, source.weeks * 7);
   const today = isoDay(ctx.nowMs);
   const startDate = afterSource > today ? afterSource : nextMondayIso(new Date(ctx.nowMs));
@@ -98,6 +105,7 @@ export function draftNextPlan(db: Db, sourcePlanId: number, ctx: Ctx): DraftResu
       notes: `Drafted from plan ${source.id}: ${winners.length} follow-up(s), ${candidates.filter((c) => c.kind === 're-run').length} re-run(s), ${openIdeas.length} idea(s).`
     }, ctx);
     planId = plan.id;
+    db.update(plans).set({ templateKey: draftedKey }).where(eq(plans.id, plan.id)).run();
     const placed: Array<{ key: string; channels: string[]; audience: string | null; startDate: string; endDate: string; week: number }> = [];
     const items: DraftItem[] = [];
     for (const c of candidates) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { events, experiments, exposures, plans } from '../../db/schema.ts';
+import { events, experiments, exposures, plans, successCriteria } from '../../db/schema.ts';
+import { deletePlan } from '../plans/index.ts';
 import type { Db } from '../../db/connection.ts';
 import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
 import { concludeExperiment, transition } from '../lifecycle/index.ts';
@@ -86,6 +87,16 @@ describe('plan again', () => {
     const rerun = db.select().from(experiments).where(eq(experiments.key, draft.items[1]!.key)).get()!;
     expect(rerun.notes).toMatch(/Re-run of w02-email-subject-line: inconclusive/);
     expect(draft.items.every((i) => i.power.length > 0)).toBe(true);
+    // The re-run keeps w02's structured lift criterion instead of turning it into text.
+    const rerunCriteria = db.select().from(successCriteria).where(eq(successCriteria.experimentId, rerun.id)).all();
+    expect(rerunCriteria).toContainEqual(expect.objectContaining({ kind: 'lift', metricKey: 'email_open', minRelativeLift: 0.15 }));
+  });
+
+  it('drafts the next plan once: a second draft is refused, and possible again once the draft is deleted', () => {
+    const first = draftNextPlan(db, 1, ctx);
+    expect(() => draftNextPlan(db, 1, ctx)).toThrow(new RegExp(`already has a next plan: plan ${first.planId} \\(draft\\)`));
+    deletePlan(db, first.planId, ctx);
+    expect(draftNextPlan(db, 1, ctx).planId).not.toBe(first.planId);
   });
 
   it('places two items on the same channel in different weeks', () => {
