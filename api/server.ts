@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { closeDatabase, defaultDatabasePath } from '../db/connection.ts';
 import { bootstrap } from './bootstrap.ts';
+import { isLoopbackHost, uiBasicAuth } from './ui-auth/index.ts';
 import { startScheduler } from '../calendar/lifecycle/index.ts';
 import { now } from '../calendar/clock.ts';
 
@@ -46,9 +47,14 @@ export async function startServer(options: { host?: string; port?: number; datab
   const plainHttp = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
   if (plainHttp) process.env.PROTOCOL_HEADER = 'x-weekly-experiments-proto';
   const web = await loadWebHandler();
+  const uiGuard = uiBasicAuth(process.env.UI_PASSWORD);
+  if (!process.env.UI_PASSWORD && !isLoopbackHost(host)) {
+    console.warn(`warning: listening on ${host} with no UI_PASSWORD: anyone who can reach it can change experiments in the UI`);
+  }
   const server = createServer((req, res) => {
     if (plainHttp) req.headers['x-weekly-experiments-proto'] = 'http';
     if (isApiPath(req.url)) return void api(req, res);
+    if (!uiGuard(req, res)) return;
     web(req, res, () => {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
     });

@@ -1,0 +1,1 @@
+export { uiBasicAuth, isLoopbackHost } from './basic-auth.ts';
