@@ -5,8 +5,8 @@ import { errorSchema, experimentKeySchema } from '../experiments/schemas.ts';
 import { attributesSchema, limits, userIdSchema } from '../limits/index.ts';
 import { assignUser } from './assign.ts';
 import { assignmentReasons } from './evaluate.ts';
+import { json } from '../openapi.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 const assignmentSchema = z.object({
   variant: z.string().nullable().openapi({ description: 'What to show: the assigned variant, else the control (or the rolled-out winner); null for an unknown experiment' }),

@@ -4,8 +4,8 @@ import { validationHook } from '../errors.ts';
 import { errorSchema } from '../experiments/schemas.ts';
 import { actorOf } from './middleware.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './keys.ts';
+import { json } from '../openapi.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 const keyInfoSchema = z.object({
   id: z.number().int(), name: z.string(), scope: z.enum(['sdk', 'admin']),

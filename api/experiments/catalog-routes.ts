@@ -5,8 +5,8 @@ import { actorOf } from '../auth/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
 import { errorSchema } from './schemas.ts';
+import { json } from '../openapi.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const metricSchema = z.object({
   id: z.number().int(), key: z.string(), name: z.string(), description: z.string().nullable(), kind: z.string(),
   eventName: z.string(), denominatorEventName: z.string().nullable(), direction: z.string(),

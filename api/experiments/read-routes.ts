@@ -6,8 +6,8 @@ import { validationHook } from '../errors.ts';
 import {
   errorSchema, experimentDetailSchema, experimentKeySchema, experimentSummarySchema
 } from './schemas.ts';
+import { json } from '../openapi.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 const listRoute = createRoute({
   method: 'get', path: '/experiments', tags: ['experiments'],

@@ -5,8 +5,8 @@ import { errorSchema } from '../experiments/schemas.ts';
 import { recordEvents } from './events.ts';
 import { recordExposures } from './exposures.ts';
 import { eventItemSchema, eventsBodySchema, exposureItemSchema, exposuresBodySchema, ingestResultSchema } from './schemas.ts';
+import { json } from '../openapi.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const errors = {
   400: { description: 'Invalid body or batch over the limit', content: json(errorSchema) },
   401: { description: 'Missing or invalid API key', content: json(errorSchema) },

@@ -4,8 +4,8 @@ import { updateMetric, updateMetricInput } from '../../calendar/reports/index.ts
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
 import { errorSchema } from '../experiments/schemas.ts';
+import { json } from '../openapi.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 const patchRoute = createRoute({
   method: 'patch', path: '/metrics/{key}', tags: ['metrics'],

@@ -4,7 +4,9 @@ import { actorOf } from '../auth/index.ts';
 import { errorSchema, experimentKeySchema } from '../experiments/schemas.ts';
 
 /** Shared bits of the management routes (plans, ideas, playbook, experiments). */
-export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+import { json } from '../openapi.ts';
+
+export { json };
 
 /** The one error body (`{ error: { code, message } }`), the `Error` component of the OpenAPI document. */
 export const errorBody = errorSchema;

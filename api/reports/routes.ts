@@ -8,8 +8,8 @@ import { validationHook } from '../errors.ts';
 import {
   computedDecisionSchema, decisionBody, errorSchema, keyParams, recordedDecisionSchema, reportQuery, reportSchema
 } from './schemas.ts';
+import { json } from '../openapi.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const errors = {
   400: { description: 'Invalid key or query', content: json(errorSchema) },
   404: { description: 'No experiment with this key', content: json(errorSchema) }
