@@ -7,6 +7,6 @@ export {
 } from './metric-aggregates.ts';
 export {
   refreshMetricStore, refreshState, tuneForReports, isWinsorized, USERS_METRIC_ID,
-  type ExposureGroup, type RefreshResult, type StoreMetric
+  type ExposureGroup, type RebuildPath, type RefreshResult, type StoreMetric
 } from './metric-store.ts';
 export { exposureGroups, storeCaps, storeDailyAggregates, storeExposureSpan, storeSegmentAggregates } from './store-aggregates.ts';

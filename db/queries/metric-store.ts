@@ -22,17 +22,14 @@
  * the last bits (~1e-15 relative) because additions happen in another order.
  */
 import type Database from 'better-sqlite3';
-import type { MetricQuerySpec } from './metric-users.ts';
+import {
+  addSums, ADD_SUMS, definitionOf, deleteMetric, insertValues, rebuildMetrics, rebuildUsers, SUM_COLUMNS, USERS_METRIC_ID,
+  valueColumns, type Bounds, type RebuildPath, type StoreMetric
+} from './store-values.ts';
+
+export { isWinsorized, USERS_METRIC_ID, type ExposureGroup, type RebuildPath, type StoreMetric } from './store-values.ts';
 
 const DAY_MS = 86_400_000;
-/** `metric_id` of the exposed-users rows in `report_group_sums`. */
-export const USERS_METRIC_ID = 0;
-
-/** A metric as the store keys it: the spec plus the metric's id. */
-export type StoreMetric = MetricQuerySpec & { metricId: number };
-
-/** Exposed users of one (variant, UTC day of first exposure). */
-export type ExposureGroup = { variant: string; day: number; users: number };
 
 export type RefreshResult = {
   mode: 'rebuild' | 'incremental' | 'unchanged';
@@ -44,105 +41,7 @@ export type RefreshResult = {
   lastExposureId: number;
 };
 
-type Bounds = { lastEventId: number; lastExposureId: number };
 type State = { definitions: string } & Bounds;
-
-/** Whether the store keeps a metric's rows in the value index (for its winsorization cap). */
-export function isWinsorized(metric: MetricQuerySpec): boolean {
-  const p = metric.winsorizePercentile;
-  return p !== null && p !== undefined && (metric.kind === 'sum' || metric.kind === 'count');
-}
-
-/** What a metric's stored rows depend on; a change means that metric is rebuilt. */
-function definitionOf(metric: StoreMetric): string {
-  return JSON.stringify([metric.kind, metric.eventName, metric.kind === 'ratio' ? metric.denominatorEventName : null,
-    Math.round(metric.windowDays * DAY_MS), isWinsorized(metric)]);
-}
-
-function valueColumns(metric: StoreMetric): { value: string; denominator: string; names: [string, string] } {
-  const num = metric.eventName;
-  switch (metric.kind) {
-    case 'binomial': return { value: '1', denominator: '0', names: [num, num] };
-    case 'count': return { value: 'COUNT(*)', denominator: '0', names: [num, num] };
-    case 'sum': return { value: 'COALESCE(SUM(e.value), 0)', denominator: '0', names: [num, num] };
-    case 'ratio': {
-      const den = metric.denominatorEventName;
-      if (!den) throw new Error(`ratio metric '${metric.key}' has no denominator event`);
-      // A ratio side counts an event without a value as 1 (an occurrence), as the full path does.
-      return {
-        value: 'COALESCE(SUM(CASE WHEN e.event_name = :num THEN COALESCE(e.value, 1) END), 0)',
-        denominator: 'COALESCE(SUM(CASE WHEN e.event_name = :den THEN COALESCE(e.value, 1) END), 0)',
-        names: [num, den]
-      };
-    }
-  }
-}
-
-/**
- * Inserts the non-zero values of `metric` for the users of `source` (exposures aliased `x`,
- * scanned in user order). CROSS JOIN keeps exposures as the outer loop, so each user's
- * events are read in index order (event_name, user_id, timestamp_ms) whatever the source.
- */
-function insertValues(client: Database.Database, experimentId: number, metric: StoreMetric, source: string, bounds: Bounds): void {
-  const { value, denominator, names } = valueColumns(metric);
-  client.prepare(
-    `INSERT INTO report_user_values (experiment_id, metric_id, user_id, variant_key, day, value, denominator, winsorized)
-     SELECT :experimentId, :metricId, x.user_id, x.variant_key, x.first_exposed_at_ms / ${DAY_MS}, ${value} AS v, ${denominator} AS d, :winsorized
-     FROM ${source} CROSS JOIN events e
-     WHERE x.experiment_id = :experimentId AND x.id <= :lastExposureId
-       AND e.event_name IN (:num, :den) AND e.user_id = x.user_id
-       AND e.timestamp_ms >= x.first_exposed_at_ms AND e.timestamp_ms < x.first_exposed_at_ms + :windowMs
-       AND e.id <= :lastEventId
-     GROUP BY x.user_id HAVING v <> 0 OR d <> 0`
-  ).run({
-    experimentId, metricId: metric.metricId, num: names[0], den: names[1], winsorized: isWinsorized(metric) ? 1 : 0,
-    windowMs: Math.round(metric.windowDays * DAY_MS), lastEventId: bounds.lastEventId, lastExposureId: bounds.lastExposureId
-  });
-}
-
-const SUM_COLUMNS = 'rows, sum, sum_squares, sum_denominator, sum_denominator_squares, sum_cross_products';
-const ADD_SUMS = `ON CONFLICT (experiment_id, metric_id, variant_key, day) DO UPDATE SET rows = rows + excluded.rows,
-  sum = sum + excluded.sum, sum_squares = sum_squares + excluded.sum_squares, sum_denominator = sum_denominator + excluded.sum_denominator,
-  sum_denominator_squares = sum_denominator_squares + excluded.sum_denominator_squares, sum_cross_products = sum_cross_products + excluded.sum_cross_products`;
-
-/**
- * Adds (sign 1) or subtracts (sign -1) the per-(variant, day) sums of a metric's rows, all of
- * them or those of the users in `temp.report_changed_metric`.
- */
-function addSums(client: Database.Database, experimentId: number, metricId: number, sign: 1 | -1, changedOnly: boolean): void {
-  const from = changedOnly
-    ? 'temp.report_changed_metric c CROSS JOIN report_user_values r ON r.experiment_id = :experimentId AND r.metric_id = :metricId AND r.user_id = c.user_id'
-    : 'report_user_values r';
-  client.prepare(
-    `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS})
-     SELECT :experimentId, :metricId, r.variant_key, r.day, ${sign} * COUNT(*), ${sign} * TOTAL(r.value), ${sign} * TOTAL(r.value * r.value),
-       ${sign} * TOTAL(r.denominator), ${sign} * TOTAL(r.denominator * r.denominator), ${sign} * TOTAL(r.value * r.denominator)
-     FROM ${from} WHERE r.experiment_id = :experimentId AND r.metric_id = :metricId
-     GROUP BY r.variant_key, r.day ${ADD_SUMS}`
-  ).run({ experimentId, metricId });
-}
-
-function deleteMetric(client: Database.Database, experimentId: number, metricId: number): void {
-  client.prepare('DELETE FROM report_user_values WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
-  client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
-}
-
-function rebuildMetric(client: Database.Database, experimentId: number, metric: StoreMetric, bounds: Bounds): void {
-  deleteMetric(client, experimentId, metric.metricId);
-  insertValues(client, experimentId, metric, 'exposures x INDEXED BY exposures_experiment_user', bounds);
-  addSums(client, experimentId, metric.metricId, 1, false);
-}
-
-/** Exposed users per (variant, day) from scratch. */
-function rebuildUsers(client: Database.Database, experimentId: number, bounds: Bounds): void {
-  client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ? AND metric_id = ?').run(experimentId, USERS_METRIC_ID);
-  client.prepare(
-    `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS})
-     SELECT :experimentId, ${USERS_METRIC_ID}, variant_key, first_exposed_at_ms / ${DAY_MS} AS day, COUNT(*), 0, 0, 0, 0, 0
-     FROM exposures INDEXED BY exposures_experiment_variant WHERE experiment_id = :experimentId AND id <= :lastExposureId
-     GROUP BY variant_key, day`
-  ).run({ experimentId, lastExposureId: bounds.lastExposureId });
-}
 
 /**
  * Collects the changed users into `temp.report_changed (user_id, event_name)`: '*' for a new
@@ -241,12 +140,13 @@ const tuned = new WeakSet<Database.Database>();
 
 /**
  * Brings the report store of an experiment up to date (see the file comment). Must run
- * inside a write transaction. Pass `forceRebuild` to recompute everything.
+ * inside a write transaction. Pass `forceRebuild` to recompute everything (and `rebuildPath`
+ * to force how).
  * @example
  * client.transaction(() => refreshMetricStore(client, { experimentId, metrics, variantKeys, nowMs })).immediate();
  */
 export function refreshMetricStore(client: Database.Database, input: {
-  experimentId: number; metrics: StoreMetric[]; variantKeys: string[]; nowMs: number; forceRebuild?: boolean;
+  experimentId: number; metrics: StoreMetric[]; variantKeys: string[]; nowMs: number; forceRebuild?: boolean; rebuildPath?: RebuildPath;
 }): RefreshResult {
   const { experimentId, metrics } = input;
   const state = refreshState(client, experimentId);
@@ -262,8 +162,8 @@ export function refreshMetricStore(client: Database.Database, input: {
     client.prepare('DELETE FROM report_user_values WHERE experiment_id = ?').run(experimentId);
     client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ?').run(experimentId);
     client.prepare('DELETE FROM report_moved_exposures WHERE experiment_id = ?').run(experimentId);
-    rebuildUsers(client, experimentId, bounds);
-    for (const metric of metrics) rebuildMetric(client, experimentId, metric, bounds);
+    const users = rebuildUsers(client, experimentId);
+    rebuildMetrics(client, experimentId, metrics, bounds, users, input.rebuildPath);
     rebuiltMetrics = metrics.length;
   } else {
     const kept = metrics.filter((m) => stored!.metrics[String(m.metricId)] === definitions.metrics[String(m.metricId)]);
@@ -278,7 +178,12 @@ export function refreshMetricStore(client: Database.Database, input: {
       client.exec('DROP TABLE IF EXISTS temp.report_changed; DROP TABLE IF EXISTS temp.report_changed_metric');
     }
     // Rebuilt after the users' sums are current (they do not depend on it).
-    for (const metric of metrics.filter((m) => !kept.includes(m))) rebuildMetric(client, experimentId, metric, bounds);
+    const rebuilt = metrics.filter((m) => !kept.includes(m));
+    if (rebuilt.length > 0) {
+      const { users } = client.prepare(`SELECT COALESCE(SUM(rows), 0) AS users FROM report_group_sums WHERE experiment_id = ? AND metric_id = ${USERS_METRIC_ID}`)
+        .get(experimentId) as { users: number };
+      rebuildMetrics(client, experimentId, rebuilt, bounds, users, input.rebuildPath);
+    }
     rebuiltMetrics = metrics.length - kept.length;
   }
 

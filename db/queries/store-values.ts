@@ -1,0 +1,219 @@
+/**
+ * The report store's per-user values and sums from scratch (a cold build or an edited
+ * metric), and the SQL pieces the incremental refresh shares with it. A user's value is
+ * computed the same way on both paths (events in index order, one range per event name), so
+ * a rebuilt and an incrementally advanced store hold bit-identical values.
+ */
+import type Database from 'better-sqlite3';
+import type { MetricQuerySpec } from './metric-users.ts';
+
+const DAY_MS = 86_400_000;
+/** `metric_id` of the exposed-users rows in `report_group_sums`. */
+export const USERS_METRIC_ID = 0;
+
+/** A metric as the store keys it: the spec plus the metric's id. */
+export type StoreMetric = MetricQuerySpec & { metricId: number };
+
+/** Exposed users of one (variant, UTC day of first exposure). */
+export type ExposureGroup = { variant: string; day: number; users: number };
+
+export type Bounds = { lastEventId: number; lastExposureId: number };
+
+/** Whether the store keeps a metric's rows in the value index (for its winsorization cap). */
+export function isWinsorized(metric: MetricQuerySpec): boolean {
+  const p = metric.winsorizePercentile;
+  return p !== null && p !== undefined && (metric.kind === 'sum' || metric.kind === 'count');
+}
+
+/** What a metric's stored rows depend on; a change means that metric is rebuilt. */
+export function definitionOf(metric: StoreMetric): string {
+  return JSON.stringify([metric.kind, metric.eventName, metric.kind === 'ratio' ? metric.denominatorEventName : null,
+    Math.round(metric.windowDays * DAY_MS), isWinsorized(metric)]);
+}
+
+export function valueColumns(metric: StoreMetric): { value: string; denominator: string; names: [string, string] } {
+  const num = metric.eventName;
+  switch (metric.kind) {
+    case 'binomial': return { value: '1', denominator: '0', names: [num, num] };
+    case 'count': return { value: 'COUNT(*)', denominator: '0', names: [num, num] };
+    case 'sum': return { value: 'COALESCE(SUM(e.value), 0)', denominator: '0', names: [num, num] };
+    case 'ratio': {
+      const den = metric.denominatorEventName;
+      if (!den) throw new Error(`ratio metric '${metric.key}' has no denominator event`);
+      // A ratio side counts an event without a value as 1 (an occurrence), as the full path does.
+      return {
+        value: 'COALESCE(SUM(CASE WHEN e.event_name = :num THEN COALESCE(e.value, 1) END), 0)',
+        denominator: 'COALESCE(SUM(CASE WHEN e.event_name = :den THEN COALESCE(e.value, 1) END), 0)',
+        names: [num, den]
+      };
+    }
+  }
+}
+
+/**
+ * Inserts the non-zero values of `metric` for the users of `source` (exposures aliased `x`,
+ * scanned in user order). CROSS JOIN keeps exposures as the outer loop, so each user's
+ * events are read in index order (event_name, user_id, timestamp_ms) whatever the source.
+ */
+export function insertValues(client: Database.Database, experimentId: number, metric: StoreMetric, source: string, bounds: Bounds): void {
+  const { value, denominator, names } = valueColumns(metric);
+  client.prepare(
+    `INSERT INTO report_user_values (experiment_id, metric_id, user_id, variant_key, day, value, denominator, winsorized)
+     SELECT :experimentId, :metricId, x.user_id, x.variant_key, x.first_exposed_at_ms / ${DAY_MS}, ${value} AS v, ${denominator} AS d, :winsorized
+     FROM ${source} CROSS JOIN events e
+     WHERE x.experiment_id = :experimentId AND x.id <= :lastExposureId
+       AND e.event_name IN (:num, :den) AND e.user_id = x.user_id
+       AND e.timestamp_ms >= x.first_exposed_at_ms AND e.timestamp_ms < x.first_exposed_at_ms + :windowMs
+       AND e.id <= :lastEventId
+     GROUP BY x.user_id HAVING v <> 0 OR d <> 0`
+  ).run({
+    experimentId, metricId: metric.metricId, num: names[0], den: names[1], winsorized: isWinsorized(metric) ? 1 : 0,
+    windowMs: Math.round(metric.windowDays * DAY_MS), lastEventId: bounds.lastEventId, lastExposureId: bounds.lastExposureId
+  });
+}
+
+export const SUM_COLUMNS = 'rows, sum, sum_squares, sum_denominator, sum_denominator_squares, sum_cross_products';
+export const ADD_SUMS = `ON CONFLICT (experiment_id, metric_id, variant_key, day) DO UPDATE SET rows = rows + excluded.rows,
+  sum = sum + excluded.sum, sum_squares = sum_squares + excluded.sum_squares, sum_denominator = sum_denominator + excluded.sum_denominator,
+  sum_denominator_squares = sum_denominator_squares + excluded.sum_denominator_squares, sum_cross_products = sum_cross_products + excluded.sum_cross_products`;
+
+/**
+ * Adds (sign 1) or subtracts (sign -1) the per-(variant, day) sums of a metric's rows, all of
+ * them or those of the users in `temp.report_changed_metric`.
+ */
+export function addSums(client: Database.Database, experimentId: number, metricId: number, sign: 1 | -1, changedOnly: boolean): void {
+  const from = changedOnly
+    ? 'temp.report_changed_metric c CROSS JOIN report_user_values r ON r.experiment_id = :experimentId AND r.metric_id = :metricId AND r.user_id = c.user_id'
+    : 'report_user_values r';
+  client.prepare(
+    `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS})
+     SELECT :experimentId, :metricId, r.variant_key, r.day, ${sign} * COUNT(*), ${sign} * TOTAL(r.value), ${sign} * TOTAL(r.value * r.value),
+       ${sign} * TOTAL(r.denominator), ${sign} * TOTAL(r.denominator * r.denominator), ${sign} * TOTAL(r.value * r.denominator)
+     FROM ${from} WHERE r.experiment_id = :experimentId AND r.metric_id = :metricId
+     GROUP BY r.variant_key, r.day ${ADD_SUMS}`
+  ).run({ experimentId, metricId });
+}
+
+export function deleteMetric(client: Database.Database, experimentId: number, metricId: number): void {
+  client.prepare('DELETE FROM report_user_values WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
+  client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
+}
+
+/**
+ * The values of one event name per user, driven by the events index: one pass over the
+ * (event_name, user_id, timestamp_ms) range, each user's exposure looked up in user order in
+ * `temp.report_exposed`. Each user's events are read in the same order as by
+ * `insertValues`, so the values match bit for bit.
+ */
+function byEventsSelect(value: string, bounds: Bounds): string {
+  return `SELECT e.user_id AS user_id, x.variant_key AS variant_key, x.day AS day, ${value} AS v
+    FROM events e INDEXED BY events_name_user_time CROSS JOIN temp.report_exposed x
+    WHERE e.event_name = :name AND x.user_id = e.user_id
+      AND e.timestamp_ms >= x.first_ms AND e.timestamp_ms < x.first_ms + :windowMs AND e.id <= ${Number(bounds.lastEventId)}
+    GROUP BY e.user_id`;
+}
+
+/** `insertValues` for every exposed user, driven by the metric's events (see `byEventsSelect`). */
+function insertValuesByEvents(client: Database.Database, experimentId: number, metric: StoreMetric, bounds: Bounds): void {
+  const windowMs = Math.round(metric.windowDays * DAY_MS);
+  const base = { experimentId, metricId: metric.metricId, winsorized: isWinsorized(metric) ? 1 : 0 };
+  const insert = `INSERT INTO report_user_values (experiment_id, metric_id, user_id, variant_key, day, value, denominator, winsorized)`;
+  if (metric.kind !== 'ratio') {
+    const value = metric.kind === 'binomial' ? '1' : metric.kind === 'count' ? 'COUNT(*)' : 'COALESCE(SUM(e.value), 0)';
+    client.prepare(`${insert} SELECT :experimentId, :metricId, user_id, variant_key, day, v, 0, :winsorized
+      FROM (${byEventsSelect(value, bounds)}) WHERE v <> 0`).run({ ...base, windowMs, name: metric.eventName });
+    return;
+  }
+  // Each side per user into its own table (appended in user order), then joined: users with either side.
+  const side = byEventsSelect('COALESCE(SUM(COALESCE(e.value, 1)), 0)', bounds);
+  const sides = { num: metric.eventName, den: metric.denominatorEventName };
+  try {
+    for (const [table, name] of Object.entries(sides)) {
+      client.exec(`CREATE TEMP TABLE report_ratio_${table} (user_id TEXT PRIMARY KEY, variant_key TEXT NOT NULL, day INTEGER NOT NULL, v REAL NOT NULL) WITHOUT ROWID`);
+      client.prepare(`INSERT INTO temp.report_ratio_${table} ${side}`).run({ windowMs, name });
+    }
+    client.prepare(`${insert} SELECT :experimentId, :metricId, COALESCE(n.user_id, d.user_id), COALESCE(n.variant_key, d.variant_key),
+        COALESCE(n.day, d.day), COALESCE(n.v, 0) AS nv, COALESCE(d.v, 0) AS dv, :winsorized
+      FROM temp.report_ratio_den d FULL JOIN temp.report_ratio_num n ON n.user_id = d.user_id WHERE nv <> 0 OR dv <> 0`).run(base);
+  } finally {
+    client.exec('DROP TABLE IF EXISTS temp.report_ratio_num; DROP TABLE IF EXISTS temp.report_ratio_den');
+  }
+}
+
+/** How a rebuild reads the events: chosen per metric ('auto'), or forced (tests compare both). */
+export type RebuildPath = 'auto' | 'events' | 'exposures';
+
+/**
+ * Metrics from scratch. A metric is driven by its events when there are fewer of them than
+ * ~2 per exposed user and event name (rare events cost their own count, not one lookup per
+ * user), else by the exposures (an experiment small against the events table). The events
+ * path looks exposures up in a temp copy keyed by user (one in-memory b-tree descent).
+ */
+export function rebuildMetrics(
+  client: Database.Database, experimentId: number, metrics: StoreMetric[], bounds: Bounds, exposedUsers: number, path: RebuildPath = 'auto'
+): void {
+  let exposed = false;
+  try {
+    for (const metric of metrics) {
+      deleteMetric(client, experimentId, metric.metricId);
+      const names = [...new Set(valueColumns(metric).names)];
+      const limit = 2 * exposedUsers * names.length;
+      const { n } = client.prepare(
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events INDEXED BY events_name_user_time WHERE event_name IN (SELECT value FROM json_each(?)) LIMIT ?)`
+      ).get(JSON.stringify(names), limit + 1) as { n: number };
+      if (path === 'events' || (path === 'auto' && n <= limit)) {
+        if (!exposed) {
+          client.exec(`DROP TABLE IF EXISTS temp.report_exposed;
+            CREATE TEMP TABLE report_exposed (user_id TEXT PRIMARY KEY, variant_key TEXT NOT NULL, first_ms INTEGER NOT NULL, day INTEGER NOT NULL) WITHOUT ROWID`);
+          client.prepare(
+            `INSERT INTO temp.report_exposed SELECT user_id, variant_key, first_exposed_at_ms, first_exposed_at_ms / ${DAY_MS}
+             FROM exposures INDEXED BY exposures_experiment_user WHERE experiment_id = ? AND id <= ? ORDER BY user_id`
+          ).run(experimentId, bounds.lastExposureId);
+          exposed = true;
+        }
+        insertValuesByEvents(client, experimentId, metric, bounds);
+      } else {
+        insertValues(client, experimentId, metric, 'exposures x INDEXED BY exposures_experiment_user', bounds);
+      }
+      addSums(client, experimentId, metric.metricId, 1, false);
+    }
+  } finally {
+    if (exposed) client.exec('DROP TABLE IF EXISTS temp.report_exposed');
+  }
+}
+
+/**
+ * Exposed users per (variant, day) from scratch, by counting ranges of the (experiment,
+ * variant, first exposure) index: no sort, no table row read. Counts every exposure: the
+ * refresh runs in a write transaction whose exposure watermark is the current maximum id.
+ * Returns the number of exposed users.
+ */
+export function rebuildUsers(client: Database.Database, experimentId: number): number {
+  client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ? AND metric_id = ?').run(experimentId, USERS_METRIC_ID);
+  const firstVariant = client.prepare('SELECT MIN(variant_key) AS v FROM exposures INDEXED BY exposures_experiment_variant WHERE experiment_id = ?');
+  const nextVariant = client.prepare(
+    'SELECT MIN(variant_key) AS v FROM exposures INDEXED BY exposures_experiment_variant WHERE experiment_id = ? AND variant_key > ?'
+  );
+  const span = client.prepare(
+    `SELECT MIN(first_exposed_at_ms) AS lo, MAX(first_exposed_at_ms) AS hi FROM exposures INDEXED BY exposures_experiment_variant
+     WHERE experiment_id = ? AND variant_key = ?`
+  );
+  const count = client.prepare(
+    `SELECT COUNT(*) AS n FROM exposures INDEXED BY exposures_experiment_variant WHERE experiment_id = :experimentId AND variant_key = :variant
+     AND first_exposed_at_ms >= :from AND first_exposed_at_ms < :to`
+  );
+  const insert = client.prepare(
+    `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS}) VALUES (?, ${USERS_METRIC_ID}, ?, ?, ?, 0, 0, 0, 0, 0)`
+  );
+  let total = 0;
+  for (let variant = (firstVariant.get(experimentId) as { v: string | null }).v; variant !== null;
+    variant = (nextVariant.get(experimentId, variant) as { v: string | null }).v) {
+    const { lo, hi } = span.get(experimentId, variant) as { lo: number; hi: number };
+    for (let day = Math.floor(lo / DAY_MS); day <= Math.floor(hi / DAY_MS); day++) {
+      const { n } = count.get({ experimentId, variant, from: day * DAY_MS, to: (day + 1) * DAY_MS }) as { n: number };
+      if (n > 0) insert.run(experimentId, variant, day, n);
+      total += n;
+    }
+  }
+  return total;
+}
