@@ -140,40 +140,43 @@ export function storeDailyAggregates(
 /**
  * Per (segment, variant) aggregates, the segment being an exposure attribute (bound as a
  * JSON path, never spliced into the SQL); missing values are '(none)'. The attribute is read
- * once per user into a temp table keyed by user, which every metric's rows then join in
- * user order. Same rows as `aggregateMetrics(client, metrics, caps, 'segment')`.
+ * once per user into a temp table keyed by (segment, variant, user); one pass over it in
+ * that order looks up each user's row of every metric (users of a group in user order) and
+ * groups without a sort. Same rows as `aggregateMetrics(client, metrics, caps, 'segment')`.
  */
 export function storeSegmentAggregates(
   client: Database.Database, experimentId: number, metrics: SpecWithId[], caps: Array<number | null>, attribute: string
 ): GroupAggregate[] {
   const path = `$."${attribute.replaceAll('"', '')}"`;
   client.exec(`DROP TABLE IF EXISTS temp.report_segments;
-    CREATE TEMP TABLE report_segments (user_id TEXT PRIMARY KEY, segment TEXT, variant_key TEXT NOT NULL, conflicted INTEGER NOT NULL) WITHOUT ROWID`);
+    CREATE TEMP TABLE report_segments (segment TEXT, variant_key TEXT NOT NULL, user_id TEXT NOT NULL, conflicted INTEGER NOT NULL,
+      PRIMARY KEY (segment, variant_key, user_id)) WITHOUT ROWID`);
   try {
     client.prepare(
-      `INSERT INTO temp.report_segments SELECT user_id, CAST(json_extract(attributes, ?) AS TEXT), variant_key, conflict_count > 0
-       FROM exposures INDEXED BY exposures_experiment_user WHERE experiment_id = ? ORDER BY user_id`
+      `INSERT INTO temp.report_segments SELECT CAST(json_extract(attributes, ?) AS TEXT), variant_key, user_id, conflict_count > 0
+       FROM exposures INDEXED BY exposures_experiment_user WHERE experiment_id = ?`
     ).run(path, experimentId);
-    const users = client.prepare(
-      `SELECT segment, variant_key AS variant, COUNT(*) AS users, SUM(conflicted) AS conflicted
-       FROM temp.report_segments GROUP BY segment, variant ORDER BY segment, variant`
-    ).all() as Array<{ segment: string | null; variant: string; users: number; conflicted: number }>;
-    const perMetric = metrics.map((metric, i) => {
+    const columns: string[] = [];
+    const joins: string[] = [];
+    const params: Record<string, number> = { experimentId };
+    metrics.forEach((metric, i) => {
       const cap = caps[i] ?? null;
-      const y = cap === null ? 'r.value' : `MIN(r.value, ${Number(cap)})`;
-      const rows = client.prepare(
-        `SELECT s.segment AS segment, r.variant_key AS variant, TOTAL(${y}) AS sum,
-           TOTAL((${y}) * (${y})) AS sumSquares, TOTAL(r.denominator) AS sumDenominator,
-           TOTAL(r.denominator * r.denominator) AS sumDenominatorSquares, TOTAL((${y}) * r.denominator) AS sumCrossProducts
-         FROM report_user_values r CROSS JOIN temp.report_segments s ON s.user_id = r.user_id
-         WHERE r.experiment_id = ? AND r.metric_id = ? GROUP BY s.segment, r.variant_key`
-      ).all(experimentId, metric.metricId) as Array<MetricSums & { segment: string | null; variant: string }>;
-      return new Map(rows.map(({ segment, variant, ...s }) => [`${segment}\u0000${variant}`,
-        metric.kind === 'ratio' ? s : { ...s, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 }]));
+      const y = cap === null ? `m${i}.value` : `MIN(m${i}.value, :cap${i})`;
+      const d = `m${i}.denominator`;
+      if (cap !== null) params[`cap${i}`] = cap;
+      params[`metric${i}`] = metric.metricId;
+      joins.push(`LEFT JOIN report_user_values m${i} ON m${i}.experiment_id = :experimentId AND m${i}.metric_id = :metric${i} AND m${i}.user_id = s.user_id`);
+      columns.push(`TOTAL(${y}) AS s${i}, TOTAL((${y}) * (${y})) AS q${i}, TOTAL(${d}) AS d${i}, TOTAL(${d} * ${d}) AS dd${i}, TOTAL((${y}) * ${d}) AS x${i}`);
     });
-    return users.map((u) => ({
-      variant: u.variant, day: null, segment: u.segment ?? '(none)', users: u.users, conflicted: u.conflicted,
-      metrics: perMetric.map((m) => m.get(`${u.segment}\u0000${u.variant}`) ?? zeroSums())
+    const rows = client.prepare(
+      `SELECT s.segment AS segment, s.variant_key AS variant, COUNT(*) AS users, SUM(s.conflicted) AS conflicted${columns.map((c) => `, ${c}`).join('')}
+       FROM temp.report_segments s ${joins.join(' ')} GROUP BY s.segment, s.variant_key ORDER BY s.segment, s.variant_key`
+    ).all(params) as Array<Record<string, number> & { segment: string | null; variant: string; users: number; conflicted: number }>;
+    return rows.map((r) => ({
+      variant: r.variant, day: null, segment: r.segment ?? '(none)', users: r.users, conflicted: r.conflicted,
+      metrics: metrics.map((metric, i) => metric.kind === 'ratio'
+        ? { sum: r[`s${i}`], sumSquares: r[`q${i}`], sumDenominator: r[`d${i}`], sumDenominatorSquares: r[`dd${i}`], sumCrossProducts: r[`x${i}`] }
+        : { sum: r[`s${i}`], sumSquares: r[`q${i}`], sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 })
     }));
   } finally {
     client.exec('DROP TABLE IF EXISTS temp.report_segments');
