@@ -355,3 +355,23 @@ export const reportMovedExposures = sqliteTable('report_moved_exposures', {
   userId: text('user_id').notNull(),
   oldFirstMs: integer('old_first_ms').notNull()
 }, (t) => [primaryKey({ columns: [t.experimentId, t.userId] })]);
+
+/**
+ * Running sums of `report_user_values` per (experiment, segment attribute, metric, segment
+ * value, variant) for the attributes a report was split by, kept up to date by each refresh
+ * like `report_group_sums`. `metric_id` 0 holds exposed users; a missing attribute value is
+ * stored as '\u0001'. Cleared when a metric or the variants are rebuilt.
+ */
+export const reportSegmentSums = sqliteTable('report_segment_sums', {
+  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+  attribute: text('attribute').notNull(),
+  metricId: integer('metric_id').notNull(),
+  segment: text('segment').notNull(),
+  variantKey: text('variant_key').notNull(),
+  rows: integer('rows').notNull(),
+  sum: real('sum').notNull(),
+  sumSquares: real('sum_squares').notNull(),
+  sumDenominator: real('sum_denominator').notNull(),
+  sumDenominatorSquares: real('sum_denominator_squares').notNull(),
+  sumCrossProducts: real('sum_cross_products').notNull()
+}, (t) => [primaryKey({ columns: [t.experimentId, t.attribute, t.metricId, t.segment, t.variantKey] })]);

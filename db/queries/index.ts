@@ -9,4 +9,5 @@ export {
   refreshMetricStore, refreshState, tuneForReports, isWinsorized, USERS_METRIC_ID,
   type ExposureGroup, type RebuildPath, type RefreshResult, type StoreMetric
 } from './metric-store.ts';
-export { exposureGroups, storeCaps, storeDailyAggregates, storeExposureSpan, storeSegmentAggregates } from './store-aggregates.ts';
+export { exposureGroups, storeCaps, storeDailyAggregates, storeExposureSpan } from './store-aggregates.ts';
+export { storeSegmentAggregates } from './segment-sums.ts';

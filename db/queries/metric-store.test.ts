@@ -6,7 +6,7 @@ import { seededRandom } from '../../tests/reports/synthetic.ts';
 import type { Db } from '../connection.ts';
 import { experiments } from '../schema.ts';
 import {
-  aggregateMetrics, exposureGroups, refreshMetricStore, storeCaps, storeDailyAggregates, winsorizationCaps, withMetricUsers,
+  aggregateMetrics, exposureGroups, refreshMetricStore, storeCaps, storeDailyAggregates, storeSegmentAggregates, winsorizationCaps, withMetricUsers,
   type GroupAggregate, type RebuildPath, type StoreMetric
 } from './index.ts';
 
@@ -67,7 +67,7 @@ function round(client: Database.Database, newUsers: number, nowMs: number) {
   client.prepare('UPDATE exposures SET conflict_count = conflict_count + 1 WHERE experiment_id = ? AND user_id = ?').run(experimentId, conflicted.userId);
 }
 
-type Snapshot = { mode: string; caps: Array<number | null>; daily: GroupAggregate[]; stored: unknown[] };
+type Snapshot = { mode: string; caps: Array<number | null>; daily: GroupAggregate[]; segments: GroupAggregate[]; stored: unknown[] };
 
 function storeSnapshot(client: Database.Database, metrics: StoreMetric[], forceRebuild = false, rebuildPath: RebuildPath = 'auto'): Snapshot {
   return client.transaction(() => {
@@ -76,7 +76,9 @@ function storeSnapshot(client: Database.Database, metrics: StoreMetric[], forceR
     const daily = storeDailyAggregates(client, experimentId, metrics, caps, exposureGroups(client, experimentId));
     // Every stored per-user value, to compare bit for bit with a rebuild.
     const stored = client.prepare('SELECT metric_id, user_id, variant_key, day, value, denominator, winsorized FROM report_user_values ORDER BY metric_id, user_id').raw().all();
-    return { mode: refresh.mode, caps, daily, stored };
+    // The split by channel: from scratch on first use, then kept up to date by each refresh.
+    const segments = storeSegmentAggregates(client, experimentId, metrics, caps, 'channel');
+    return { mode: refresh.mode, caps, daily, segments, stored };
   }).immediate();
 }
 
@@ -102,31 +104,37 @@ function expectEqualsRebuild(actual: Snapshot, rebuilt: Snapshot, metrics: Store
   expect(actual.stored.length).toBeGreaterThan(0);
   expect(actual.stored).toEqual(rebuilt.stored);
   expect(actual.caps).toEqual(rebuilt.caps);
-  const shape = (s: Snapshot) => s.daily.map((r) => [r.day, r.variant, r.segment, r.users, r.conflicted,
-    r.metrics.map((m, i) => (metrics[i].kind === 'binomial' || metrics[i].kind === 'count' ? m : null))]);
-  expect(shape(actual)).toEqual(shape(rebuilt));
-  rebuilt.daily.forEach((row, i) => row.metrics.forEach((sums, m) => {
-    for (const [field, expected] of Object.entries(sums)) {
-      const got = actual.daily[i].metrics[m][field as keyof typeof sums];
-      expect(Math.abs(got - expected), `${metrics[m].key}.${field} day ${row.day} ${row.variant}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
-    }
-  }));
+  for (const part of ['daily', 'segments'] as const) {
+    const shape = (s: Snapshot) => s[part].map((r) => [r.day, r.variant, r.segment, r.users, r.conflicted,
+      r.metrics.map((m, i) => (metrics[i].kind === 'binomial' || metrics[i].kind === 'count' ? m : null))]);
+    expect(shape(actual), part).toEqual(shape(rebuilt));
+    rebuilt[part].forEach((row, i) => row.metrics.forEach((sums, m) => {
+      for (const [field, expected] of Object.entries(sums)) {
+        const got = actual[part][i].metrics[m][field as keyof typeof sums];
+        expect(Math.abs(got - expected), `${part} ${metrics[m].key}.${field} ${row.day ?? row.segment} ${row.variant}`)
+          .toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
+      }
+    }));
+  }
 }
 
 /** The independent temp-table path over the raw events (floats compared to 1e-9). */
 function expectMatchesTempTablePath(client: Database.Database, metrics: StoreMetric[], snapshot: Snapshot) {
-  const { caps, daily } = withMetricUsers(client, { experimentId, metrics }, () => {
+  const { caps, daily, segments } = withMetricUsers(client, { experimentId, metrics, segmentAttribute: 'channel' }, () => {
     const caps = winsorizationCaps(client, metrics);
-    return { caps, daily: aggregateMetrics(client, metrics, caps, 'day') };
+    return { caps, daily: aggregateMetrics(client, metrics, caps, 'day'), segments: aggregateMetrics(client, metrics, caps, 'segment') };
   });
   expect(snapshot.caps).toEqual(caps);
-  expect(snapshot.daily.map((r) => [r.day, r.variant, r.users, r.conflicted])).toEqual(daily.map((r) => [r.day, r.variant, r.users, r.conflicted]));
-  daily.forEach((row, i) => row.metrics.forEach((sums, m) => {
-    for (const [field, expected] of Object.entries(sums)) {
-      const actual = snapshot.daily[i].metrics[m][field as keyof typeof sums];
-      expect(Math.abs(actual - expected), `${metrics[m].key}.${field} day ${row.day} ${row.variant}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
-    }
-  }));
+  for (const [part, expectedRows] of [['daily', daily], ['segments', segments]] as const) {
+    const shape = (rows: GroupAggregate[]) => rows.map((r) => [r.day, r.segment, r.variant, r.users, r.conflicted]);
+    expect(shape(snapshot[part]), part).toEqual(shape(expectedRows));
+    expectedRows.forEach((row, i) => row.metrics.forEach((sums, m) => {
+      for (const [field, expected] of Object.entries(sums)) {
+        const actual = snapshot[part][i].metrics[m][field as keyof typeof sums];
+        expect(Math.abs(actual - expected), `${part} ${metrics[m].key}.${field} ${row.day ?? row.segment} ${row.variant}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+      }
+    }));
+  }
 }
 
 beforeEach(() => {

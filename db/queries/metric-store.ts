@@ -27,6 +27,8 @@ import {
   valueColumns, type Bounds, type RebuildPath, type StoreMetric
 } from './store-values.ts';
 
+import { addSegmentExposures, addSegmentSums, clearSegmentSums, keptSegmentAttributes } from './segment-sums.ts';
+
 export { isWinsorized, USERS_METRIC_ID, type ExposureGroup, type RebuildPath, type StoreMetric } from './store-values.ts';
 
 const DAY_MS = 86_400_000;
@@ -86,7 +88,7 @@ function collectChanges(client: Database.Database, experimentId: number, names: 
 }
 
 /** Recomputes the users of `temp.report_changed` that `metric` depends on: old sums out, new sums in. */
-function recomputeUsers(client: Database.Database, experimentId: number, metric: StoreMetric, bounds: Bounds): void {
+function recomputeUsers(client: Database.Database, experimentId: number, metric: StoreMetric, bounds: Bounds, attributes: string[]): void {
   const { names } = valueColumns(metric);
   client.exec(`DROP TABLE IF EXISTS temp.report_changed_metric;
     CREATE TEMP TABLE report_changed_metric (user_id TEXT PRIMARY KEY) WITHOUT ROWID`);
@@ -95,6 +97,7 @@ function recomputeUsers(client: Database.Database, experimentId: number, metric:
   ).run(names[0], names[1]);
   if (changes === 0) return;
   addSums(client, experimentId, metric.metricId, -1, true);
+  addSegmentSums(client, experimentId, attributes, metric.metricId, -1);
   client.prepare(
     `DELETE FROM report_user_values WHERE experiment_id = ? AND metric_id = ?
      AND user_id IN (SELECT user_id FROM temp.report_changed_metric)`
@@ -102,6 +105,7 @@ function recomputeUsers(client: Database.Database, experimentId: number, metric:
   insertValues(client, experimentId, metric,
     'temp.report_changed_metric c CROSS JOIN exposures x INDEXED BY exposures_experiment_user ON x.user_id = c.user_id', bounds);
   addSums(client, experimentId, metric.metricId, 1, true);
+  addSegmentSums(client, experimentId, attributes, metric.metricId, 1);
 }
 
 /** Current ids: everything up to them is what this refresh counts. */
@@ -162,6 +166,7 @@ export function refreshMetricStore(client: Database.Database, input: {
     client.prepare('DELETE FROM report_user_values WHERE experiment_id = ?').run(experimentId);
     client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ?').run(experimentId);
     client.prepare('DELETE FROM report_moved_exposures WHERE experiment_id = ?').run(experimentId);
+    clearSegmentSums(client, experimentId);
     const users = rebuildUsers(client, experimentId);
     rebuildMetrics(client, experimentId, metrics, bounds, users, input.rebuildPath);
     rebuiltMetrics = metrics.length;
@@ -171,14 +176,18 @@ export function refreshMetricStore(client: Database.Database, input: {
     for (const id of Object.keys(stored!.metrics).map(Number).filter((id) => !ids.has(id))) deleteMetric(client, experimentId, id);
     const moved = bounds.lastEventId !== state!.lastEventId || bounds.lastExposureId !== state!.lastExposureId ||
       client.prepare('SELECT 1 FROM report_moved_exposures WHERE experiment_id = ? LIMIT 1').get(experimentId) !== undefined;
+    const rebuilt = metrics.filter((m) => !kept.includes(m));
+    // Kept splits are recomputed on their next use after a metric rebuild.
+    if (rebuilt.length > 0) clearSegmentSums(client, experimentId);
+    const attributes = keptSegmentAttributes(client, experimentId);
     if (moved) {
       const names = [...new Set(kept.flatMap((m) => valueColumns(m).names))];
       changedUsers = collectChanges(client, experimentId, names, state!, bounds);
-      if (changedUsers > 0) for (const metric of kept) recomputeUsers(client, experimentId, metric, bounds);
+      addSegmentExposures(client, experimentId, attributes, state!.lastExposureId, bounds.lastExposureId);
+      if (changedUsers > 0) for (const metric of kept) recomputeUsers(client, experimentId, metric, bounds, attributes);
       client.exec('DROP TABLE IF EXISTS temp.report_changed; DROP TABLE IF EXISTS temp.report_changed_metric');
     }
     // Rebuilt after the users' sums are current (they do not depend on it).
-    const rebuilt = metrics.filter((m) => !kept.includes(m));
     if (rebuilt.length > 0) {
       const { users } = client.prepare(`SELECT COALESCE(SUM(rows), 0) AS users FROM report_group_sums WHERE experiment_id = ? AND metric_id = ${USERS_METRIC_ID}`)
         .get(experimentId) as { users: number };

@@ -77,6 +77,8 @@ export const ADD_SUMS = `ON CONFLICT (experiment_id, metric_id, variant_key, day
   sum = sum + excluded.sum, sum_squares = sum_squares + excluded.sum_squares, sum_denominator = sum_denominator + excluded.sum_denominator,
   sum_denominator_squares = sum_denominator_squares + excluded.sum_denominator_squares, sum_cross_products = sum_cross_products + excluded.sum_cross_products`;
 
+export const ADD_SUMS_SEGMENT = ADD_SUMS.replace('(experiment_id, metric_id, variant_key, day)', '(experiment_id, attribute, metric_id, segment, variant_key)');
+
 /**
  * Adds (sign 1) or subtracts (sign -1) the per-(variant, day) sums of a metric's rows, all of
  * them or those of the users in `temp.report_changed_metric`.
@@ -97,6 +99,7 @@ export function addSums(client: Database.Database, experimentId: number, metricI
 export function deleteMetric(client: Database.Database, experimentId: number, metricId: number): void {
   client.prepare('DELETE FROM report_user_values WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
   client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
+  client.prepare('DELETE FROM report_segment_sums WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
 }
 
 /**
