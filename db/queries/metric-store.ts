@@ -96,7 +96,7 @@ function recomputeUsers(client: Database.Database, experimentId: number, metric:
     `INSERT OR IGNORE INTO temp.report_changed_metric SELECT user_id FROM temp.report_changed WHERE event_name IN ('*', ?, ?) ORDER BY user_id`
   ).run(names[0], names[1]);
   if (changes === 0) return;
-  addSums(client, experimentId, metric.metricId, -1, true);
+  addSums(client, experimentId, metric.metricId, -1);
   addSegmentSums(client, experimentId, attributes, metric.metricId, -1);
   client.prepare(
     `DELETE FROM report_user_values WHERE experiment_id = ? AND metric_id = ?
@@ -104,7 +104,7 @@ function recomputeUsers(client: Database.Database, experimentId: number, metric:
   ).run(experimentId, metric.metricId);
   insertValues(client, experimentId, metric,
     'temp.report_changed_metric c CROSS JOIN exposures x INDEXED BY exposures_experiment_user ON x.user_id = c.user_id', bounds);
-  addSums(client, experimentId, metric.metricId, 1, true);
+  addSums(client, experimentId, metric.metricId, 1);
   addSegmentSums(client, experimentId, attributes, metric.metricId, 1);
 }
 

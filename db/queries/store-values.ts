@@ -80,20 +80,43 @@ export const ADD_SUMS = `ON CONFLICT (experiment_id, metric_id, variant_key, day
 export const ADD_SUMS_SEGMENT = ADD_SUMS.replace('(experiment_id, metric_id, variant_key, day)', '(experiment_id, attribute, metric_id, segment, variant_key)');
 
 /**
- * Adds (sign 1) or subtracts (sign -1) the per-(variant, day) sums of a metric's rows, all of
- * them or those of the users in `temp.report_changed_metric`.
+ * Adds (sign 1) or subtracts (sign -1) the per-(variant, day) sums of the rows of the users
+ * in `temp.report_changed_metric`.
  */
-export function addSums(client: Database.Database, experimentId: number, metricId: number, sign: 1 | -1, changedOnly: boolean): void {
-  const from = changedOnly
-    ? 'temp.report_changed_metric c CROSS JOIN report_user_values r ON r.experiment_id = :experimentId AND r.metric_id = :metricId AND r.user_id = c.user_id'
-    : 'report_user_values r';
+export function addSums(client: Database.Database, experimentId: number, metricId: number, sign: 1 | -1): void {
   client.prepare(
     `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS})
      SELECT :experimentId, :metricId, r.variant_key, r.day, ${sign} * COUNT(*), ${sign} * TOTAL(r.value), ${sign} * TOTAL(r.value * r.value),
        ${sign} * TOTAL(r.denominator), ${sign} * TOTAL(r.denominator * r.denominator), ${sign} * TOTAL(r.value * r.denominator)
-     FROM ${from} WHERE r.experiment_id = :experimentId AND r.metric_id = :metricId
-     GROUP BY r.variant_key, r.day ${ADD_SUMS}`
+     FROM temp.report_changed_metric c
+       CROSS JOIN report_user_values r ON r.experiment_id = :experimentId AND r.metric_id = :metricId AND r.user_id = c.user_id
+     WHERE true GROUP BY r.variant_key, r.day ${ADD_SUMS}`
   ).run({ experimentId, metricId });
+}
+
+/**
+ * The per-(variant, day) sums of all of a metric's rows, from scratch: one pass in the store's
+ * order adding each row into a small in-memory table (no sort of the rows), then copied.
+ */
+function sumsFromScratch(client: Database.Database, experimentId: number, metricId: number): void {
+  client.exec(`DROP TABLE IF EXISTS temp.report_sums;
+    CREATE TEMP TABLE report_sums (variant_key TEXT NOT NULL, day INTEGER NOT NULL, ${SUM_COLUMNS}, PRIMARY KEY (variant_key, day)) WITHOUT ROWID`);
+  try {
+    client.prepare(
+      `INSERT INTO temp.report_sums (variant_key, day, ${SUM_COLUMNS})
+       SELECT variant_key, day, 1, value, value * value, denominator, denominator * denominator, value * denominator
+       FROM report_user_values WHERE experiment_id = ? AND metric_id = ?
+       ON CONFLICT (variant_key, day) DO UPDATE SET rows = rows + 1, sum = sum + excluded.sum, sum_squares = sum_squares + excluded.sum_squares,
+         sum_denominator = sum_denominator + excluded.sum_denominator, sum_denominator_squares = sum_denominator_squares + excluded.sum_denominator_squares,
+         sum_cross_products = sum_cross_products + excluded.sum_cross_products`
+    ).run(experimentId, metricId);
+    client.prepare(
+      `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS})
+       SELECT ?, ?, variant_key, day, ${SUM_COLUMNS} FROM temp.report_sums WHERE true ${ADD_SUMS}`
+    ).run(experimentId, metricId);
+  } finally {
+    client.exec('DROP TABLE IF EXISTS temp.report_sums');
+  }
 }
 
 export function deleteMetric(client: Database.Database, experimentId: number, metricId: number): void {
@@ -178,7 +201,7 @@ export function rebuildMetrics(
       } else {
         insertValues(client, experimentId, metric, 'exposures x INDEXED BY exposures_experiment_user', bounds);
       }
-      addSums(client, experimentId, metric.metricId, 1, false);
+      sumsFromScratch(client, experimentId, metric.metricId);
     }
   } finally {
     if (exposed) client.exec('DROP TABLE IF EXISTS temp.report_exposed');
