@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import {
-  exposureGroups, refreshMetricStore, storeCaps, storeDailyAggregates, storeExposureSpan, storeSegmentAggregates,
+  exposureGroups, needsFullRebuild, rebuildMetricStoreInChunks, refreshMetricStore, storeCaps, storeDailyAggregates, storeExposureSpan, storeSegmentAggregates,
   tuneForReports, type GroupAggregate, type RefreshResult, type StoreMetric
 } from '../../db/queries/index.ts';
 
@@ -35,6 +35,10 @@ function changeStamp(client: Database.Database): string {
 function compute(client: Database.Database, input: AggregatesInput): ReportAggregates {
   const { experimentId, metrics } = input;
   tuneForReports(client);
+  // A full rebuild runs in short transactions of its own (see rebuildMetricStoreInChunks).
+  if (needsFullRebuild(client, experimentId, input.variantKeys)) {
+    rebuildMetricStoreInChunks(client, { experimentId, metrics, variantKeys: input.variantKeys, nowMs: input.nowMs });
+  }
   // One write transaction: the refresh and every aggregate see the same exposures and events.
   return client.transaction(() => {
     const refresh = refreshMetricStore(client, { experimentId, metrics, variantKeys: input.variantKeys, nowMs: input.nowMs });

@@ -6,7 +6,7 @@ export {
   type GroupAggregate, type GroupBy, type MetricSums
 } from './metric-aggregates.ts';
 export {
-  refreshMetricStore, refreshState, tuneForReports, isWinsorized, USERS_METRIC_ID,
+  needsFullRebuild, rebuildMetricStoreInChunks, refreshMetricStore, refreshState, tuneForReports, isWinsorized, USERS_METRIC_ID,
   type ExposureGroup, type RebuildPath, type RefreshResult, type StoreMetric
 } from './metric-store.ts';
 export { exposureGroups, storeCaps, storeDailyAggregates, storeExposureSpan } from './store-aggregates.ts';

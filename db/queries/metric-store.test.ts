@@ -6,7 +6,7 @@ import { seededRandom } from '../../tests/reports/synthetic.ts';
 import type { Db } from '../connection.ts';
 import { experiments } from '../schema.ts';
 import {
-  aggregateMetrics, exposureGroups, refreshMetricStore, storeCaps, storeDailyAggregates, storeSegmentAggregates, winsorizationCaps, withMetricUsers,
+  aggregateMetrics, exposureGroups, rebuildMetricStoreInChunks, refreshMetricStore, storeCaps, storeDailyAggregates, storeSegmentAggregates, winsorizationCaps, withMetricUsers,
   type GroupAggregate, type RebuildPath, type StoreMetric
 } from './index.ts';
 
@@ -205,6 +205,19 @@ describe('refreshMetricStore', () => {
     client.prepare('UPDATE exposures SET first_exposed_at_ms = first_exposed_at_ms - 3600000 WHERE experiment_id = ? AND user_id = ?').run(experimentId, 'u9');
     round(client, 30, T0 + 2 * DAY);
     const after = storeSnapshot(client, baseMetrics);
+    expectEqualsRebuild(after, fullSnapshot(client, baseMetrics), baseMetrics);
+    expectMatchesTempTablePath(client, baseMetrics, after);
+  });
+
+  it('a rebuild in short transactions, then a catch-up refresh, equals a rebuild in one', () => {
+    const client = db.$client;
+    round(client, 200, T0 + DAY);
+    rebuildMetricStoreInChunks(client, { experimentId, metrics: baseMetrics, variantKeys: VARIANTS, nowMs: T0 });
+    expect(client.inTransaction).toBe(false);
+    // Written after the chunks' watermarks, before the next refresh.
+    round(client, 40, T0 + 2 * DAY);
+    const after = storeSnapshot(client, baseMetrics);
+    expect(after.mode).toBe('incremental');
     expectEqualsRebuild(after, fullSnapshot(client, baseMetrics), baseMetrics);
     expectMatchesTempTablePath(client, baseMetrics, after);
   });

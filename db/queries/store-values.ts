@@ -178,7 +178,7 @@ export type RebuildPath = 'auto' | 'events' | 'exposures';
 export function rebuildMetrics(
   client: Database.Database, experimentId: number, metrics: StoreMetric[], bounds: Bounds, exposedUsers: number, path: RebuildPath = 'auto'
 ): void {
-  let exposed = false;
+  let made = false;
   try {
     for (const metric of metrics) {
       deleteMetric(client, experimentId, metric.metricId);
@@ -188,15 +188,7 @@ export function rebuildMetrics(
         `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events INDEXED BY events_name_user_time WHERE event_name IN (SELECT value FROM json_each(?)) LIMIT ?)`
       ).get(JSON.stringify(names), limit + 1) as { n: number };
       if (path === 'events' || (path === 'auto' && n <= limit)) {
-        if (!exposed) {
-          client.exec(`DROP TABLE IF EXISTS temp.report_exposed;
-            CREATE TEMP TABLE report_exposed (user_id TEXT PRIMARY KEY, variant_key TEXT NOT NULL, first_ms INTEGER NOT NULL, day INTEGER NOT NULL) WITHOUT ROWID`);
-          client.prepare(
-            `INSERT INTO temp.report_exposed SELECT user_id, variant_key, first_exposed_at_ms, first_exposed_at_ms / ${DAY_MS}
-             FROM exposures INDEXED BY exposures_experiment_user WHERE experiment_id = ? AND id <= ? ORDER BY user_id`
-          ).run(experimentId, bounds.lastExposureId);
-          exposed = true;
-        }
+        if (!made) made = createExposedCopy(client, experimentId, bounds) || made;
         insertValuesByEvents(client, experimentId, metric, bounds);
       } else {
         insertValues(client, experimentId, metric, 'exposures x INDEXED BY exposures_experiment_user', bounds);
@@ -204,8 +196,28 @@ export function rebuildMetrics(
       sumsFromScratch(client, experimentId, metric.metricId);
     }
   } finally {
-    if (exposed) client.exec('DROP TABLE IF EXISTS temp.report_exposed');
+    if (made) dropExposedCopy(client);
   }
+}
+
+/**
+ * Copies the experiment's exposures up to the watermark into `temp.report_exposed`, keyed by
+ * user, unless it exists (a chunked rebuild makes it once for all its chunks). Returns
+ * whether it made it (the maker drops it with `dropExposedCopy`).
+ */
+export function createExposedCopy(client: Database.Database, experimentId: number, bounds: Bounds): boolean {
+  const exists = client.prepare("SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = 'report_exposed'").get();
+  if (exists) return false;
+  client.exec(`CREATE TEMP TABLE report_exposed (user_id TEXT PRIMARY KEY, variant_key TEXT NOT NULL, first_ms INTEGER NOT NULL, day INTEGER NOT NULL) WITHOUT ROWID`);
+  client.prepare(
+    `INSERT INTO temp.report_exposed SELECT user_id, variant_key, first_exposed_at_ms, first_exposed_at_ms / ${DAY_MS}
+     FROM exposures INDEXED BY exposures_experiment_user WHERE experiment_id = ? AND id <= ? ORDER BY user_id`
+  ).run(experimentId, bounds.lastExposureId);
+  return true;
+}
+
+export function dropExposedCopy(client: Database.Database): void {
+  client.exec('DROP TABLE IF EXISTS temp.report_exposed');
 }
 
 /**
