@@ -266,31 +266,10 @@ export const auditLog = sqliteTable('audit_log', {
 }, (t) => [index('audit_entity_idx').on(t.entityType, t.entityId, t.atMs)]);
 
 /**
- * Report store: per (experiment, metric, user) values over the metric's window, kept by
- * `db/queries/metric-store.ts` and advanced lazily at report time past the watermarks in
- * `report_refresh_state`. Only users with a non-zero value (or ratio denominator) have a row;
- * `day` (UTC days since epoch) and `variant_key` come from the user's first exposure.
- */
-export const reportMetricUsers = sqliteTable('report_metric_users', {
-  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
-  metricId: integer('metric_id').notNull(),
-  userId: text('user_id').notNull(),
-  variantKey: text('variant_key').notNull(),
-  day: integer('day').notNull(),
-  value: real('value').notNull(),
-  denominator: real('denominator').notNull()
-}, (t) => [
-  uniqueIndex('report_metric_users_user').on(t.experimentId, t.metricId, t.userId),
-  // Covering, so per-(variant, day) sums read the values in one deterministic order.
-  index('report_metric_users_group').on(t.experimentId, t.metricId, t.variantKey, t.day, t.value, t.denominator),
-  index('report_metric_users_value').on(t.experimentId, t.metricId, t.value)
-]);
-
-/**
- * How far `report_metric_users` of an experiment is up to date: events and exposures with
- * ids up to the watermarks are counted, `definitions` holds what the values depend on (a
- * change rebuilds that metric), and the exposure checksum detects first exposures that
- * moved earlier after they were processed (which triggers a rebuild).
+ * How far the report store (`report_user_values`, `report_group_sums`) of an experiment is up
+ * to date: events and exposures with ids up to the watermarks are counted, and `definitions`
+ * holds what the values depend on (a change rebuilds that metric). First exposures that move
+ * earlier are caught by a trigger into `report_moved_exposures`.
  */
 export const reportRefreshState = sqliteTable('report_refresh_state', {
   experimentId: integer('experiment_id').primaryKey().references(() => experiments.id, { onDelete: 'cascade' }),
