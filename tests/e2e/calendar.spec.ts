@@ -25,3 +25,13 @@ test('an unknown experiment page is a 404, and the API answers JSON beside the U
   expect(health.status()).toBe(200);
   expect(await health.json()).toMatchObject({ status: 'ok' });
 });
+
+test('loading the starter template again from the UI opens the seeded plan and adds none', async ({ page }) => {
+  await page.goto('/plans');
+  const plansBefore = await page.locator('ul.plans > li').count();
+  await page.getByRole('button', { name: 'Load the starter 90-day calendar' }).click();
+  await expect(page).toHaveURL(/\/plans\/1$/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('90-day test calendar');
+  await page.goto('/plans');
+  await expect(page.locator('ul.plans > li')).toHaveCount(plansBefore);
+});

@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { createPlan, listPlans } from '$calendar/plans/index.ts';
+import { loadPlanTemplate } from '$calendar/seed/index.ts';
 import { DomainError } from '$calendar/errors.ts';
 import { nextMondayIso } from '$calendar/dates.ts';
 import { now } from '$calendar/clock.ts';
@@ -18,7 +19,7 @@ function parseTraffic(text: string): Record<string, number> {
 }
 
 export const actions: Actions = {
-  default: async ({ request }) => {
+  create: async ({ request }) => {
     const form = await request.formData();
     const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
     let id: number;
@@ -33,5 +34,10 @@ export const actions: Actions = {
       throw err;
     }
     redirect(303, `/plans/${id}`);
+  },
+  /** Loads the starter 90-day template; loading it again opens the plan it already made. */
+  loadStarter: () => {
+    const { planId } = loadPlanTemplate(db(), { nowMs: now(), actor: uiContext().actor });
+    redirect(303, `/plans/${planId}`);
   }
 };
