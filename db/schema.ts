@@ -305,6 +305,16 @@ export const reportUserValues = sqliteTable('report_user_values', {
   index('report_user_values_capped').on(t.experimentId, t.metricId, t.value).where(sql`winsorized = 1`)
 ]);
 
+/** The sufficient statistics `stats/` takes, as columns (a fresh set per table). */
+const sufficientSums = () => ({
+  rows: integer('rows').notNull(),
+  sum: real('sum').notNull(),
+  sumSquares: real('sum_squares').notNull(),
+  sumDenominator: real('sum_denominator').notNull(),
+  sumDenominatorSquares: real('sum_denominator_squares').notNull(),
+  sumCrossProducts: real('sum_cross_products').notNull()
+});
+
 /**
  * Running sums of `report_user_values` per (experiment, metric, variant, first-exposure
  * day), kept up to date by each refresh (new minus old value of every changed user).
@@ -316,12 +326,7 @@ export const reportGroupSums = sqliteTable('report_group_sums', {
   metricId: integer('metric_id').notNull(),
   variantKey: text('variant_key').notNull(),
   day: integer('day').notNull(),
-  rows: integer('rows').notNull(),
-  sum: real('sum').notNull(),
-  sumSquares: real('sum_squares').notNull(),
-  sumDenominator: real('sum_denominator').notNull(),
-  sumDenominatorSquares: real('sum_denominator_squares').notNull(),
-  sumCrossProducts: real('sum_cross_products').notNull()
+  ...sufficientSums()
 }, (t) => [primaryKey({ columns: [t.experimentId, t.metricId, t.variantKey, t.day] })]);
 
 /**
@@ -347,10 +352,5 @@ export const reportSegmentSums = sqliteTable('report_segment_sums', {
   metricId: integer('metric_id').notNull(),
   segment: text('segment').notNull(),
   variantKey: text('variant_key').notNull(),
-  rows: integer('rows').notNull(),
-  sum: real('sum').notNull(),
-  sumSquares: real('sum_squares').notNull(),
-  sumDenominator: real('sum_denominator').notNull(),
-  sumDenominatorSquares: real('sum_denominator_squares').notNull(),
-  sumCrossProducts: real('sum_cross_products').notNull()
+  ...sufficientSums()
 }, (t) => [primaryKey({ columns: [t.experimentId, t.attribute, t.metricId, t.segment, t.variantKey] })]);
