@@ -58,17 +58,39 @@ const postAssign = createRoute({
   responses: { 200: { description: 'The assignments', content: json(resultSchema) }, ...errors }
 });
 
+const getAssignQuery = getAssign.request.query!;
+
+/**
+ * The query as `@hono/zod-openapi`'s validator sees it (one value a name, repeats as a list),
+ * plus the `attributes.<name>` parameters, from one parse of the URL.
+ */
+function readQuery(queries: Record<string, string[]>): { query: Record<string, string | string[]>; attributes: Record<string, string> | null } {
+  const query: Record<string, string | string[]> = {};
+  let attributes: Record<string, string> | null = null;
+  for (const name in queries) {
+    const values = queries[name]!;
+    query[name] = values.length === 1 ? values[0]! : values;
+    if (name.length > 11 && name.startsWith('attributes.')) (attributes ??= {})[name.slice(11)] = values[0] ?? '';
+  }
+  return { query, attributes };
+}
+
 /** `GET /assign` (one experiment) and `POST /assign` (several, with attributes). */
 export function assignRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  app.openapi(getAssign, async (c) => {
-    const { experiment, userId, expose } = c.req.valid('query');
-    const attributes: Record<string, string> = {};
-    for (const [name, value] of Object.entries(c.req.queries())) {
-      if (name.startsWith('attributes.') && name.length > 11) attributes[name.slice(11)] = value[0] ?? '';
+  // GET /assign is the SDKs' hot path: the same zod schema and 400s as `app.openapi` would give,
+  // checked synchronously on one parse of the query (the generic validator parses it again, async).
+  app.openAPIRegistry.registerPath(getAssign);
+  app.get('/assign', async (c) => {
+    const { query, attributes: named } = readQuery(c.req.queries());
+    const valid = getAssignQuery.safeParse(query);
+    if (!valid.success) return validationHook({ ...valid, target: 'query' }, c)!;
+    const { experiment, userId, expose } = valid.data;
+    const attributes = named ?? {};
+    if (named) {
+      const parsed = attributesSchema.safeParse(named);
+      if (!parsed.success) throw new ApiError(400, 'invalid_request', `Invalid attributes: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     }
-    const parsed = attributesSchema.safeParse(attributes);
-    if (!parsed.success) throw new ApiError(400, 'invalid_request', `Invalid attributes: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     const result = await assignUser(deps, { userId, experiments: [experiment], attributes, expose: expose ?? true });
     if (result.assignments[experiment]?.reason === 'not_found') {
       throw new ApiError(404, 'not_found', `experiment '${experiment}' was not found`);
