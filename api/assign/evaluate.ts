@@ -70,22 +70,25 @@ export function evaluateExperiment(
   config: ExperimentConfig, userId: string, attributes: Attributes,
   options: { ignoreTargeting?: boolean } = {}
 ): Assignment {
-  const out = (reason: AssignmentReason, variant: string | null = config.controlKey, bucket: number | null = null): Assignment =>
-    ({ variant, inExperiment: reason === 'split' || reason === 'forced', reason, bucket });
   if (config.status === 'concluded' || config.status === 'promoted') {
-    return config.rolloutVariantKey ? out('rollout', config.rolloutVariantKey) : out('concluded');
+    return config.rolloutVariantKey ? outcome('rollout', config.rolloutVariantKey, null) : outcome('concluded', config.controlKey, null);
   }
-  if (!userId) return out('missing_user_id');
+  if (!userId) return outcome('missing_user_id', config.controlKey, null);
   const forced = config.forcedVariants[userId];
-  if (forced !== undefined && config.variantKeys.includes(forced) && config.status !== 'stopped') return out('forced', forced);
-  if (config.status === 'stopped') return out('stopped');
-  if (config.status !== 'running') return out('not_started');
-  if (config.variantKeys.length < 2) return out('single_variant');
-  if (!options.ignoreTargeting && !targetingHolds(config.targeting, attributes)) return out('targeting');
-  if (config.namespace && !inNamespace(userId, config.namespace)) return out('layer');
+  if (forced !== undefined && config.variantKeys.includes(forced) && config.status !== 'stopped') return outcome('forced', forced, null);
+  if (config.status === 'stopped') return outcome('stopped', config.controlKey, null);
+  if (config.status !== 'running') return outcome('not_started', config.controlKey, null);
+  if (config.variantKeys.length < 2) return outcome('single_variant', config.controlKey, null);
+  if (!options.ignoreTargeting && !targetingHolds(config.targeting, attributes)) return outcome('targeting', config.controlKey, null);
+  if (config.namespace && !inNamespace(userId, config.namespace)) return outcome('layer', config.controlKey, null);
   const n = hash(config.seed, userId, config.hashVersion);
-  if (n === null) return out('coverage');
+  if (n === null) return outcome('coverage', config.controlKey, null);
   const index = chooseVariation(n, config.ranges);
-  if (index < 0) return out('coverage', config.controlKey, n);
-  return out('split', config.variantKeys[index]!, n);
+  if (index < 0) return outcome('coverage', config.controlKey, n);
+  return outcome('split', config.variantKeys[index]!, n);
+}
+
+/** An assignment; in the experiment only when split or forced. */
+function outcome(reason: AssignmentReason, variant: string | null, bucket: number | null): Assignment {
+  return { variant, inExperiment: reason === 'split' || reason === 'forced', reason, bucket };
 }
