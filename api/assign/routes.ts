@@ -5,7 +5,7 @@ import { errorSchema, experimentKeySchema } from '../experiments/schemas.ts';
 import { attributesSchema, limits, userIdSchema } from '../limits/index.ts';
 import { assignUser } from './assign.ts';
 import { assignmentReasons } from './evaluate.ts';
-import { json } from '../openapi.ts';
+import { errorResponses, json } from '../openapi.ts';
 
 
 const assignmentSchema = z.object({
@@ -23,10 +23,7 @@ const resultSchema = z.object({
 const exposeSchema = z.enum(['true', 'false']).default('true').transform((v) => v === 'true')
   .openapi({ description: 'Record the exposure now (default true)' });
 
-const errors = {
-  400: { description: 'Invalid request', content: json(errorSchema) },
-  401: { description: 'Missing or invalid API key', content: json(errorSchema) }
-};
+const errors = errorResponses(400, 401);
 
 const getAssign = createRoute({
   method: 'get', path: '/assign', tags: ['assign'],
