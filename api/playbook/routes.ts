@@ -1,7 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { draftNextPlan, groupPlaybook, listPlaybook, playbookToMarkdown, promoteExperiment, setRollout } from '../../calendar/playbook/index.ts';
+import { draftNextPlan, exportPlaybookMarkdown, groupPlaybook, listPlaybook, promoteExperiment, setRollout } from '../../calendar/playbook/index.ts';
 import { getPlanTimeline } from '../../calendar/planning/index.ts';
-import { isoDay } from '../../calendar/dates.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
 import { actor, errors, idParam, json, keyParam } from '../plans/http.ts';
@@ -64,8 +63,7 @@ export function playbookRoutes(deps: AppDeps) {
     return c.json({ q, total: items.length, groups: groupPlaybook(items) }, 200);
   });
   app.openapi(routes.markdown, (c) => {
-    const groups = groupPlaybook(listPlaybook(deps.db, { q: c.req.valid('query').q }));
-    const md = playbookToMarkdown(groups, { baseUrl: new URL(c.req.url).origin, generatedAt: isoDay(deps.now()) });
+    const md = exportPlaybookMarkdown(deps.db, { q: c.req.valid('query').q, baseUrl: new URL(c.req.url).origin, nowMs: deps.now() });
     return c.body(md, 200, { 'content-type': 'text/markdown; charset=utf-8', 'content-disposition': 'inline; filename="playbook.md"' });
   });
   app.openapi(routes.draftNext, (c) => {

@@ -1,4 +1,6 @@
-import type { PlaybookGroup } from './queries.ts';
+import type { Db } from '../../db/connection.ts';
+import { isoDay } from '../dates.ts';
+import { groupPlaybook, listPlaybook, type PlaybookGroup } from './queries.ts';
 
 const pct = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${Number((x * 100).toFixed(1))}%`);
 const pText = (p: number | null) => (p === null ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
@@ -31,4 +33,13 @@ export function playbookToMarkdown(groups: PlaybookGroup[], options: { baseUrl?:
     }
   }
   return [...out, ''].join('\n');
+}
+
+/**
+ * The whole export: search the playbook, group it and write it, dated by the server's day.
+ * Shared by `GET /api/v1/playbook.md` and the UI's `/playbook/export.md`.
+ * @example exportPlaybookMarkdown(db, { q: 'email', baseUrl: 'http://127.0.0.1:3000', nowMs: Date.now() })
+ */
+export function exportPlaybookMarkdown(db: Db, options: { q?: string; baseUrl: string; nowMs: number }): string {
+  return playbookToMarkdown(groupPlaybook(listPlaybook(db, { q: options.q })), { baseUrl: options.baseUrl, generatedAt: isoDay(options.nowMs) });
 }

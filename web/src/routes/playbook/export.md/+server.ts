@@ -1,4 +1,4 @@
-import { groupPlaybook, listPlaybook, playbookToMarkdown } from '$calendar/playbook/index.ts';
+import { exportPlaybookMarkdown } from '$calendar/playbook/index.ts';
 import { now } from '$calendar/clock.ts';
 import { db } from '$lib/server/db.ts';
 import type { RequestHandler } from './$types';
@@ -6,6 +6,6 @@ import type { RequestHandler } from './$types';
 /** The playbook (optionally searched with `?q=`) as a Markdown file. */
 export const GET: RequestHandler = ({ url }) => {
   const q = url.searchParams.get('q')?.slice(0, 200) ?? '';
-  const md = playbookToMarkdown(groupPlaybook(listPlaybook(db(), { q })), { baseUrl: url.origin, generatedAt: new Date(now()).toISOString().slice(0, 10) });
+  const md = exportPlaybookMarkdown(db(), { q, baseUrl: url.origin, nowMs: now() });
   return new Response(md, { headers: { 'content-type': 'text/markdown; charset=utf-8', 'content-disposition': 'attachment; filename="playbook.md"' } });
 };
