@@ -1,11 +1,12 @@
 import { openDatabase, type Db } from '../db/connection.ts';
 import { seedOnFirstStart } from '../calendar/seed/index.ts';
 import { createApp, type App } from './app.ts';
+import type { AppDeps } from './deps.ts';
 import { ensureAdminKey } from './auth/index.ts';
 import { now as clockNow } from '../calendar/clock.ts';
 
 export type Bootstrapped = {
-  db: Db; app: App; seededPlanId: number | null;
+  db: Db; app: App; deps: AppDeps; seededPlanId: number | null;
   /** The admin key created on this start (none existed and ADMIN_API_KEY is unset): print it once. */
   createdAdminKey: string | null;
 };
@@ -18,7 +19,8 @@ export function bootstrap(options: { databasePath?: string; now?: () => number }
   const now = options.now ?? clockNow;
   const db = openDatabase(options.databasePath);
   const seeded = seedOnFirstStart(db, now());
-  const app = createApp({ db, now });
+  const deps: AppDeps = { db, now };
+  const app = createApp(deps);
   const createdAdminKey = ensureAdminKey(db, now());
-  return { db, app, seededPlanId: seeded?.planId ?? null, createdAdminKey };
+  return { db, app, deps, seededPlanId: seeded?.planId ?? null, createdAdminKey };
 }

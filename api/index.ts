@@ -1,2 +1,3 @@
 export { createApp, type App } from './app.ts';
 export type { AppDeps } from './deps.ts';
+export { apiListener } from './listener.ts';

@@ -6,9 +6,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { getRequestListener } from '@hono/node-server';
 import { closeDatabase, defaultDatabasePath } from '../db/connection.ts';
 import { bootstrap } from './bootstrap.ts';
+import { apiListener } from './listener.ts';
 import { isLoopbackHost, uiBasicAuth } from './ui-auth/index.ts';
 import { startScheduler } from '../calendar/lifecycle/index.ts';
 import { now } from '../calendar/clock.ts';
@@ -30,7 +30,7 @@ export async function startServer(options: { host?: string; port?: number; datab
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const databasePath = options.databasePath ?? defaultDatabasePath();
-  const { app, db, seededPlanId, createdAdminKey } = bootstrap({ databasePath });
+  const { app, db, deps, seededPlanId, createdAdminKey } = bootstrap({ databasePath });
   if (seededPlanId !== null) console.log(`first start: loaded the starter 90-day calendar as plan ${seededPlanId}`);
   if (createdAdminKey !== null) {
     console.log([
@@ -40,7 +40,7 @@ export async function startServer(options: { host?: string; port?: number; datab
     ].join('\n'));
   }
 
-  const api = getRequestListener(app.fetch);
+  const api = apiListener(app, deps);
   // adapter-node assumes https unless told otherwise, and then refuses every form POST as
   // cross-site. This server speaks plain http: say so in a header we set ourselves (any client
   // value is overwritten). Behind a TLS proxy, set ORIGIN (or PROTOCOL_HEADER) instead.
@@ -53,7 +53,7 @@ export async function startServer(options: { host?: string; port?: number; datab
   }
   const server = createServer((req, res) => {
     if (plainHttp) req.headers['x-weekly-experiments-proto'] = 'http';
-    if (isApiPath(req.url)) return void api(req, res);
+    if (isApiPath(req.url)) return api(req, res);
     if (!uiGuard(req, res)) return;
     web(req, res, () => {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');

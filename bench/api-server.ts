@@ -2,12 +2,12 @@
 // On SIGUSR2 it prints the writer's group-commit totals (`writer commits=<n> jobs=<n>`), so the
 // benchmark can state how many requests (and rows) one COMMIT held.
 import { createServer } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import { bootstrap } from '../api/bootstrap.ts';
+import { apiListener } from '../api/listener.ts';
 import { writerFor } from '../api/ingest/index.ts';
 
-const { app, db } = bootstrap({ databasePath: process.env.DATABASE_PATH });
-const server = createServer(getRequestListener(app.fetch));
+const { app, db, deps } = bootstrap({ databasePath: process.env.DATABASE_PATH });
+const server = createServer(apiListener(app, deps));
 server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();

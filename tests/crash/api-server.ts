@@ -1,11 +1,11 @@
 // The API half of `api/server.ts` (same bootstrap, same listener) without the SvelteKit build,
 // so the crash test and the benchmarks need no UI build. Prints where it listens.
 import { createServer } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import { bootstrap } from '../../api/bootstrap.ts';
+import { apiListener } from '../../api/listener.ts';
 
-const { app } = bootstrap({ databasePath: process.env.DATABASE_PATH });
-const server = createServer(getRequestListener(app.fetch));
+const { app, deps } = bootstrap({ databasePath: process.env.DATABASE_PATH });
+const server = createServer(apiListener(app, deps));
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = server.address();

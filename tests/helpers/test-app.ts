@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDatabase, openDatabase, type Db } from '../../db/connection.ts';
 import { createApp, type App } from '../../api/app.ts';
+import type { AppDeps } from '../../api/deps.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';
 import { createApiKey } from '../../api/auth/index.ts';
 
@@ -19,6 +20,8 @@ export function tempDatabase(): { path: string; db: Db; cleanup: () => void } {
 
 export type TestApp = {
   app: App; db: Db; path: string; clock: { nowMs: number }; cleanup: () => void;
+  /** What the app was built with (for `apiListener`). */
+  deps: AppDeps;
   /** Keys created for the test: admin (everything) and sdk (assign, exposures, events, OFREP). */
   adminKey: string; sdkKey: string;
   /** `app.request` with `Authorization: Bearer <adminKey>` (or `key`), JSON bodies stringified. */
@@ -33,7 +36,8 @@ export function createTestApp(options: { seed?: boolean; nowMs?: number } = {}):
   const database = tempDatabase();
   const clock = { nowMs: options.nowMs ?? Date.parse('2026-11-23T09:00:00Z') };
   if (options.seed ?? true) seedOnFirstStart(database.db, clock.nowMs);
-  const app = createApp({ db: database.db, now: () => clock.nowMs });
+  const deps: AppDeps = { db: database.db, now: () => clock.nowMs };
+  const app = createApp(deps);
   const keyCtx = { actor: 'test', nowMs: clock.nowMs };
   const adminKey = createApiKey(database.db, { name: 'test admin', scope: 'admin' }, keyCtx).key;
   const sdkKey = createApiKey(database.db, { name: 'test sdk', scope: 'sdk' }, keyCtx).key;
@@ -47,5 +51,5 @@ export function createTestApp(options: { seed?: boolean; nowMs?: number } = {}):
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) })
     }));
   };
-  return { app, db: database.db, path: database.path, clock, cleanup: database.cleanup, adminKey, sdkKey, authed };
+  return { app, deps, db: database.db, path: database.path, clock, cleanup: database.cleanup, adminKey, sdkKey, authed };
 }
