@@ -38,6 +38,7 @@ export function openDatabase(path: string = defaultDatabasePath()): Db {
   client.pragma('foreign_keys = ON');
   client.pragma('synchronous = FULL');
   client.pragma('busy_timeout = 5000');
+  client.pragma('cache_size = -65536'); // 64 MiB (default 2 MiB): the exposures and events indexes stay in memory
   const db = drizzle(client, { schema }) as Db;
   migrate(db);
   registry().set(path, db);
