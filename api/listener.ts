@@ -3,17 +3,31 @@ import { getRequestListener } from '@hono/node-server';
 import type { App } from './app.ts';
 import type { AppDeps } from './deps.ts';
 import { fastAssign } from './assign/fast-path.ts';
+import { fastEvents } from './ingest/fast-path.ts';
 
 /**
- * The API as a node:http listener: the plain `GET /api/v1/assign` is answered without the
- * framework (api/assign/fast-path.ts), everything else by the Hono app. Used by every server
- * that serves the API (npm start, the dev server, the crash test and the benchmark).
+ * The API as a node:http listener. The SDKs' two hot paths, a plain `GET /api/v1/assign` and a
+ * well-formed `POST /api/v1/events`, are answered without the framework (`fast-path.ts` in
+ * api/assign and api/ingest); everything else, errors included, by the Hono app. Used by every
+ * server that serves the API (npm start, the dev server, the crash test and the benchmark).
  * @example createServer(apiListener(app, deps)).listen(3000);
  */
 export function apiListener(app: App, deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const hono = getRequestListener(app.fetch);
   const assign = fastAssign(deps);
+  const events = fastEvents(deps, (req, res, body) => void answerWithBody(app, req, res, body));
   return (req, res) => {
-    if (!assign(req, res)) void hono(req, res);
+    if (!assign(req, res) && !events(req, res)) void hono(req, res);
   };
+}
+
+/** Lets the Hono app answer a request whose body the fast path has already read. */
+async function answerWithBody(app: App, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const response = await app.fetch(new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { method: req.method, headers, body: new Uint8Array(body) }));
+  const answer = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, Object.fromEntries(response.headers)).end(answer);
 }

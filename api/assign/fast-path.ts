@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../deps.ts';
-import { presentedKey, verifyApiKey } from '../auth/index.ts';
+import { principalOf } from '../auth/index.ts';
 import { experimentKeySchema } from '../experiments/schemas.ts';
 import { userIdSchema } from '../limits/index.ts';
 import { assignUser } from './assign.ts';
 import { configCacheFor } from './config-cache.ts';
+import { internalError, send } from '../fast-answer.ts';
 
 const path = '/api/v1/assign?';
 
@@ -61,20 +62,16 @@ export function fastAssign(deps: AppDeps): (req: IncomingMessage, res: ServerRes
     const query = plainQuery(url.slice(path.length));
     if (!query) return false;
     // Any valid key may assign (sdk or admin); the Hono route answers a missing or bad one.
-    const key = presentedKey(req.headers.authorization, undefined) ?? presentedKey(undefined, req.headers['x-api-key'] as string | undefined);
-    if (!key || key.length > 200 || !verifyApiKey(deps.db, key, deps.now())) return false;
+    if (!principalOf(deps, req.headers.authorization, req.headers['x-api-key'] as string | undefined)) return false;
     if (!cache.get(query.experiment)) return false;
     assignUser(deps, { userId: query.userId, experiments: [query.experiment], expose: query.expose }).then(
       (result) => send(res, 200, JSON.stringify(result)),
       (error: unknown) => {
         console.error('unhandled error GET /api/v1/assign', error);
-        send(res, 500, JSON.stringify({ error: { code: 'internal_error', message: 'Internal server error' } }));
+        send(res, 500, internalError);
       }
     );
     return true;
   };
 }
 
-function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
-}

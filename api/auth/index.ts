@@ -1,4 +1,4 @@
-export { authenticate, requiredAccess, presentedKey, actorOf, type Access } from './middleware.ts';
+export { authenticate, requiredAccess, presentedKey, principalOf, actorOf, type Access } from './middleware.ts';
 export {
   createApiKey, listApiKeys, revokeApiKey, verifyApiKey, ensureAdminKey, hashApiKey, generateApiKey,
   type KeyScope, type Principal, type ApiKeyInfo

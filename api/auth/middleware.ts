@@ -35,6 +35,15 @@ export function presentedKey(authorization: string | undefined, apiKeyHeader: st
 }
 
 /**
+ * The principal of a request's key (`Authorization: Bearer` first, else `X-API-Key`), or null
+ * when there is none or it is not valid. For the fast paths, which leave the 401s to `authenticate`.
+ */
+export function principalOf(deps: AppDeps, authorization: string | undefined, apiKeyHeader: string | undefined): Principal | null {
+  const key = presentedKey(authorization, undefined) ?? presentedKey(undefined, apiKeyHeader);
+  return key && key.length <= 200 ? verifyApiKey(deps.db, key, deps.now()) : null;
+}
+
+/**
  * Authenticates every request that needs a key: 401 without a valid key, 403 when the key's
  * scope is too small. Sets `c.var.principal` for the routes (actor in the audit log).
  */
