@@ -22,7 +22,7 @@ const sdk = { ...json, authorization: `Bearer ${t.sdkKey}` };
 const overHttp = (body: string, headers: Record<string, string> = sdk) => fetch(`${base}/api/v1/events`, { method: 'POST', headers, body });
 const throughHono = (body: string, headers: Record<string, string> = sdk) => t.app.request('/api/v1/events', { method: 'POST', headers, body });
 const answer = async (res: Response) => ({ status: res.status, type: res.headers.get('content-type'), body: await res.json() });
-const stored = (id: string) => t.db.$client.prepare('select count(*) from events where client_event_id = ?').pluck().get(id);
+const stored = (id: string) => t.db.$client.prepare('select count(*) from events where client_event_id = ?').pluck().get(id) as number;
 
 describe('fastEvents: which requests it takes', () => {
   const cases: Array<[string, Record<string, string | undefined>, boolean]> = [
