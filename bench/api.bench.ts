@@ -1,5 +1,5 @@
 // API throughput against a bare node:http server, in one run, same load tool and connections.
-// Run by `npm run bench` (bench/run.ts) or `npx tsx bench/api.bench.ts`. BENCH_SECONDS, BENCH_CONNECTIONS tune it.
+// Run by `npm run bench` (bench/run.ts) or `npx tsx bench/api.bench.ts`. BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ROUNDS tune it.
 // Every server runs in its own process; autocannon and the plain-insert baseline run in this one.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,6 +13,7 @@ import { openDatabase, closeDatabase } from '../db/connection.ts';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const eventsPerRequest = 100;
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'wx-bench-'));
 const adminKey = 'bench-admin-key';
 
@@ -125,84 +126,126 @@ function hashRate(): number {
   return (rounds * ids.length) / secondsTaken;
 }
 
-type ApiRun = {
-  assign: Load; events: Load; assignsPerCommit: number; eventRowsPerCommit: number;
-  storedEvents: number; storedExposures: number;
-};
+/** One server under test: how to load it, and (for the API) its group-commit totals. */
+type Target = { name: string; server: Server; opts: () => autocannon.Options; commits?: () => Promise<{ commits: number; jobs: number }> };
+type Measured = { loads: Load[]; perCommit: number[] };
 
-/** Starts the API over a new database with `INGEST_WRITER=<writer>`, loads it, and stops it. */
-async function measureApi(writer: 'thread' | 'inline'): Promise<ApiRun> {
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The round with the median requests/s. */
+const medianLoad = (loads: Load[]): Load => loads.find((l) => l.rps === median(loads.map((x) => x.rps)))!;
+
+/**
+ * The assign load: a GET with a new user each request and the API key, so every request is a
+ * first exposure; the bare and durable baselines get exactly the same requests, so the load
+ * generator does the same work for each server.
+ */
+function assignLoad(url: string, key: string): () => autocannon.Options {
+  let user = 0; // across rounds: every request a user not seen before
+  return () => ({
+    url, headers: { authorization: `Bearer ${key}` },
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/assign?experiment=bench&userId=user-${user++}` }) }]
+  });
+}
+
+function eventsLoad(url: string, key: string): () => autocannon.Options {
+  let request = 0; // across rounds: every event id new
+  return () => ({
+    url, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    requests: [{ method: 'POST', path: '/api/v1/events', setupRequest: (req) => ({ ...req, body: eventsTemplate.replaceAll('#', String(request++)) }) }]
+  });
+}
+
+/** Starts the API over a new database with `INGEST_WRITER=<writer>`, an experiment `bench` running and an sdk key. */
+async function startApi(writer: 'thread' | 'inline'): Promise<{ api: Server; sdkKey: string; databasePath: string }> {
   const databasePath = join(dir, `api-${writer}.db`);
   const api = await spawnServer('bench/api-server.ts', { DATABASE_PATH: databasePath, ADMIN_API_KEY: adminKey, INGEST_WRITER: writer });
   const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
   await fetch(`${api.url}/api/v1/experiments`, { method: 'POST', headers: admin, body: JSON.stringify({ key: 'bench', name: 'Bench', variants: [{ key: 'control' }, { key: 'treatment' }] }) });
   await fetch(`${api.url}/api/v1/experiments/bench/start`, { method: 'POST', headers: admin });
   const sdkKey = (await (await fetch(`${api.url}/api/v1/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench', scope: 'sdk' }) })).json()).key as string;
-  const sdk = { authorization: `Bearer ${sdkKey}`, 'content-type': 'application/json' };
+  return { api, sdkKey, databasePath };
+}
 
-  // Every request a new user: each one is a first exposure, an INSERT committed before the answer.
-  let user = 0;
-  const before = await writerStats(api);
-  const assign = await load({
-    url: api.url, headers: sdk,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/assign?experiment=bench&userId=user-${user++}` }) }]
-  });
-  const afterAssign = await writerStats(api);
-  let request = 0;
-  const events = await load({
-    url: api.url, headers: sdk,
-    requests: [{ method: 'POST', path: '/api/v1/events', setupRequest: (req) => ({ ...req, body: eventsTemplate.replaceAll('#', String(request++)) }) }]
-  });
-  const afterEvents = await writerStats(api);
-  await stopServer(api);
+function stored(databasePath: string): { events: number; exposures: number } {
   const check = new Database(databasePath, { readonly: true });
-  const storedEvents = check.prepare('select count(*) from events').pluck().get() as number;
-  const storedExposures = check.prepare('select count(*) from exposures').pluck().get() as number;
+  const count = (table: string) => check.prepare(`select count(*) from ${table}`).pluck().get() as number;
+  const result = { events: count('events'), exposures: count('exposures') };
   check.close();
-  const perCommit = (a: { commits: number; jobs: number }, b: { commits: number; jobs: number }) =>
-    (b.jobs - a.jobs) / Math.max(1, b.commits - a.commits);
-  return {
-    assign, events, storedEvents, storedExposures,
-    assignsPerCommit: perCommit(before, afterAssign),
-    eventRowsPerCommit: Math.round(perCommit(afterAssign, afterEvents) * eventsPerRequest)
-  };
+  return result;
 }
 
 async function main() {
   const bare = await spawnServer('bench/bare-server.ts');
-  const bareLoad = await load({ url: `${bare.url}/api/v1/assign?experiment=bench&userId=u1` });
-  await stopServer(bare);
-  const inline = await measureApi('inline');
-  const threaded = await measureApi('thread');
+  const durable = await spawnServer('bench/durable-server.ts', { DATABASE_PATH: join(dir, 'durable.db') });
+  const inline = await startApi('inline');
+  const threaded = await startApi('thread');
+  const assignTargets: Target[] = [
+    { name: 'bare', server: bare, opts: assignLoad(bare.url, inline.sdkKey) },
+    { name: 'durable', server: durable, opts: assignLoad(durable.url, inline.sdkKey) },
+    { name: 'inline', server: inline.api, opts: assignLoad(inline.api.url, inline.sdkKey), commits: () => writerStats(inline.api) },
+    { name: 'thread', server: threaded.api, opts: assignLoad(threaded.api.url, threaded.sdkKey), commits: () => writerStats(threaded.api) }
+  ];
+  const eventTargets: Target[] = [
+    { name: 'inline', server: inline.api, opts: eventsLoad(inline.api.url, inline.sdkKey), commits: () => writerStats(inline.api) },
+    { name: 'thread', server: threaded.api, opts: eventsLoad(threaded.api.url, threaded.sdkKey), commits: () => writerStats(threaded.api) }
+  ];
+  const results = new Map<string, Measured>();
+  // Rounds alternate the servers, so a slow spell on the machine hits all of them; the median round is reported.
+  for (let round = 0; round < rounds; round++) {
+    for (const [kind, targets] of [['assign', assignTargets], ['events', eventTargets]] as const) {
+      for (const target of targets) {
+        const before = await target.commits?.();
+        const result = await load(target.opts());
+        const after = await target.commits?.();
+        const measured = results.get(`${kind} ${target.name}`) ?? { loads: [], perCommit: [] };
+        measured.loads.push(result);
+        if (before && after) measured.perCommit.push((after.jobs - before.jobs) / Math.max(1, after.commits - before.commits));
+        results.set(`${kind} ${target.name}`, measured);
+      }
+    }
+  }
+  for (const server of [bare, durable, inline.api, threaded.api]) await stopServer(server);
 
-  const plainGrouped = plainInsertRate(inline.eventRowsPerCommit);
+  const at = (key: string) => results.get(key)!;
+  const eventRowsPerCommit = Math.round(median(at('events inline').perCommit) * eventsPerRequest);
+  const plainGrouped = plainInsertRate(eventRowsPerCommit);
   const plain100 = plainInsertRate(100);
   const hashes = hashRate();
 
   const f = (x: number) => Math.round(x).toLocaleString('en-US');
+  const bareLoad = medianLoad(at('assign bare').loads);
+  const durableLoad = medianLoad(at('assign durable').loads);
   console.log(`\n${new Date().toISOString()}, ${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}. ` +
-    `autocannon: ${connections} connections, ${seconds} s per row, no pipelining, in this process; each server in its own process.\n`);
+    `autocannon: ${connections} connections, ${seconds} s per row and round, no pipelining, in this process; each server in its own process. ` +
+    `Median of ${rounds} rounds (requests/s of each round: ${[...results].map(([k, m]) => `${k} ${m.loads.map((l) => f(l.rps)).join('/')}`).join('; ')}).\n`);
   console.log('| measurement | result | p50 / p99 latency | ratio | target |');
   console.log('|---|---|---|---|---|');
-  console.log(`| bare node:http, fixed JSON | ${f(bareLoad.rps)} req/s | ${bareLoad.p50} / ${bareLoad.p99} ms | 1.00 | |`);
-  for (const [name, run] of [['inline writer (default)', inline], ['INGEST_WRITER=thread', threaded]] as const) {
-    console.log(`| GET /api/v1/assign, exposure committed, new user each request; ${name}: ${run.assignsPerCommit.toFixed(1)} requests per commit | ` +
-      `${f(run.assign.rps)} req/s | ${run.assign.p50} / ${run.assign.p99} ms | ${(run.assign.rps / bareLoad.rps).toFixed(2)} × bare | ≥ 0.80 × bare |`);
+  console.log(`| bare node:http, fixed JSON; the same GET requests as the API | ${f(bareLoad.rps)} req/s | ${bareLoad.p50} / ${bareLoad.p99} ms | 1.00 | |`);
+  console.log(`| node:http + the same exposure upsert, group commit, synchronous=FULL; nothing else (bench/durable-server.ts) | ${f(durableLoad.rps)} req/s | ${durableLoad.p50} / ${durableLoad.p99} ms | ${(durableLoad.rps / bareLoad.rps).toFixed(2)} × bare | |`);
+  for (const [name, key] of [['inline writer (default)', 'inline'], ['INGEST_WRITER=thread', 'thread']] as const) {
+    const m = at(`assign ${key}`);
+    const run = medianLoad(m.loads);
+    console.log(`| GET /api/v1/assign, exposure committed, new user each request; ${name}: ${median(m.perCommit).toFixed(1)} requests per commit | ` +
+      `${f(run.rps)} req/s | ${run.p50} / ${run.p99} ms | ${(run.rps / bareLoad.rps).toFixed(2)} × bare, ${(run.rps / durableLoad.rps).toFixed(2)} × durable | ≥ 0.80 × bare |`);
   }
-  for (const [name, run] of [['inline writer (default)', inline], ['INGEST_WRITER=thread', threaded]] as const) {
-    const eventsPerSecond = run.events.rps * eventsPerRequest;
-    console.log(`| POST /api/v1/events, ${eventsPerRequest} events per request; ${name}: ${f(run.eventRowsPerCommit)} rows per commit | ` +
-      `${f(eventsPerSecond)} events/s (${f(run.events.rps)} req/s) | ${run.events.p50} / ${run.events.p99} ms | ` +
-      `${(eventsPerSecond / plainGrouped).toFixed(2)} × plain (${f(inline.eventRowsPerCommit)} rows), ${(eventsPerSecond / plain100).toFixed(2)} × plain (100 rows) | ≥ 200,000 events/s |`);
+  for (const [name, key] of [['inline writer (default)', 'inline'], ['INGEST_WRITER=thread', 'thread']] as const) {
+    const m = at(`events ${key}`);
+    const run = medianLoad(m.loads);
+    const eventsPerSecond = run.rps * eventsPerRequest;
+    console.log(`| POST /api/v1/events, ${eventsPerRequest} events per request; ${name}: ${f(median(m.perCommit) * eventsPerRequest)} rows per commit | ` +
+      `${f(eventsPerSecond)} events/s (${f(run.rps)} req/s) | ${run.p50} / ${run.p99} ms | ` +
+      `${(eventsPerSecond / plainGrouped).toFixed(2)} × plain (${f(eventRowsPerCommit)} rows), ${(eventsPerSecond / plain100).toFixed(2)} × plain (100 rows) | ≥ 200,000 events/s |`);
   }
-  console.log(`| plain better-sqlite3, same rows and indexes, synchronous=FULL, ${f(inline.eventRowsPerCommit)} rows per transaction (the default writer's batch) | ${f(plainGrouped)} rows/s | | | |`);
+  console.log(`| plain better-sqlite3, same rows and indexes, synchronous=FULL, ${f(eventRowsPerCommit)} rows per transaction (the default writer's batch) | ${f(plainGrouped)} rows/s | | | |`);
   console.log(`| plain better-sqlite3, same rows and indexes, synchronous=FULL, 100 rows per transaction | ${f(plain100)} rows/s | | | |`);
   console.log(`| hashing + bucketing alone (evaluateExperiment) | ${f(hashes)} assignments/s | | | |`);
+  const bad = [...results.values()].flatMap((m) => m.loads).reduce((n, l) => n + l.non2xx + l.errors, 0);
   for (const [name, run] of [['inline', inline], ['thread', threaded]] as const) {
-    console.log(`\n${name}: non-2xx assign ${run.assign.non2xx}, events ${run.events.non2xx}; errors ${run.assign.errors + run.events.errors}; ` +
-      `stored ${f(run.storedExposures)} exposures, ${f(run.storedEvents)} events`);
+    const rows = stored(run.databasePath);
+    console.log(`\n${name}: stored ${f(rows.exposures)} exposures, ${f(rows.events)} events`);
   }
-  console.log('The plain inserts run alone (no HTTP, no load generator beside them); the API shares 2 cores with autocannon.');
+  console.log(`non-2xx answers and errors, all runs: ${bad}`);
+  console.log('The plain inserts run alone (no HTTP, no load generator beside them); the servers share 2 cores with autocannon.');
 }
 
 try {
