@@ -21,6 +21,22 @@ describe('GroupCommit', () => {
     expect(values()).toEqual(['a', 'b']);
   });
 
+  it('a one-statement job needs no savepoint: its failed statement is undone alone', async () => {
+    const gc = new GroupCommit(t.db.$client);
+    const before = values().length;
+    const ok = gc.run(() => insert.run('f').changes, { oneStatement: true });
+    const bad = gc.run(() => insert.run(null), { oneStatement: true }); // NOT NULL fails
+    const many = gc.run(() => t.db.$client.prepare("insert into gc_test (v) values ('g1'), ('g2'), (null)").run(), { oneStatement: true });
+    const after = gc.run(() => insert.run('h').changes, { oneStatement: true });
+    await expect(ok).resolves.toBe(1);
+    await expect(bad).rejects.toThrow(/NOT NULL/);
+    await expect(many).rejects.toThrow(/NOT NULL/);
+    await expect(after).resolves.toBe(1);
+    expect(gc.stats).toEqual({ commits: 1, jobs: 4 });
+    expect(values().length).toBe(before + 2);
+    expect(values()).not.toContain('g1'); // the multi-row statement is undone as a whole
+  });
+
   it('flushes at once when maxJobs are queued', async () => {
     const gc = new GroupCommit(t.db.$client, { maxJobs: 2 });
     const jobs = [gc.run(() => insert.run('c')), gc.run(() => insert.run('d'))];

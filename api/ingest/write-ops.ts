@@ -86,6 +86,16 @@ export const writeOps = {
   }
 } as const;
 
+/**
+ * Whether a write runs exactly one SQL statement: up to 100 events (one multi-row insert) or
+ * one `/assign` exposure (one upsert). The group commit runs those without a savepoint.
+ */
+export function isOneStatement(op: WriteOpName, payload: unknown): boolean {
+  if (op === 'events') return (payload as EventRow[]).length <= rowsPerStatement;
+  if (op === 'assignments') return (payload as AssignedExposure[]).length === 1;
+  return false;
+}
+
 export type WriteOps = typeof writeOps;
 export type WriteOpName = keyof WriteOps;
 export type WritePayload<K extends WriteOpName> = Parameters<WriteOps[K]>[1];
