@@ -77,3 +77,20 @@ describe('POST /api/v1/events over HTTP answers as the Hono route does', () => {
     expect(res).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
   });
 });
+
+describe('a client that goes away', () => {
+  it('half a body and a closed socket: nothing stored, and the server keeps answering', async () => {
+    const { connect } = await import('node:net');
+    const { port } = server.address() as AddressInfo;
+    const body = JSON.stringify({ events: [{ userId: 'gone', event: 'activation', id: 'gone-1' }] });
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(`POST /api/v1/events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${t.sdkKey}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 20)}`);
+        setTimeout(() => { socket.destroy(); resolve(); }, 50);
+      });
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stored('gone-1')).toBe(0);
+    expect((await overHttp(JSON.stringify({ events: [{ userId: 'after', event: 'activation', id: 'after-1' }] }))).status).toBe(202);
+  });
+});
