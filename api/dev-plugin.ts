@@ -10,6 +10,10 @@ export function apiDevPlugin(): Plugin {
     name: 'weekly-experiments-api',
     apply: 'serve',
     configureServer(server: ViteDevServer) {
+      // Load the API (and so its scheduler) once the server listens, not at the first API request.
+      server.httpServer?.once('listening', () => {
+        server.ssrLoadModule('/api/dev-entry.ts').catch((err: Error) => console.error('could not load the API:', err.message));
+      });
       server.middlewares.use(async (req: IncomingMessage, res: ServerResponse, next: () => void) => {
         if (!req.url || !(req.url.startsWith('/api/') || req.url.startsWith('/ofrep/'))) return next();
         try {
