@@ -190,7 +190,8 @@ async function main() {
     { name: 'thread', server: threaded.api, opts: eventsLoad(threaded.api.url, threaded.sdkKey), commits: () => writerStats(threaded.api) }
   ];
   const results = new Map<string, Measured>();
-  // Rounds alternate the servers, so a slow spell on the machine hits all of them; the median round is reported.
+  // Rounds alternate the servers, so a slow spell on the machine hits all of them; the median round is reported,
+  // and each ratio is the median of the ratios within a round.
   for (let round = 0; round < rounds; round++) {
     for (const [kind, targets] of [['assign', assignTargets], ['events', eventTargets]] as const) {
       for (const target of targets) {
@@ -215,18 +216,20 @@ async function main() {
   const f = (x: number) => Math.round(x).toLocaleString('en-US');
   const bareLoad = medianLoad(at('assign bare').loads);
   const durableLoad = medianLoad(at('assign durable').loads);
+  /** The median over rounds of `key`'s requests/s over `base`'s in the same round (the machine drifts between rounds). */
+  const ratio = (key: string, base: string) => median(at(key).loads.map((l, i) => l.rps / at(base).loads[i]!.rps)).toFixed(2);
   console.log(`\n${new Date().toISOString()}, ${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}. ` +
     `autocannon: ${connections} connections, ${seconds} s per row and round, no pipelining, in this process; each server in its own process. ` +
-    `Median of ${rounds} rounds (requests/s of each round: ${[...results].map(([k, m]) => `${k} ${m.loads.map((l) => f(l.rps)).join('/')}`).join('; ')}).\n`);
+    `Results: the median round; ratios: the median of the rounds' ratios (requests/s of each round: ${[...results].map(([k, m]) => `${k} ${m.loads.map((l) => f(l.rps)).join('/')}`).join('; ')}).\n`);
   console.log('| measurement | result | p50 / p99 latency | ratio | target |');
   console.log('|---|---|---|---|---|');
   console.log(`| bare node:http, fixed JSON; the same GET requests as the API | ${f(bareLoad.rps)} req/s | ${bareLoad.p50} / ${bareLoad.p99} ms | 1.00 | |`);
-  console.log(`| node:http + the same exposure upsert, group commit, synchronous=FULL; nothing else (bench/durable-server.ts) | ${f(durableLoad.rps)} req/s | ${durableLoad.p50} / ${durableLoad.p99} ms | ${(durableLoad.rps / bareLoad.rps).toFixed(2)} × bare | |`);
+  console.log(`| node:http + the same exposure upsert, group commit, synchronous=FULL; nothing else (bench/durable-server.ts) | ${f(durableLoad.rps)} req/s | ${durableLoad.p50} / ${durableLoad.p99} ms | ${ratio('assign durable', 'assign bare')} × bare | |`);
   for (const [name, key] of [['inline writer (default)', 'inline'], ['INGEST_WRITER=thread', 'thread']] as const) {
     const m = at(`assign ${key}`);
     const run = medianLoad(m.loads);
     console.log(`| GET /api/v1/assign, exposure committed, new user each request; ${name}: ${median(m.perCommit).toFixed(1)} requests per commit | ` +
-      `${f(run.rps)} req/s | ${run.p50} / ${run.p99} ms | ${(run.rps / bareLoad.rps).toFixed(2)} × bare, ${(run.rps / durableLoad.rps).toFixed(2)} × durable | ≥ 0.80 × bare |`);
+      `${f(run.rps)} req/s | ${run.p50} / ${run.p99} ms | ${ratio(`assign ${key}`, 'assign bare')} × bare, ${ratio(`assign ${key}`, 'assign durable')} × durable | ≥ 0.80 × bare |`);
   }
   for (const [name, key] of [['inline writer (default)', 'inline'], ['INGEST_WRITER=thread', 'thread']] as const) {
     const m = at(`events ${key}`);
