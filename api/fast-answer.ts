@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The body `onError` gives an unexpected error (api/errors.ts), for the fast paths. */
 export const internalError = JSON.stringify({ error: { code: 'internal_error', message: 'Internal server error' } });
@@ -6,4 +6,23 @@ export const internalError = JSON.stringify({ error: { code: 'internal_error', m
 /** Writes a JSON answer as Hono's `c.json` does: the same status, type and body. */
 export function send(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+/** A host the Hono adapter takes as it is (@hono/node-server's own fast check). */
+const plainHost = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
+const singleHeaders = ['host', 'authorization', 'x-api-key', 'content-type', 'content-length'] as const;
+
+/**
+ * Whether a request is ordinary enough for a fast path: a plain Host, no fragment or backslash
+ * in the target, and at most one of each header the fast paths read (Node keeps the first of
+ * repeated headers where the Hono adapter joins them). Anything else goes to Hono, which
+ * answers it (often with a 400).
+ */
+export function ordinaryRequest(req: IncomingMessage): boolean {
+  const url = req.url!;
+  if (url.includes('#') || url.includes('\\')) return false;
+  if (!plainHost.test(req.headers.host ?? '')) return false;
+  const distinct = req.headersDistinct;
+  for (const name of singleHeaders) if ((distinct[name]?.length ?? 0) > 1) return false;
+  return true;
 }

@@ -4,6 +4,7 @@ import type { App } from './app.ts';
 import type { AppDeps } from './deps.ts';
 import { fastAssign } from './assign/fast-path.ts';
 import { fastEvents } from './ingest/fast-path.ts';
+import { internalError, send } from './fast-answer.ts';
 
 /**
  * The API as a node:http listener. The SDKs' two hot paths, a plain `GET /api/v1/assign` and a
@@ -21,13 +22,21 @@ export function apiListener(app: App, deps: AppDeps): (req: IncomingMessage, res
   };
 }
 
-/** Lets the Hono app answer a request whose body the fast path has already read. */
+/**
+ * Lets the Hono app answer a request whose body the fast path has already read (the fast
+ * path took only ordinary requests: one of each header it reads, a plain Host).
+ */
 async function answerWithBody(app: App, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  try {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await app.fetch(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: new Uint8Array(body) }));
+    const answer = Buffer.from(await response.arrayBuffer());
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'content-length': answer.length }).end(answer);
+  } catch (error) {
+    console.error('unhandled error', req.method, req.url, error);
+    if (!res.headersSent) send(res, 500, internalError);
   }
-  const response = await app.fetch(new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { method: req.method, headers, body: new Uint8Array(body) }));
-  const answer = Buffer.from(await response.arrayBuffer());
-  res.writeHead(response.status, Object.fromEntries(response.headers)).end(answer);
 }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
 import { apiListener } from '../listener.ts';
 import { fastAssign } from './fast-path.ts';
+import { fakeRequest } from '../../tests/helpers/fake-request.ts';
 
 const t = createTestApp();
 const server = createServer(apiListener(t.app, t.deps));
@@ -43,8 +44,17 @@ describe('fastAssign: which requests it answers', () => {
   ];
   it.each(cases)('%s', (_name, url, { method, ...headers }, handled) => {
     const res = { writeHead: () => res, end: () => res } as unknown as ServerResponse;
-    const req = { method: method ?? 'GET', url, headers } as unknown as IncomingMessage;
-    expect(fastAssign(t.deps)(req, res)).toBe(handled);
+    expect(fastAssign(t.deps)(fakeRequest(method ?? 'GET', url, headers), res)).toBe(handled);
+  });
+
+  it('a repeated Authorization, a fragment or an odd Host go to Hono', () => {
+    const res = { writeHead: () => res, end: () => res } as unknown as ServerResponse;
+    const plain = '/api/v1/assign?experiment=hero&userId=u1';
+    const key = `Bearer ${t.sdkKey}`;
+    expect(fastAssign(t.deps)(fakeRequest('GET', plain, { authorization: [key, 'Bearer other'] }), res)).toBe(false);
+    expect(fastAssign(t.deps)(fakeRequest('GET', `${plain}#frag`, { authorization: key }), res)).toBe(false);
+    expect(fastAssign(t.deps)(fakeRequest('GET', plain, { authorization: key, host: 'a b' }), res)).toBe(false);
+    expect(fastAssign(t.deps)(fakeRequest('GET', plain, { authorization: key, host: undefined }), res)).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@ import { experimentKeySchema } from '../experiments/schemas.ts';
 import { userIdSchema } from '../limits/index.ts';
 import { assignUser } from './assign.ts';
 import { configCacheFor } from './config-cache.ts';
-import { internalError, send } from '../fast-answer.ts';
+import { internalError, ordinaryRequest, send } from '../fast-answer.ts';
 
 const path = '/api/v1/assign?';
 
@@ -55,15 +55,23 @@ function plainQuery(query: string): PlainQuery | null {
  */
 export function fastAssign(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const cache = configCacheFor(deps.db.$client);
+  /** The query of a request this path takes, else null. Throws nothing: an error in a check (a broken config row) leaves the request to Hono. */
+  const taken = (req: IncomingMessage): PlainQuery | null => {
+    try {
+      const url = req.url;
+      if (req.method !== 'GET' || !url || !url.startsWith(path) || !ordinaryRequest(req)) return null;
+      if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return null;
+      const query = plainQuery(url.slice(path.length));
+      // Any valid key may assign (sdk or admin); the Hono route answers a missing or bad one.
+      if (!query || !principalOf(deps, req.headers.authorization, req.headers['x-api-key'] as string | undefined)) return null;
+      return cache.get(query.experiment) ? query : null;
+    } catch {
+      return null;
+    }
+  };
   return (req, res) => {
-    const url = req.url;
-    if (req.method !== 'GET' || !url || !url.startsWith(path)) return false;
-    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return false;
-    const query = plainQuery(url.slice(path.length));
+    const query = taken(req);
     if (!query) return false;
-    // Any valid key may assign (sdk or admin); the Hono route answers a missing or bad one.
-    if (!principalOf(deps, req.headers.authorization, req.headers['x-api-key'] as string | undefined)) return false;
-    if (!cache.get(query.experiment)) return false;
     assignUser(deps, { userId: query.userId, experiments: [query.experiment], expose: query.expose }).then(
       (result) => send(res, 200, JSON.stringify(result)),
       (error: unknown) => {

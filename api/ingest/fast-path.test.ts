@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
 import { apiListener } from '../listener.ts';
 import { fastEvents } from './fast-path.ts';
+import { fakeRequest } from '../../tests/helpers/fake-request.ts';
 
 const t = createTestApp();
 const server = createServer(apiListener(t.app, t.deps));
@@ -32,11 +33,19 @@ describe('fastEvents: which requests it takes', () => {
     ['a wrong key', { ...json, authorization: 'Bearer nope', 'content-length': '20' }, false],
     ['over 1 MiB', { ...sdk, 'content-length': String(1024 * 1024 + 1) }, false],
     ['chunked', { ...sdk, 'transfer-encoding': 'chunked' }, false],
-    ['not JSON', { authorization: `Bearer ${t.sdkKey}`, 'content-type': 'text/plain', 'content-length': '20' }, false]
+    ['not JSON', { authorization: `Bearer ${t.sdkKey}`, 'content-type': 'text/plain', 'content-length': '20' }, false],
+    ['JSON with a charset', { ...sdk, 'content-type': 'Application/JSON; charset=UTF-8', 'content-length': '20' }, true],
+    ['a JSON-like type', { ...sdk, 'content-type': 'application/jsonx', 'content-length': '20' }, false],
+    ['a list of types', { ...sdk, 'content-type': 'application/json, text/plain', 'content-length': '20' }, false]
   ];
   it.each(cases)('%s', (_name, headers, taken) => {
-    const req = { method: 'POST', url: '/api/v1/events', headers, on: () => req } as unknown as IncomingMessage;
-    expect(fastEvents(t.deps, () => {})(req, {} as ServerResponse)).toBe(taken);
+    expect(fastEvents(t.deps, () => {})(fakeRequest('POST', '/api/v1/events', headers), {} as ServerResponse)).toBe(taken);
+  });
+
+  it('repeated Content-Type or Authorization headers go to Hono', () => {
+    const one = { ...sdk, 'content-length': '20' };
+    expect(fastEvents(t.deps, () => {})(fakeRequest('POST', '/api/v1/events', { ...one, 'content-type': ['application/json', 'text/plain'] }), {} as ServerResponse)).toBe(false);
+    expect(fastEvents(t.deps, () => {})(fakeRequest('POST', '/api/v1/events', { ...one, authorization: [sdk.authorization, 'Bearer x'] }), {} as ServerResponse)).toBe(false);
   });
 });
 
@@ -75,6 +84,37 @@ describe('POST /api/v1/events over HTTP answers as the Hono route does', () => {
   it('a body over 1 MiB is a 413 before it is read', async () => {
     const res = await answer(await overHttp(JSON.stringify({ events: [{ userId: 'u', event: 'e', pad: 'x'.repeat(1024 * 1024) }] })));
     expect(res).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+  });
+});
+
+/** Sends raw HTTP/1.1 and resolves with the status line (or '' when the connection closes first). */
+async function rawRequest(text: string): Promise<string> {
+  const { connect } = await import('node:net');
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve) => {
+    let answer = '';
+    const socket = connect(port, '127.0.0.1', () => socket.end(text));
+    socket.on('data', (chunk) => { answer += chunk.toString(); });
+    socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+  });
+}
+
+describe('odd requests never take the server down', () => {
+  it('an invalid Host with a body Hono must answer is a 400, and the server keeps answering', async () => {
+    const status = await rawRequest(`POST /api/v1/events HTTP/1.1\r\nhost: x y\r\nauthorization: Bearer ${t.sdkKey}\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`);
+    expect(status).toMatch(/^HTTP\/1\.1 400/);
+    expect((await overHttp('{"events": [{"userId": "u", "event": "e", "id": "alive-1"}]}')).status).toBe(202);
+  });
+
+  it('a check that throws (a broken experiment row) is Hono\'s 500, not a crash', async () => {
+    await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'broken', name: 'Broken', variants: [{ key: 'control' }, { key: 'treatment' }] } });
+    await t.authed('/api/v1/experiments/broken/start', { method: 'POST' });
+    t.db.$client.prepare("update experiments set targeting = '{bad' where key = 'broken'").run();
+    const res = await fetch(`${base}/api/v1/assign?experiment=broken&userId=u1`, { headers: { authorization: `Bearer ${t.sdkKey}` } });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: { code: 'internal_error', message: 'Internal server error' } });
+    t.db.$client.prepare("update experiments set targeting = '[]' where key = 'broken'").run();
+    expect((await overHttp('{"events": [{"userId": "u", "event": "e", "id": "alive-2"}]}')).status).toBe(202);
   });
 });
 

@@ -2,9 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../deps.ts';
 import { principalOf } from '../auth/index.ts';
 import { limits } from '../limits/index.ts';
-import { internalError, send } from '../fast-answer.ts';
+import { internalError, ordinaryRequest, send } from '../fast-answer.ts';
 import { recordEvents } from './events.ts';
 import { eventsBodySchema } from './schemas.ts';
+
+/** The JSON types every layer of the Hono route accepts alike; other spellings go to Hono. */
+const jsonType = /^application\/json(;\s*charset=utf-8)?$/i;
 
 /** Hands a request whose body is already read to the Hono app. */
 export type Fallback = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
@@ -18,13 +21,20 @@ export type Fallback = (req: IncomingMessage, res: ServerResponse, body: Buffer)
  * Hono route), so every 4xx is the route's own. Returns false when it does not take the request.
  */
 export function fastEvents(deps: AppDeps, fallback: Fallback): (req: IncomingMessage, res: ServerResponse) => boolean {
+  /** Whether this path takes the request. Throws nothing: an error in a check leaves the request to Hono. */
+  const taken = (req: IncomingMessage): boolean => {
+    try {
+      if (req.method !== 'POST' || req.url !== '/api/v1/events' || !ordinaryRequest(req)) return false;
+      if (!jsonType.test(req.headers['content-type'] ?? '') || req.headers['transfer-encoding'] !== undefined) return false;
+      const length = Number(req.headers['content-length']);
+      if (!Number.isInteger(length) || length <= 0 || length > limits.bodyBytes) return false;
+      return principalOf(deps, req.headers.authorization, req.headers['x-api-key'] as string | undefined) !== null;
+    } catch {
+      return false;
+    }
+  };
   return (req, res) => {
-    if (req.method !== 'POST' || req.url !== '/api/v1/events') return false;
-    const type = req.headers['content-type'];
-    const length = Number(req.headers['content-length']);
-    if (!type?.startsWith('application/json') || req.headers['transfer-encoding'] !== undefined) return false;
-    if (!Number.isInteger(length) || length <= 0 || length > limits.bodyBytes) return false;
-    if (!principalOf(deps, req.headers.authorization, req.headers['x-api-key'] as string | undefined)) return false;
+    if (!taken(req)) return false;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
