@@ -10,7 +10,9 @@ const usage = `npm run simulate -- [options]
   --experiment KEY     drive this experiment (repeatable; default: every running one)
   --start              start weeks 1 and 2 of the plan first (or --start-key KEY, repeatable)
   --users N            users per experiment (default 2000)
-  --days N             arrival period in days (default 14), ending now unless --start-ms
+  --days N             arrival period in days (default 14), ending now unless --start-ms or --advance
+  --advance            users arrive over the next N days, then the server clock moves past them
+                       (server started with ALLOW_CLOCK_CONTROL=1): reports see tests that ran N days
   --seed N             random seed (default 1)
   --effect EXP:VARIANT:METRIC=LIFT   true relative effect, e.g. w01-x:guided:activation=0.25 (repeatable)
   --loss EXP:VARIANT=SHARE           keep only this share of a variant's exposures (SRM test), e.g. w02-x:control=0.82
@@ -19,7 +21,7 @@ const usage = `npm run simulate -- [options]
 const { values } = parseArgs({
   options: {
     url: { type: 'string' }, key: { type: 'string' }, plan: { type: 'string' }, experiment: { type: 'string', multiple: true },
-    start: { type: 'boolean' }, 'start-key': { type: 'string', multiple: true }, users: { type: 'string' }, days: { type: 'string' },
+    start: { type: 'boolean' }, advance: { type: 'boolean' }, 'start-key': { type: 'string', multiple: true }, users: { type: 'string' }, days: { type: 'string' },
     'start-ms': { type: 'string' }, seed: { type: 'string' }, effect: { type: 'string', multiple: true },
     loss: { type: 'string', multiple: true }, config: { type: 'string' }, help: { type: 'boolean' }
   }
@@ -55,6 +57,7 @@ const result = await runSimulation({
   usersPerExperiment: num(values.users) ?? fromFile.usersPerExperiment,
   days: num(values.days) ?? fromFile.days,
   startMs: num(values['start-ms']) ?? fromFile.startMs,
+  advance: values.advance ?? fromFile.advance,
   seed: num(values.seed) ?? fromFile.seed,
   log: (line) => console.log(line)
 });

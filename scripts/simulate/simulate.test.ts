@@ -9,8 +9,10 @@ import { runSimulation } from './simulate.ts';
 const dir = mkdtempSync(join(tmpdir(), 'wx-sim-'));
 const databasePath = join(dir, 'app.db');
 let api: SpawnedApi | undefined;
+let clockApi: SpawnedApi | undefined;
 afterAll(async () => {
   if (api) await stopApi(api);
+  if (clockApi) await stopApi(clockApi);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -45,4 +47,25 @@ describe('runSimulation against the real server', () => {
     expect(share).toBeLessThan(0.49);
     db.close();
   }, 60_000);
+
+  it('with advance, users arrive over the next days and the clock moves past them: the tests ran that long', async () => {
+    clockApi = await spawnApi(join(dir, 'clock.db'), { ADMIN_API_KEY: 'sim-key', ALLOW_CLOCK_CONTROL: '1' });
+    const headers = { authorization: 'Bearer sim-key' };
+    const before = (await (await fetch(`${clockApi.url}/api/v1/clock`, { headers })).json()).nowMs as number;
+    await runSimulation({ baseUrl: clockApi.url, apiKey: 'sim-key', planId: 1, start: true, usersPerExperiment: 400, seed: 5, days: 14, advance: true });
+    const after = (await (await fetch(`${clockApi.url}/api/v1/clock`, { headers })).json()).nowMs as number;
+    expect((after - before) / 86_400_000).toBeCloseTo(14, 1);
+    for (const key of ['w01-onboarding-ebook-reminder', 'w02-email-subject-line']) {
+      const experiment = await (await fetch(`${clockApi.url}/api/v1/experiments/${key}`, { headers })).json();
+      expect(experiment.status, key).toBe('stopped'); // the scheduler stopped both (14 and 10 days)
+      const results = await (await fetch(`${clockApi.url}/api/v1/experiments/${key}/results`, { headers })).json();
+      expect(results.health.daysRun, key).toBeGreaterThanOrEqual(10);
+      expect(results.health.usersExposed, key).toBeGreaterThan(300);
+    }
+  }, 60_000);
+
+  it('with advance, a server that does not allow moving its clock is refused before anything is sent', async () => {
+    await expect(runSimulation({ baseUrl: api!.url, apiKey: 'sim-key', planId: 1, usersPerExperiment: 10, advance: true }))
+      .rejects.toThrow(/ALLOW_CLOCK_CONTROL/);
+  });
 });

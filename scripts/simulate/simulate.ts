@@ -18,8 +18,14 @@ export type SimulationOptions = {
   /** Users arriving per experiment over `days`. */
   usersPerExperiment?: number;
   days?: number;
-  /** Day 0; default: now minus `days` (so every timestamp is in the past). */
+  /** Day 0; default: now minus `days` (so every timestamp is in the past), or the server's now with `advance`. */
   startMs?: number;
+  /**
+   * Users arrive over the next `days` days of the server's clock, which is then moved past
+   * them (`POST /api/v1/clock/advance`; the server needs ALLOW_CLOCK_CONTROL=1), so the
+   * scheduler stops the experiments on time and reports see tests that ran `days` days.
+   */
+  advance?: boolean;
   seed?: number;
   /** True effects; default: week 1's treatment +25% on its primary metric, nothing elsewhere. */
   effects?: Effects;
@@ -84,8 +90,11 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const days = o.days ?? 14;
   const users = o.usersPerExperiment ?? 2000;
   const seed = o.seed ?? 1;
-  const startMs = o.startMs ?? Date.now() - days * 86_400_000;
+  if (o.advance) await api('POST', '/api/v1/clock/advance', { days: 0 }); // fails now, with the server's reason, when the clock is not movable
+  // Started (with `start`) before day 0 is taken, so with `advance` every arrival falls inside the test.
   const experiments = await chooseExperiments(api, o);
+  const serverNowMs = o.advance ? (await api<{ nowMs: number }>('GET', '/api/v1/clock')).nowMs : Date.now();
+  const startMs = o.startMs ?? (o.advance ? serverNowMs : serverNowMs - days * 86_400_000);
   const metrics = new Map((await api<{ metrics: Metric[] }>('GET', '/api/v1/metrics')).metrics.map((m) => [m.key, m]));
   const effects = o.effects ?? defaultEffects(experiments);
   const result: SimulationResult = { experiments: {}, effects, requests: 0 };
@@ -132,6 +141,11 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     await pool(chunks(exposureItems, 500), 4, async (c) => { await api('POST', '/api/v1/exposures', { exposures: c }); result.requests++; });
     await pool(chunks(eventItems, 1000), 4, async (c) => { await api('POST', '/api/v1/events', { events: c }); result.requests++; });
     log(`${e.key}: ${kept.length} exposed of ${users} (${JSON.stringify(summary.exposures)}), ${eventItems.length} events`);
+  }
+  if (o.advance) {
+    const moved = await api<{ now: string; scheduler: { started: string[]; stopped: string[] } }>('POST', '/api/v1/clock/advance', { days: (startMs + days * 86_400_000 - serverNowMs) / 86_400_000 });
+    result.requests++;
+    log(`server clock moved to ${moved.now}; stopped: ${moved.scheduler.stopped.join(', ') || 'none'}`);
   }
   return result;
 }
