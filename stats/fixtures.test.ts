@@ -11,6 +11,7 @@ import {
   normalQuantile,
   normalUpperTail,
   requiredSampleSize,
+  nonInferiorityScale,
   sampleRatioMismatch,
   tUpperQuantile,
   tUpperTail,
@@ -123,6 +124,15 @@ describe("adjustPValues equals R's p.adjust", () => {
   it.each(cases.map((c, i) => [`${c.method} #${i}`, c] as const))('%s', (_name, c) => {
     const adjusted = adjustPValues(c.pValues, c.method);
     adjusted.forEach((p, i) => expect(relativeError(p, c.expected[i])).toBeLessThan(1e-12));
+  });
+});
+
+type NonInferiorityScaleCase = { se: number; margin: number; alpha: number; power: number; scale: number };
+
+describe('nonInferiorityScale equals the k that R finds by solving the power of the one-sided test', () => {
+  const cases = loadFixture<NonInferiorityScaleCase>('non-inferiority-scale');
+  it.each(cases.map((c) => [`se=${c.se} margin=${c.margin} alpha=${c.alpha} power=${c.power}`, c] as const))('%s', (name, c) => {
+    expect(others.record(nonInferiorityScale(c), c.scale, `nonInferiorityScale ${name}`)).toBeLessThan(1e-9);
   });
 });
 

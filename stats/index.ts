@@ -21,6 +21,7 @@ export { adjustPValues, type AdjustmentMethod } from './multiple-testing.ts';
 export {
   minimumDetectableEffect,
   requiredSampleSize,
+  nonInferiorityScale,
   type DetectableEffectInput,
   type SampleSizeInput,
 } from './sample-size.ts';

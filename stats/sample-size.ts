@@ -109,3 +109,17 @@ export function minimumDetectableEffect(input: DetectableEffectInput): number {
   while (meanPower(n, hi, alpha) < power) hi *= 2;
   return solve((d) => meanPower(n, d, alpha), power, 0, hi) * input.sd;
 }
+
+/**
+ * How many times its current sample a one-sided non-inferiority test needs to reach `power`
+ * at `margin` when the true difference is zero, given the current standard error of the
+ * difference (it shrinks as 1/√k when both arms grow by k):
+ * k = ((z_{1-α} + z_{power}) · se / margin)². Normal approximation; a fixed-horizon test.
+ * @example nonInferiorityScale({ se: 0.004, margin: 0.002 }) // 24.7: about 25 times the users
+ */
+export function nonInferiorityScale(input: { se: number; margin: number; alpha?: number; power?: number }): number {
+  const { alpha, power } = design(input);
+  if (!(input.se >= 0 && Number.isFinite(input.se))) throw new StatsInputError('se', `must be a finite number ≥ 0, got ${input.se}`);
+  if (!(input.margin > 0 && Number.isFinite(input.margin))) throw new StatsInputError('margin', `must be positive, got ${input.margin}`);
+  return ((normalUpperQuantile(alpha) + normalUpperQuantile(1 - power)) * input.se / input.margin) ** 2;
+}

@@ -130,6 +130,20 @@ describe('buildReport contents', () => {
     const decision = buildReport(db, KEY, {}, AFTER_END).decision;
     expect(decision.outcome).toBe('inconclusive');
     expect(decision.reasons.join(' ')).toMatch(/guardrail/i);
+
+    // How many users it needs: the sample at which the one-sided test at the 5% margin has 80% power.
+    const fixed = buildReport(db, KEY, { analysis: 'fixed' }, AFTER_END);
+    const unsubscribe = fixed.metrics.find((m) => m.key === 'unsubscribe')!;
+    const c = unsubscribe.comparisons[0]!;
+    const g = unsubscribe.guardrails[0]!;
+    const se = (c.absolute.ciHigh - c.absolute.ciLow) / (2 * 1.959963984540054); // the 95% Wald interval's standard error
+    const zAlpha = 1.6448536269514722; // one-sided 5%
+    const zPower = 0.8416212335729143; // 80%
+    expect(g.sampleScaleNeeded).toBeCloseTo(((zAlpha + zPower) * se / (0.05 * c.control)) ** 2, 6);
+    expect(g.sampleScaleNeeded).toBeGreaterThan(1);
+    const exposed = fixed.health.usersExposed;
+    expect(fixed.decision.needed!.users).toBe(Math.ceil(exposed * g.sampleScaleNeeded!) - exposed);
+    expect(fixed.decision.reasons[0]).toMatch(/about [\d,]+ more users .* are needed for that/);
   });
 
   it('sequential intervals are wider than fixed-horizon ones', () => {

@@ -4,7 +4,7 @@
  */
 import type { GroupAggregate, MetricSums } from '../../db/queries/index.ts';
 import {
-  adjustPValues, chanceToBeatControl, compareMeans, compareProportions, compareRatios,
+  adjustPValues, chanceToBeatControl, compareMeans, compareProportions, compareRatios, nonInferiorityScale,
   testNonInferiority, StatsInputError, type Comparison, type CompareOptions
 } from '../../stats/index.ts';
 import type { MetricKind } from '../../db/schema.ts';
@@ -51,15 +51,16 @@ function guardrailCheck(c: Comparison, direction: 'increase' | 'decrease', maxDe
     // is significantly worse. This is weaker than any positive margin: templates state one.
     const worse = c.significant && (c.absolute.estimate > 0) !== higherIsBetter && c.absolute.estimate !== 0;
     const bound = higherIsBetter ? c.absolute.ci[0] : c.absolute.ci[1];
-    return { variant, maxRelativeDegradation: maxDegradation, worstRelativeChange: c.control === 0 ? null : bound / Math.abs(c.control), nonInferior: !worse, pValue: null };
+    return { variant, maxRelativeDegradation: maxDegradation, worstRelativeChange: c.control === 0 ? null : bound / Math.abs(c.control), nonInferior: !worse, pValue: null, sampleScaleNeeded: null };
   }
+  const sampleScaleNeeded = Number.isFinite(c.absolute.se) ? nonInferiorityScale({ se: c.absolute.se, margin, alpha }) : null;
   if (sequential) {
     const bound = higherIsBetter ? c.absolute.ci[0] : c.absolute.ci[1];
     const nonInferior = higherIsBetter ? bound > -margin : bound < margin;
-    return { variant, maxRelativeDegradation: maxDegradation, worstRelativeChange: bound / Math.abs(c.control), nonInferior, pValue: null };
+    return { variant, maxRelativeDegradation: maxDegradation, worstRelativeChange: bound / Math.abs(c.control), nonInferior, pValue: null, sampleScaleNeeded };
   }
   const test = testNonInferiority(c, { margin, higherIsBetter, alpha });
-  return { variant, maxRelativeDegradation: maxDegradation, worstRelativeChange: test.bound / Math.abs(c.control), nonInferior: test.nonInferior, pValue: test.pValue };
+  return { variant, maxRelativeDegradation: maxDegradation, worstRelativeChange: test.bound / Math.abs(c.control), nonInferior: test.nonInferior, pValue: test.pValue, sampleScaleNeeded };
 }
 
 /**

@@ -28,6 +28,8 @@ type LiftCriterion = { metricKey: string; minRelativeLift: number; maxPValue: nu
 type VariantVerdict = {
   variant: string; passes: string[]; fails: string[]; harms: string[]; open: string[];
   liftPasses: number; openGuardrails: number; primaryLift: number | null;
+  /** How many times the current sample the undecided guardrails need (the largest); null when unknown. */
+  guardrailScale: number | null;
 };
 
 function liftCriteria(input: DecideInput): { list: LiftCriterion[]; fallback: boolean } {
@@ -40,7 +42,7 @@ function liftCriteria(input: DecideInput): { list: LiftCriterion[]; fallback: bo
 }
 
 function judgeVariant(variant: string, input: DecideInput, lifts: LiftCriterion[]): VariantVerdict {
-  const v: VariantVerdict = { variant, passes: [], fails: [], harms: [], open: [], liftPasses: 0, openGuardrails: 0, primaryLift: null };
+  const v: VariantVerdict = { variant, passes: [], fails: [], harms: [], open: [], liftPasses: 0, openGuardrails: 0, primaryLift: null, guardrailScale: null };
   for (const criterion of lifts) {
     const metric = input.metrics.find((m) => m.key === criterion.metricKey);
     const c = metric?.comparisons.find((x) => x.variant === variant);
@@ -69,6 +71,7 @@ function judgeVariant(variant: string, input: DecideInput, lifts: LiftCriterion[
     if (!metric || !g || !c) {
       v.open.push(`Guardrail ${criterion.metricKey}: no comparable data for ${variant} yet.`);
       v.openGuardrails++;
+      v.guardrailScale = Infinity; // unknown until there is data
       continue;
     }
     const limit = `${Math.round(100 * g.maxRelativeDegradation * 10) / 10}%`;
@@ -78,14 +81,16 @@ function judgeVariant(variant: string, input: DecideInput, lifts: LiftCriterion[
     else {
       v.openGuardrails++;
       v.open.push(`Guardrail ${metric.name}: cannot yet rule out that ${variant} is more than ${limit} worse (worst plausible ${pct(g.worstRelativeChange)}).`);
+      v.guardrailScale = Math.max(v.guardrailScale ?? 0, g.sampleScaleNeeded ?? Infinity);
     }
   }
   return v;
 }
 
-function neededMore(health: Health): ComputedDecision['needed'] {
-  if (health.usersNeeded === null) return null;
-  const users = Math.max(0, health.usersNeeded - health.usersExposed);
+/** Users and days still needed to reach `target` users in all (default: the primary metric's need). */
+function neededMore(health: Health, target: number | null = health.usersNeeded): ComputedDecision['needed'] {
+  if (target === null) return null;
+  const users = Math.max(0, target - health.usersExposed);
   const perDay = health.daysRun > 0 ? health.usersExposed / health.daysRun : 0;
   const byUsers = users === 0 ? 0 : perDay > 0 ? Math.ceil(users / perDay) : null;
   const byPlan = Math.max(0, Math.ceil(health.daysPlanned - health.daysRun));
@@ -132,9 +137,16 @@ export function decide(input: DecideInput): ComputedDecision {
   // Met every lift bar, but a guardrail could not yet be shown within its limit.
   const guardrailPending = verdicts.find((v) => v.liftPasses === lifts.length && v.fails.length === 0 && v.open.length > 0 && v.openGuardrails === v.open.length);
   if (guardrailPending) {
+    // The sample at which the undecided guardrails' one-sided tests reach 80% power, if the variant truly changes nothing there.
+    const scale = guardrailPending.guardrailScale;
+    const target = scale !== null && Number.isFinite(scale) ? Math.max(input.health.usersNeeded ?? 0, Math.ceil(input.health.usersExposed * scale)) : null;
+    const needed = target === null ? neededMore(input.health) : neededMore(input.health, target);
+    const howMany = target !== null && needed && needed.users > 0
+      ? `about ${needed.users.toLocaleString('en-US')} more users${needed.days === null ? '' : ` (≈ ${needed.days} more days at the current rate)`} are needed for that (80% power if ${guardrailPending.variant} truly changes nothing there).`
+      : 'more users are needed before shipping.';
     return {
-      ...base, outcome: 'inconclusive', winningVariant: null, needed: neededMore(input.health), primary: primaryOf(guardrailPending.variant),
-      reasons: [...srmReason, `${guardrailPending.variant} met the lift criteria, but a guardrail could not yet be shown to stay within its limit: more users are needed before shipping.`,
+      ...base, outcome: 'inconclusive', winningVariant: null, needed, primary: primaryOf(guardrailPending.variant),
+      reasons: [...srmReason, `${guardrailPending.variant} met the lift criteria, but a guardrail could not yet be shown to stay within its limit: ${howMany}`,
         ...guardrailPending.passes, ...guardrailPending.open]
     };
   }

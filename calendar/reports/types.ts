@@ -42,6 +42,11 @@ export type GuardrailResult = {
   worstRelativeChange: number | null;
   nonInferior: boolean;
   pValue: number | null;
+  /**
+   * The sample, as a multiple of the current one, at which the fixed-horizon one-sided test
+   * reaches 80% power if the variant truly changes nothing here; null without a margin.
+   */
+  sampleScaleNeeded: number | null;
 };
 
 export type MetricResult = {
