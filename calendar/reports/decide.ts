@@ -142,7 +142,7 @@ export function decide(input: DecideInput): ComputedDecision {
     const target = scale !== null && Number.isFinite(scale) ? Math.max(input.health.usersNeeded ?? 0, Math.ceil(input.health.usersExposed * scale)) : null;
     const needed = target === null ? neededMore(input.health) : neededMore(input.health, target);
     const howMany = target !== null && needed && needed.users > 0
-      ? `about ${needed.users.toLocaleString('en-US')} more users${needed.days === null ? '' : ` (≈ ${needed.days} more days at the current rate)`} are needed for that (80% power if ${guardrailPending.variant} truly changes nothing there).`
+      ? `about ${needed.users.toLocaleString('en-US')} more users${needed.days === null ? '' : ` (≈ ${needed.days.toLocaleString('en-US')} more days at the current rate)`} are needed for that (80% power if ${guardrailPending.variant} truly changes nothing there).`
       : 'more users are needed before shipping.';
     return {
       ...base, outcome: 'inconclusive', winningVariant: null, needed, primary: primaryOf(guardrailPending.variant),
@@ -160,8 +160,8 @@ export function decide(input: DecideInput): ComputedDecision {
     return { ...base, outcome: 'no-ship', winningVariant: null, primary: primaryOf(null), reasons: [...srmReason, ...preface, why, ...verdicts.flatMap((v) => [...v.fails, ...v.open])] };
   }
   const more = needed && needed.users > 0
-    ? `About ${needed.users.toLocaleString('en-US')} more users${needed.days === null ? '' : ` (≈ ${needed.days} more days at the current rate)`} are needed for the planned effect.`
-    : needed && needed.days ? `Keep running for the planned duration (≈ ${needed.days} more days).` : 'Not enough evidence yet.';
+    ? `About ${needed.users.toLocaleString('en-US')} more users${needed.days === null ? '' : ` (≈ ${needed.days.toLocaleString('en-US')} more days at the current rate)`} are needed for the planned effect.`
+    : needed && needed.days ? `Keep running for the planned duration (≈ ${needed.days.toLocaleString('en-US')} more days).` : 'Not enough evidence yet.';
   return {
     ...base, outcome: 'inconclusive', winningVariant: null, needed, primary: primaryOf(null),
     reasons: [...srmReason, ...preface, more, ...verdicts.flatMap((v) => [...v.open, ...v.fails, ...v.passes])]
