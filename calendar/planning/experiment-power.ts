@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { experimentMetrics, experiments, metrics, plans, successCriteria, variants } from '../../db/schema.ts';
 import { measuredBaseline } from './baseline.ts';
-import { dailyUsersFor, powerCheck, type PowerCheck } from './power.ts';
+import { dailyUsersFor, guardrailPowerCheck, powerCheck, type GuardrailPowerCheck, type PowerCheck } from './power.ts';
 
 export { dailyUsersFor };
 
@@ -17,6 +17,8 @@ export type PlanningMetric = {
 export type ExperimentPower = PowerCheck & {
   metricKey: string | null; baseline: number | null; baselineSource: BaselineSource;
   mde: number | null; alpha: number; dailyUsers: number | null; trafficSource: string | null;
+  /** One check per guardrail criterion with a margin on a rate metric. */
+  guardrails: GuardrailPowerCheck[];
 };
 
 /** Every metric with its planning baseline: entered on the metric, else measured from earlier experiments. */
@@ -56,10 +58,26 @@ export function experimentPower(db: Db, experimentId: number): ExperimentPower {
   const mde = lift?.minRelativeLift && lift.minRelativeLift > 0 ? lift.minRelativeLift : e.plannedMde;
   const alpha = lift?.maxPValue ?? 0.05;
   const traffic = dailyUsersFor(plan?.dailyTraffic ?? {}, e.channels, e.audience);
-  const base = { metricKey: primary?.key ?? null, baseline, baselineSource, mde, alpha, dailyUsers: traffic.dailyUsers, trafficSource: traffic.source };
+  const guardrails = guardrailChecks(db, e.id, { dailyUsers: traffic.dailyUsers, weights, coverage: e.coverage, plannedDays: e.durationDays });
+  const base = { metricKey: primary?.key ?? null, baseline, baselineSource, mde, alpha, dailyUsers: traffic.dailyUsers, trafficSource: traffic.source, guardrails };
   if (!primary) return { ...base, status: 'unknown', perArm: null, totalUsers: null, daysNeeded: null, plannedDays: e.durationDays, message: 'no primary metric: choose one to check the duration' };
   if (primary.kind !== 'binomial' && baselineSource !== 'experiment') {
     return { ...base, status: 'unknown', perArm: null, totalUsers: null, daysNeeded: null, plannedDays: e.durationDays, message: `the power check covers rate metrics; ${primary.key} is a ${primary.kind} metric` };
   }
   return { ...base, ...powerCheck({ baseline, mde, alpha, dailyUsers: traffic.dailyUsers, weights, coverage: e.coverage, plannedDays: e.durationDays }) };
+}
+
+/** The guardrail criteria with a margin whose metric is a rate, each with its power check (baseline: the metric's, else measured). */
+function guardrailChecks(db: Db, experimentId: number, traffic: { dailyUsers: number | null; weights: number[]; coverage: number; plannedDays: number }): GuardrailPowerCheck[] {
+  const criteria = db.select({ metricKey: successCriteria.metricKey, loss: successCriteria.maxRelativeDegradation })
+    .from(successCriteria).where(and(eq(successCriteria.experimentId, experimentId), eq(successCriteria.kind, 'guardrail'))).all();
+  const checks: GuardrailPowerCheck[] = [];
+  for (const { metricKey, loss } of criteria) {
+    if (!metricKey || loss === null) continue;
+    const metric = db.select().from(metrics).where(eq(metrics.key, metricKey)).get();
+    if (!metric || metric.kind !== 'binomial') continue;
+    const baseline = metric.baseline ?? measuredBaseline(db, metric.id, { excludeExperimentId: experimentId })?.rate ?? null;
+    checks.push(guardrailPowerCheck({ metricKey, baseline, maxRelativeDegradation: loss, ...traffic }));
+  }
+  return checks;
 }

@@ -47,6 +47,17 @@ describe('plans and the week editor', () => {
     });
   });
 
+  it('checks each guardrail too: a 5% margin on a rare rate needs far more than the planned days', () => {
+    const plan = newPlan();
+    const { id } = createPlannedExperiment(db, plan.id, { ...week3, guardrailMetrics: ['unsubscribe'], successCriteria: [
+      ...week3.successCriteria!, { kind: 'guardrail', metricKey: 'unsubscribe', maxRelativeDegradation: 0.05 }
+    ] }, ctx);
+    const guardrails = experimentPower(db, id).guardrails;
+    expect(guardrails).toHaveLength(1);
+    expect(guardrails[0]).toMatchObject({ metricKey: 'unsubscribe', status: 'too-short' });
+    expect(guardrails[0]!.daysNeeded).toBeGreaterThan(100);
+  });
+
   it('measures the baseline from earlier experiments when the metric has none', () => {
     const plan = newPlan();
     db.update(metrics).set({ baseline: null }).where(eq(metrics.key, 'click_through')).run();

@@ -1,10 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { requiredSampleSize } from '../../stats/index.ts';
-import { powerCheck, type PowerInput } from './power.ts';
+import { guardrailPowerCheck, powerCheck, type PowerInput } from './power.ts';
 import { dailyUsersFor } from './experiment-power.ts';
 import { findConflicts, type Schedulable } from './conflicts.ts';
 
 const base: PowerInput = { baseline: 0.12, mde: 0.2, dailyUsers: 1200, weights: [0.5, 0.5], plannedDays: 14 };
+
+describe('guardrailPowerCheck', () => {
+  const guardrail = { metricKey: 'unsubscribe', baseline: 0.015, maxRelativeDegradation: 0.05, dailyUsers: 1200, weights: [1, 1], plannedDays: 14 };
+  it('a 5% margin on a 1.5% rate needs (z(.95) + z(.8))² · 2p(1−p) / (0.05p)² = 324,790.6 users per arm', () => {
+    const zSum = 1.6448536269514722 + 0.8416212335729143;
+    const closedForm = zSum ** 2 * 2 * 0.015 * 0.985 / (0.05 * 0.015) ** 2; // one-sided non-inferiority, true difference zero
+    const check = guardrailPowerCheck(guardrail);
+    expect(check.perArm).toBe(Math.ceil(closedForm));
+    expect(check).toMatchObject({ status: 'too-short', totalUsers: 649_582, daysNeeded: 542,
+      message: 'guardrail unsubscribe, at most 5% worse on a 1.5% baseline: needs 542 days at 1,200 users/day; planned 14' });
+  });
+  it.each<[string, object, RegExp]>([
+    ['a wide margin on a common rate fits', { baseline: 0.05, maxRelativeDegradation: 0.25 }, /^guardrail unsubscribe, at most 25% worse on a 5% baseline: enough: needs 7 days/],
+    ['no baseline', { baseline: null }, /no baseline/],
+    ['no margin', { maxRelativeDegradation: 0 }, /no margin/],
+    ['no traffic', { dailyUsers: null }, /no daily traffic/]
+  ])('%s', (_name, change, message) => {
+    expect(guardrailPowerCheck({ ...guardrail, ...change }).message).toMatch(message);
+  });
+});
 
 describe('powerCheck', () => {
   it.each<[string, Partial<PowerInput>, { status: string; daysNeeded: number | null; message: string }]>([

@@ -1,4 +1,4 @@
-import { requiredSampleSize } from '../../stats/index.ts';
+import { nonInferiorityScale, requiredSampleSize } from '../../stats/index.ts';
 
 /** What a power check needs; all rates and effects are fractions (0.12 = 12%). */
 export type PowerInput = {
@@ -66,6 +66,41 @@ export function powerCheck(input: PowerInput): PowerCheck {
   const what = `${daysNeeded} ${daysNeeded === 1 ? 'day' : 'days'} at ${int(dailyUsers)} users/day to detect +${pct(input.mde)} on a ${pct(input.baseline)} baseline`;
   const message = `${status === 'too-short' ? '' : 'enough: '}needs ${what}; planned ${input.plannedDays}`;
   return { status, perArm, totalUsers, daysNeeded, plannedDays: input.plannedDays, message };
+}
+
+/** What a guardrail's power check needs: its rate, the relative loss it tolerates, and the traffic. */
+export type GuardrailPowerInput = Omit<PowerInput, 'mde'> & { metricKey: string; maxRelativeDegradation: number };
+export type GuardrailPowerCheck = PowerCheck & { metricKey: string };
+
+/**
+ * Days an experiment needs to show a rate guardrail no more than `maxRelativeDegradation`
+ * worse, as the report tests it (one-sided non-inferiority at the margin, 80% power, the
+ * variant truly changing nothing there; `stats/nonInferiorityScale`).
+ * 1. users per arm: the scale from one user per arm, whose difference has the standard error
+ *    √(2p(1−p)), to the sample where the margin p × maxRelativeDegradation is reached;
+ * 2. total and days as in `powerCheck`.
+ * @example guardrailPowerCheck({ metricKey: 'unsubscribe', baseline: 0.015, maxRelativeDegradation: 0.05, dailyUsers: 1200, weights: [1, 1], plannedDays: 14 }).message
+ * // 'guardrail unsubscribe, at most 5% worse on a 1.5% baseline: needs 542 days at 1,200 users/day; planned 14'
+ */
+export function guardrailPowerCheck(input: GuardrailPowerInput): GuardrailPowerCheck {
+  const { metricKey, baseline, maxRelativeDegradation: loss } = input;
+  const unknown = (why: string): GuardrailPowerCheck =>
+    ({ metricKey, status: 'unknown', perArm: null, totalUsers: null, daysNeeded: null, plannedDays: input.plannedDays, message: `guardrail ${metricKey}: ${why}` });
+  if (baseline === null || !(baseline > 0 && baseline < 1)) return unknown('no baseline rate to check its sample');
+  if (!(loss > 0)) return unknown('no margin: it holds unless the variant is significantly worse');
+  if (input.dailyUsers === null || !(input.dailyUsers > 0)) return unknown('no daily traffic for this channel or audience in the plan');
+  const weights = input.weights.length >= 2 ? input.weights : [0.5, 0.5];
+  const smallest = Math.min(...weights) / weights.reduce((a, b) => a + b, 0);
+  const perArm = Math.ceil(nonInferiorityScale({
+    se: Math.sqrt(2 * baseline * (1 - baseline)), margin: loss * baseline, alpha: input.alpha ?? 0.05, power: input.power ?? 0.8
+  }));
+  const totalUsers = Math.ceil(perArm / smallest);
+  const dailyUsers = input.dailyUsers * (input.coverage ?? 1);
+  const daysNeeded = Math.ceil(totalUsers / dailyUsers);
+  const status = daysNeeded > input.plannedDays ? 'too-short' : 'ok';
+  const message = `guardrail ${metricKey}, at most ${pct(loss)} worse on a ${pct(baseline)} baseline: ${status === 'too-short' ? '' : 'enough: '}` +
+    `needs ${int(daysNeeded)} ${daysNeeded === 1 ? 'day' : 'days'} at ${int(dailyUsers)} users/day; planned ${input.plannedDays}`;
+  return { metricKey, status, perArm, totalUsers, daysNeeded, plannedDays: input.plannedDays, message };
 }
 
 /**
