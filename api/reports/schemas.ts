@@ -30,7 +30,7 @@ const metricResult = z.object({
   })),
   guardrails: z.array(z.object({
     variant: z.string(), maxRelativeDegradation: z.number(), worstRelativeChange: z.number().nullable(),
-    sampleScaleNeeded: z.number().nullable().openapi({ description: 'The sample this guardrail needs (80% power, no true change), as a multiple of the current one' }),
+    sampleScaleNeeded: z.number().nullable().openapi({ description: 'The sample at which this guardrail\'s final fixed-horizon test reaches 80% power if the variant truly changes nothing here, as a multiple of the current sample' }),
     nonInferior: z.boolean(), pValue: z.number().nullable()
   })),
   notes: z.array(z.string())

@@ -143,7 +143,7 @@ describe('buildReport contents', () => {
     expect(g.sampleScaleNeeded).toBeGreaterThan(1);
     const exposed = fixed.health.usersExposed;
     expect(fixed.decision.needed!.users).toBe(Math.ceil(exposed * g.sampleScaleNeeded!) - exposed);
-    expect(fixed.decision.reasons[0]).toMatch(/about [\d,]+ more users .* are needed for that/);
+    expect(fixed.decision.reasons[0]).toMatch(/about [\d,]+ more users .* are needed for that \(80% power in the final fixed-horizon test/);
   });
 
   it('sequential intervals are wider than fixed-horizon ones', () => {

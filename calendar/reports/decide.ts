@@ -134,15 +134,20 @@ export function decide(input: DecideInput): ComputedDecision {
   if (harmful.length) {
     return { ...base, outcome: 'harmful', winningVariant: null, primary: primaryOf(harmful[0].variant), reasons: [...srmReason, ...harmful.flatMap((v) => v.harms), 'Stop the harmful variant(s) and do not ship.'] };
   }
-  // Met every lift bar, but a guardrail could not yet be shown within its limit.
-  const guardrailPending = verdicts.find((v) => v.liftPasses === lifts.length && v.fails.length === 0 && v.open.length > 0 && v.openGuardrails === v.open.length);
+  // Met every lift bar, but a guardrail could not yet be shown within its limit. Of several
+  // such variants, the one whose guardrails need the fewest users is named.
+  const known = (v: VariantVerdict) => v.guardrailScale !== null && Number.isFinite(v.guardrailScale) && v.guardrailScale > 1;
+  const guardrailPending = verdicts
+    .filter((v) => v.liftPasses === lifts.length && v.fails.length === 0 && v.open.length > 0 && v.openGuardrails === v.open.length)
+    .sort((a, b) => (known(a) ? a.guardrailScale! : Infinity) - (known(b) ? b.guardrailScale! : Infinity))[0];
   if (guardrailPending) {
-    // The sample at which the undecided guardrails' one-sided tests reach 80% power, if the variant truly changes nothing there.
-    const scale = guardrailPending.guardrailScale;
-    const target = scale !== null && Number.isFinite(scale) ? Math.max(input.health.usersNeeded ?? 0, Math.ceil(input.health.usersExposed * scale)) : null;
-    const needed = target === null ? neededMore(input.health) : neededMore(input.health, target);
-    const howMany = target !== null && needed && needed.users > 0
-      ? `about ${needed.users.toLocaleString('en-US')} more users${needed.days === null ? '' : ` (≈ ${needed.days.toLocaleString('en-US')} more days at the current rate)`} are needed for that (80% power if ${guardrailPending.variant} truly changes nothing there).`
+    // The sample at which the final (fixed-horizon) one-sided tests of its undecided guardrails
+    // reach 80% power if the variant truly changes nothing there. Unknown when a guardrail has
+    // no data, or when that sample is already reached (an adverse estimate keeps it open).
+    const target = known(guardrailPending) ? Math.ceil(input.health.usersExposed * guardrailPending.guardrailScale!) : null;
+    const needed = target === null ? null : neededMore(input.health, target);
+    const howMany = needed && needed.users > 0
+      ? `about ${needed.users.toLocaleString('en-US')} more users${needed.days === null ? '' : ` (≈ ${needed.days.toLocaleString('en-US')} more days at the current rate)`} are needed for that (80% power in the final fixed-horizon test if ${guardrailPending.variant} truly changes nothing there).`
       : 'more users are needed before shipping.';
     return {
       ...base, outcome: 'inconclusive', winningVariant: null, needed, primary: primaryOf(guardrailPending.variant),

@@ -44,7 +44,9 @@ export type GuardrailResult = {
   pValue: number | null;
   /**
    * The sample, as a multiple of the current one, at which the fixed-horizon one-sided test
-   * reaches 80% power if the variant truly changes nothing here; null without a margin.
+   * (the analysis once the experiment ends) reaches 80% power if the variant truly changes
+   * nothing here; null without a margin. The always-valid interval used while running is
+   * wider, so it clears the margin later.
    */
   sampleScaleNeeded: number | null;
 };

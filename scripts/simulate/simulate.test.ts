@@ -48,24 +48,44 @@ describe('runSimulation against the real server', () => {
     db.close();
   }, 60_000);
 
-  it('with advance, users arrive over the next days and the clock moves past them: the tests ran that long', async () => {
+  it('with advance, users arrive over the next days and the clock moves past them, a day at a time', async () => {
     clockApi = await spawnApi(join(dir, 'clock.db'), { ADMIN_API_KEY: 'sim-key', ALLOW_CLOCK_CONTROL: '1' });
     const headers = { authorization: 'Bearer sim-key' };
     const before = (await (await fetch(`${clockApi.url}/api/v1/clock`, { headers })).json()).nowMs as number;
     await runSimulation({ baseUrl: clockApi.url, apiKey: 'sim-key', planId: 1, start: true, usersPerExperiment: 400, seed: 5, days: 14, advance: true });
     const after = (await (await fetch(`${clockApi.url}/api/v1/clock`, { headers })).json()).nowMs as number;
     expect((after - before) / 86_400_000).toBeCloseTo(14, 1);
-    for (const key of ['w01-onboarding-ebook-reminder', 'w02-email-subject-line']) {
+    const db = new Database(join(dir, 'clock.db'), { readonly: true });
+    // [key, planned days]: w02 runs 10 days, so its arrivals stop there and the scheduler stops it then.
+    for (const [key, plannedDays] of [['w01-onboarding-ebook-reminder', 14], ['w02-email-subject-line', 10]] as const) {
       const experiment = await (await fetch(`${clockApi.url}/api/v1/experiments/${key}`, { headers })).json();
-      expect(experiment.status, key).toBe('stopped'); // the scheduler stopped both (14 and 10 days)
+      expect(experiment.status, key).toBe('stopped');
       const results = await (await fetch(`${clockApi.url}/api/v1/experiments/${key}/results`, { headers })).json();
-      expect(results.health.daysRun, key).toBeGreaterThanOrEqual(10);
+      expect(results.health.daysRun, key).toBeGreaterThanOrEqual(plannedDays);
+      expect(results.health.daysRun, key).toBeLessThanOrEqual(plannedDays + 1);
       expect(results.health.usersExposed, key).toBeGreaterThan(300);
+      // Every arrival falls inside the test: after its start, before its stop.
+      const span = db.prepare(`select e.started_at_ms as started, e.stopped_at_ms as stopped, min(x.first_exposed_at_ms) as first, max(x.first_exposed_at_ms) as last
+        from experiments e join exposures x on x.experiment_id = e.id where e.key = ?`).get(key) as { started: number; stopped: number; first: number; last: number };
+      expect(span.first, key).toBeGreaterThanOrEqual(span.started);
+      expect(span.last, key).toBeLessThanOrEqual(span.stopped);
     }
+    db.close();
   }, 60_000);
 
-  it('with advance, a server that does not allow moving its clock is refused before anything is sent', async () => {
-    await expect(runSimulation({ baseUrl: api!.url, apiKey: 'sim-key', planId: 1, usersPerExperiment: 10, advance: true }))
-      .rejects.toThrow(/ALLOW_CLOCK_CONTROL/);
+  it('with advance, bad options and a server that does not allow moving its clock are refused before anything is sent', async () => {
+    const plain = await spawnApi(join(dir, 'plain.db'), { ADMIN_API_KEY: 'sim-key' });
+    try {
+      const options = { baseUrl: plain.url, apiKey: 'sim-key', planId: 1, start: true, usersPerExperiment: 10, advance: true };
+      await expect(runSimulation(options)).rejects.toThrow(/ALLOW_CLOCK_CONTROL/);
+      await expect(runSimulation({ ...options, days: 401 })).rejects.toThrow(/1 to 400/);
+      await expect(runSimulation({ ...options, startMs: Date.now() })).rejects.toThrow(/leave out startMs/);
+      const db = new Database(join(dir, 'plain.db'), { readonly: true });
+      expect(db.prepare('select count(*) from exposures').pluck().get()).toBe(0);
+      expect(db.prepare("select count(*) from experiments where status = 'running'").pluck().get()).toBe(0);
+      db.close();
+    } finally {
+      await stopApi(plain);
+    }
   });
 });

@@ -37,7 +37,7 @@ export type SimulationOptions = {
   log?: (line: string) => void;
 };
 
-type Detail = { key: string; week: number | null; status: string; variants: Array<{ key: string; isControl: boolean }>; metrics: Array<{ key: string; role: string }> };
+type Detail = { key: string; week: number | null; status: string; durationDays: number; variants: Array<{ key: string; isControl: boolean }>; metrics: Array<{ key: string; role: string }> };
 type Metric = { key: string; kind: string; eventName: string; baseline: number | null };
 export type SimulationResult = {
   experiments: Record<string, { exposures: Record<string, number>; events: Record<string, Record<string, number>> }>;
@@ -90,11 +90,14 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const days = o.days ?? 14;
   const users = o.usersPerExperiment ?? 2000;
   const seed = o.seed ?? 1;
+  // Checked before anything is sent: the server keeps timestamps within 400 days of its clock.
+  if (!(Number.isInteger(days) && days >= 1 && days <= 400)) throw new Error(`days must be a whole number from 1 to 400, got ${days}`);
+  if (o.advance && o.startMs !== undefined) throw new Error('advance starts the arrivals at the server\'s now: leave out startMs');
   if (o.advance) await api('POST', '/api/v1/clock/advance', { days: 0 }); // fails now, with the server's reason, when the clock is not movable
   // Started (with `start`) before day 0 is taken, so with `advance` every arrival falls inside the test.
   const experiments = await chooseExperiments(api, o);
   const serverNowMs = o.advance ? (await api<{ nowMs: number }>('GET', '/api/v1/clock')).nowMs : Date.now();
-  const startMs = o.startMs ?? (o.advance ? serverNowMs : serverNowMs - days * 86_400_000);
+  const startMs = o.advance ? serverNowMs : o.startMs ?? serverNowMs - days * 86_400_000;
   const metrics = new Map((await api<{ metrics: Metric[] }>('GET', '/api/v1/metrics')).metrics.map((m) => [m.key, m]));
   const effects = o.effects ?? defaultEffects(experiments);
   const result: SimulationResult = { experiments: {}, effects, requests: 0 };
@@ -103,9 +106,11 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     const random = seededRandom(seed * 1000 + index);
     const summary = { exposures: {} as Record<string, number>, events: {} as Record<string, Record<string, number>> };
     result.experiments[e.key] = summary;
+    // With advance, a test shorter than the period gets arrivals over its own duration only.
+    const spanDays = o.advance ? Math.min(days, e.durationDays) : days;
     const people = Array.from({ length: users }, (_, i) => ({
       userId: `sim-${seed}-${e.key}-${i}`,
-      atMs: Math.floor(startMs + random() * days * 86_400_000),
+      atMs: Math.floor(startMs + random() * spanDays * 86_400_000),
       attributes: { segment: random() < 0.6 ? 'new' : 'returning', platform: random() < 0.5 ? 'ios' : 'android' }
     }));
     const assigned: Array<(typeof people)[number] & { variant: string }> = [];
@@ -120,7 +125,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     const kept = assigned.filter((p) => random() < (o.exposureLoss?.[e.key]?.[p.variant] ?? 1));
     const exposureItems = kept.map((p) => ({ experiment: e.key, userId: p.userId, variant: p.variant, timestamp: p.atMs, attributes: p.attributes }));
     const eventItems: Array<{ id: string; userId: string; event: string; value?: number; timestamp: number }> = [];
-    const endMs = startMs + days * 86_400_000;
+    const endMs = startMs + spanDays * 86_400_000;
     for (const p of kept) {
       summary.exposures[p.variant] = (summary.exposures[p.variant] ?? 0) + 1;
       for (const { key } of e.metrics) {
@@ -143,9 +148,15 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     log(`${e.key}: ${kept.length} exposed of ${users} (${JSON.stringify(summary.exposures)}), ${eventItems.length} events`);
   }
   if (o.advance) {
-    const moved = await api<{ now: string; scheduler: { started: string[]; stopped: string[] } }>('POST', '/api/v1/clock/advance', { days: (startMs + days * 86_400_000 - serverNowMs) / 86_400_000 });
-    result.requests++;
-    log(`server clock moved to ${moved.now}; stopped: ${moved.scheduler.stopped.join(', ') || 'none'}`);
+    // A day at a time, so the scheduler stops each test on the day its duration ends.
+    let moved = { now: '', scheduler: { started: [] as string[], stopped: [] as string[] } };
+    const stopped: string[] = [];
+    for (let day = 0; day < days; day++) {
+      moved = await api<typeof moved>('POST', '/api/v1/clock/advance', { days: 1 });
+      result.requests++;
+      stopped.push(...moved.scheduler.stopped);
+    }
+    log(`server clock moved ${days} days to ${moved.now}; stopped: ${stopped.join(', ') || 'none'}`);
   }
   return result;
 }
