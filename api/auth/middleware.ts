@@ -39,8 +39,13 @@ export function presentedKey(authorization: string | undefined, apiKeyHeader: st
  * when there is none or it is not valid. For the fast paths, which leave the 401s to `authenticate`.
  */
 export function principalOf(deps: AppDeps, authorization: string | undefined, apiKeyHeader: string | undefined): Principal | null {
-  const key = presentedKey(authorization, undefined) ?? presentedKey(undefined, apiKeyHeader);
-  return key && key.length <= 200 ? verifyApiKey(deps.db, key, deps.now()) : null;
+  const key = presentedKey(authorization, apiKeyHeader);
+  return key ? principalOfKey(deps, key) : null;
+}
+
+/** The principal of a presented key, or null when it is too long to be one of ours, unknown or revoked. */
+function principalOfKey(deps: AppDeps, key: string): Principal | null {
+  return key.length > 200 ? null : verifyApiKey(deps.db, key, deps.now());
 }
 
 /**
@@ -57,7 +62,7 @@ export function authenticate(deps: AppDeps): MiddlewareHandler {
     if (!key) {
       throw new ApiError(401, 'unauthorized', 'An API key is required: send "Authorization: Bearer <key>" (or "X-API-Key: <key>")');
     }
-    const principal = key.length > 200 ? null : verifyApiKey(deps.db, key, deps.now());
+    const principal = principalOfKey(deps, key);
     if (!principal) throw new ApiError(401, 'unauthorized', 'The API key is not valid or was revoked');
     if (access === 'admin' && principal.scope !== 'admin') {
       throw new ApiError(403, 'forbidden', `This route needs an admin key; the key '${principal.name}' has scope '${principal.scope}'`);
