@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { exposureStoreFor } from './exposure-store.ts';
+import type { GroupCommit } from './group-commit.ts';
 
 /** One event row, in column order (a plain array: cheap to send to the writer thread). */
 export type EventRow = [clientEventId: string | null, userId: string, eventName: string, value: number | null, timestampMs: number, receivedAtMs: number];
@@ -90,10 +91,19 @@ export const writeOps = {
  * Whether a write runs exactly one SQL statement: up to 100 events (one multi-row insert) or
  * one `/assign` exposure (one upsert). The group commit runs those without a savepoint.
  */
-export function isOneStatement(op: WriteOpName, payload: unknown): boolean {
+function isOneStatement(op: WriteOpName, payload: unknown): boolean {
   if (op === 'events') return (payload as EventRow[]).length <= rowsPerStatement;
   if (op === 'assignments') return (payload as AssignedExposure[]).length === 1;
   return false;
+}
+
+/**
+ * Queues the write `op` on `committer` (the connection's own, or the writer thread's); resolves
+ * with its result once committed. The one place that pairs an op with how it is committed.
+ */
+export function queueWrite<K extends WriteOpName>(committer: GroupCommit, client: Database.Database, op: K, payload: WritePayload<K>): Promise<WriteResult<K>> {
+  const run = writeOps[op] as (client: Database.Database, payload: WritePayload<K>) => WriteResult<K>;
+  return committer.run(() => run(client, payload), { oneStatement: isOneStatement(op, payload) });
 }
 
 export type WriteOps = typeof writeOps;

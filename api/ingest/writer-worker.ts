@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { GroupCommit } from './group-commit.ts';
-import { isOneStatement, writeOps, type WriteOpName } from './write-ops.ts';
+import { queueWrite, type WriteOpName } from './write-ops.ts';
 
 export type WriteRequest = { id: number; op: WriteOpName; payload: unknown };
 export type WriteReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
@@ -34,8 +34,7 @@ function reply(message: WriteReply): void {
 
 port.on('message', (requests: WriteRequest[]) => {
   for (const { id, op, payload } of requests) {
-    const run = writeOps[op] as (client: Database.Database, payload: unknown) => unknown;
-    committer.run(() => run(client, payload), { oneStatement: isOneStatement(op, payload) }).then(
+    queueWrite(committer, client, op, payload as never).then(
       (value) => reply({ id, ok: true, value }),
       (error: unknown) => reply({ id, ok: false, error: error instanceof Error ? error.message : String(error) })
     );

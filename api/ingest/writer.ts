@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { groupCommitFor } from './group-commit.ts';
-import { isOneStatement, writeOps, type WriteOpName, type WritePayload, type WriteResult } from './write-ops.ts';
+import { queueWrite, type WriteOpName, type WritePayload, type WriteResult } from './write-ops.ts';
 import type { WriteReplies, WriteRequest } from './writer-worker.ts';
 
 /** Runs the ingest writes in group commits; a promise resolves only after its COMMIT returned. */
@@ -95,8 +95,7 @@ class InlineWriter implements Writer {
   constructor(client: Database.Database) { this.#client = client; }
   get stats() { return groupCommitFor(this.#client).stats; }
   write<K extends WriteOpName>(op: K, payload: WritePayload<K>): Promise<WriteResult<K>> {
-    const run = writeOps[op] as (client: Database.Database, payload: WritePayload<K>) => WriteResult<K>;
-    return groupCommitFor(this.#client).run(() => run(this.#client, payload), { oneStatement: isOneStatement(op, payload) });
+    return queueWrite(groupCommitFor(this.#client), this.#client, op, payload);
   }
   async close(): Promise<void> {}
 }
