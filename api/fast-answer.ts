@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppDeps } from './deps.ts';
+import { principalOf } from './auth/index.ts';
 
 /** The body `onError` gives an unexpected error (api/errors.ts), for the fast paths. */
 export const internalError = JSON.stringify({ error: { code: 'internal_error', message: 'Internal server error' } });
@@ -6,6 +8,22 @@ export const internalError = JSON.stringify({ error: { code: 'internal_error', m
 /** Writes a JSON answer as Hono's `c.json` does: the same status, type and body. */
 export function send(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+/** Answers `work`'s result as JSON with `status` once it settles; an error is logged and answered as `onError` answers it (500). */
+export function answerWhenDone(res: ServerResponse, status: number, work: Promise<unknown>, route: string): void {
+  work.then(
+    (result) => send(res, status, JSON.stringify(result)),
+    (error: unknown) => {
+      console.error(`unhandled error ${route}`, error);
+      send(res, 500, internalError);
+    }
+  );
+}
+
+/** Whether the request presents a valid key of either scope (the Hono route answers a missing or bad one). */
+export function hasValidKey(deps: AppDeps, req: IncomingMessage): boolean {
+  return principalOf(deps, req.headers.authorization, req.headers['x-api-key'] as string | undefined) !== null;
 }
 
 /** A host the Hono adapter takes as it is (@hono/node-server's own fast check). */

@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../deps.ts';
-import { principalOf } from '../auth/index.ts';
 import { experimentKeySchema } from '../experiments/schemas.ts';
 import { userIdSchema } from '../limits/index.ts';
 import { assignUser } from './assign.ts';
 import { configCacheFor } from './config-cache.ts';
-import { internalError, ordinaryRequest, send } from '../fast-answer.ts';
+import { answerWhenDone, hasValidKey, ordinaryRequest } from '../fast-answer.ts';
 
 const path = '/api/v1/assign?';
 
@@ -63,7 +62,7 @@ export function fastAssign(deps: AppDeps): (req: IncomingMessage, res: ServerRes
       if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return null;
       const query = plainQuery(url.slice(path.length));
       // Any valid key may assign (sdk or admin); the Hono route answers a missing or bad one.
-      if (!query || !principalOf(deps, req.headers.authorization, req.headers['x-api-key'] as string | undefined)) return null;
+      if (!query || !hasValidKey(deps, req)) return null;
       return cache.get(query.experiment) ? query : null;
     } catch {
       return null;
@@ -72,13 +71,7 @@ export function fastAssign(deps: AppDeps): (req: IncomingMessage, res: ServerRes
   return (req, res) => {
     const query = taken(req);
     if (!query) return false;
-    assignUser(deps, { userId: query.userId, experiments: [query.experiment], expose: query.expose }).then(
-      (result) => send(res, 200, JSON.stringify(result)),
-      (error: unknown) => {
-        console.error('unhandled error GET /api/v1/assign', error);
-        send(res, 500, internalError);
-      }
-    );
+    answerWhenDone(res, 200, assignUser(deps, { userId: query.userId, experiments: [query.experiment], expose: query.expose }), 'GET /api/v1/assign');
     return true;
   };
 }

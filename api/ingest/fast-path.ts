@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../deps.ts';
-import { principalOf } from '../auth/index.ts';
 import { limits } from '../limits/index.ts';
-import { internalError, ordinaryRequest, send } from '../fast-answer.ts';
+import { answerWhenDone, hasValidKey, ordinaryRequest } from '../fast-answer.ts';
 import { recordEvents } from './events.ts';
 import { eventsBodySchema } from './schemas.ts';
 
@@ -28,7 +27,7 @@ export function fastEvents(deps: AppDeps, fallback: Fallback): (req: IncomingMes
       if (!jsonType.test(req.headers['content-type'] ?? '') || req.headers['transfer-encoding'] !== undefined) return false;
       const length = Number(req.headers['content-length']);
       if (!Number.isInteger(length) || length <= 0 || length > limits.bodyBytes) return false;
-      return principalOf(deps, req.headers.authorization, req.headers['x-api-key'] as string | undefined) !== null;
+      return hasValidKey(deps, req);
     } catch {
       return false;
     }
@@ -41,13 +40,7 @@ export function fastEvents(deps: AppDeps, fallback: Fallback): (req: IncomingMes
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       const events = eventsOf(body);
       if (!events) return fallback(req, res, body);
-      recordEvents(deps, events).then(
-        (result) => send(res, 202, JSON.stringify(result)),
-        (error: unknown) => {
-          console.error('unhandled error POST /api/v1/events', error);
-          send(res, 500, internalError);
-        }
-      );
+      answerWhenDone(res, 202, recordEvents(deps, events), 'POST /api/v1/events');
     });
     return true;
   };
