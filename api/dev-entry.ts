@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bootstrap } from './bootstrap.ts';
 import { apiListener } from './listener.ts';
-import { startScheduler, type SchedulerHandle } from '../calendar/lifecycle/index.ts';
+import { schedulerIntervalMs, startScheduler, type SchedulerHandle } from '../calendar/lifecycle/index.ts';
 
 const { app, deps, createdAdminKey } = bootstrap();
 if (createdAdminKey) console.log(`created an admin API key (shown only now, store it safely): ${createdAdminKey}`);
@@ -11,7 +11,7 @@ const listener = apiListener(app, deps);
 const schedulerKey = Symbol.for('weekly-experiments.dev-scheduler');
 const holder = globalThis as unknown as Record<symbol, SchedulerHandle | undefined>;
 holder[schedulerKey]?.stop();
-holder[schedulerKey] = startScheduler(deps.db, { now: deps.now, intervalMs: 1000 * (Number(process.env.SCHEDULER_INTERVAL_SECONDS) || 30) });
+holder[schedulerKey] = startScheduler(deps.db, { now: deps.now, intervalMs: schedulerIntervalMs() });
 
 /** Handles one API request inside Vite's dev server (see api/dev-plugin.ts). */
 export function handle(req: IncomingMessage, res: ServerResponse): void {

@@ -10,7 +10,7 @@ import { closeDatabase, defaultDatabasePath } from '../db/connection.ts';
 import { bootstrap } from './bootstrap.ts';
 import { apiListener } from './listener.ts';
 import { isLoopbackHost, uiBasicAuth } from './ui-auth/index.ts';
-import { startScheduler } from '../calendar/lifecycle/index.ts';
+import { schedulerIntervalMs, startScheduler } from '../calendar/lifecycle/index.ts';
 import { now } from '../calendar/clock.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
@@ -69,7 +69,7 @@ export async function startServer(options: { host?: string; port?: number; datab
   console.log(`weekly-experiments listening on http://${host}:${actualPort} (database ${databasePath})`);
 
   // Starts scheduled experiments on their start date and stops them after their duration.
-  const scheduler = startScheduler(db, { now, intervalMs: 1000 * (Number(process.env.SCHEDULER_INTERVAL_SECONDS) || 30) });
+  const scheduler = startScheduler(db, { now, intervalMs: schedulerIntervalMs() });
   const shutdown = (signal: string) => {
     console.log(`${signal}: shutting down`);
     scheduler.stop();

@@ -1,4 +1,4 @@
 export { transition, applyTransition, transitions, type LifecycleAction, type TransitionContext } from './transitions.ts';
 export { extendDuration, reschedule, concludeExperiment } from './commands.ts';
-export { tick, startScheduler, SCHEDULER_ACTOR, type TickResult, type SchedulerHandle } from './scheduler.ts';
+export { tick, startScheduler, schedulerIntervalMs, SCHEDULER_ACTOR, type TickResult, type SchedulerHandle } from './scheduler.ts';
 export { onExperimentChanged, notifyExperimentChanged } from './change-hooks.ts';

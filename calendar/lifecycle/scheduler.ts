@@ -57,6 +57,11 @@ export function tick(db: Db, nowMs: number, actor = SCHEDULER_ACTOR): TickResult
 
 export type SchedulerHandle = { stop: () => void; tickNow: () => TickResult };
 
+/** The servers' tick interval: `SCHEDULER_INTERVAL_SECONDS` (default 30 s). */
+export function schedulerIntervalMs(): number {
+  return 1000 * (Number(process.env.SCHEDULER_INTERVAL_SECONDS) || 30);
+}
+
 /**
  * Runs `tick` every `intervalMs` (and once at once) with the given clock. Errors are logged,
  * never thrown out of the timer. The timer does not keep the process alive.
