@@ -31,6 +31,20 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (x: number) => `${Number((x * 100).toFixed(1))}%`;
 
 /**
+ * From users per arm to days: the smallest arm sets the pace (total = perArm / its share of the
+ * weights; two equal arms when fewer than two are given), at the daily users times the coverage.
+ */
+function daysFor(perArm: number, eligibleDailyUsers: number, input: Pick<PowerInput, 'weights' | 'coverage' | 'plannedDays'>) {
+  const weights = input.weights.length >= 2 ? input.weights : [0.5, 0.5];
+  const smallest = Math.min(...weights) / weights.reduce((a, b) => a + b, 0);
+  const totalUsers = Math.ceil(perArm / smallest);
+  const dailyUsers = eligibleDailyUsers * (input.coverage ?? 1);
+  const daysNeeded = Math.ceil(totalUsers / dailyUsers);
+  const status: PowerCheck['status'] = daysNeeded > input.plannedDays ? 'too-short' : 'ok';
+  return { totalUsers, dailyUsers, daysNeeded, status };
+}
+
+/**
  * Days an experiment needs to detect `mde` on `baseline` (two-sided z-test for two
  * proportions, `stats/requiredSampleSize`), and a sentence saying so.
  * 1. users per arm for the smallest arm; 2. total = perArm / smallest weight;
@@ -53,16 +67,11 @@ export function powerCheck(input: PowerInput): PowerCheck {
   if (input.dailyUsers === null || !(input.dailyUsers > 0)) {
     return unknown('no daily traffic for this channel or audience in the plan');
   }
-  const weights = input.weights.length >= 2 ? input.weights : [0.5, 0.5];
-  const smallest = Math.min(...weights) / weights.reduce((a, b) => a + b, 0);
   const perArm = requiredSampleSize({
     kind: 'proportion', baseline: input.baseline, mde: input.mde, relative: true,
     alpha: input.alpha ?? 0.05, power: input.power ?? 0.8
   });
-  const totalUsers = Math.ceil(perArm / smallest);
-  const dailyUsers = input.dailyUsers * (input.coverage ?? 1);
-  const daysNeeded = Math.ceil(totalUsers / dailyUsers);
-  const status = daysNeeded > input.plannedDays ? 'too-short' : 'ok';
+  const { totalUsers, dailyUsers, daysNeeded, status } = daysFor(perArm, input.dailyUsers, input);
   const what = `${daysNeeded} ${daysNeeded === 1 ? 'day' : 'days'} at ${int(dailyUsers)} users/day to detect +${pct(input.mde)} on a ${pct(input.baseline)} baseline`;
   const message = `${status === 'too-short' ? '' : 'enough: '}needs ${what}; planned ${input.plannedDays}`;
   return { status, perArm, totalUsers, daysNeeded, plannedDays: input.plannedDays, message };
@@ -89,15 +98,10 @@ export function guardrailPowerCheck(input: GuardrailPowerInput): GuardrailPowerC
   if (baseline === null || !(baseline > 0 && baseline < 1)) return unknown('no baseline rate to check its sample');
   if (!(loss > 0)) return unknown('no margin: it holds unless the variant is significantly worse');
   if (input.dailyUsers === null || !(input.dailyUsers > 0)) return unknown('no daily traffic for this channel or audience in the plan');
-  const weights = input.weights.length >= 2 ? input.weights : [0.5, 0.5];
-  const smallest = Math.min(...weights) / weights.reduce((a, b) => a + b, 0);
   const perArm = Math.ceil(nonInferiorityScale({
     se: Math.sqrt(2 * baseline * (1 - baseline)), margin: loss * baseline, alpha: input.alpha ?? 0.05, power: input.power ?? 0.8
   }));
-  const totalUsers = Math.ceil(perArm / smallest);
-  const dailyUsers = input.dailyUsers * (input.coverage ?? 1);
-  const daysNeeded = Math.ceil(totalUsers / dailyUsers);
-  const status = daysNeeded > input.plannedDays ? 'too-short' : 'ok';
+  const { totalUsers, dailyUsers, daysNeeded, status } = daysFor(perArm, input.dailyUsers, input);
   const message = `guardrail ${metricKey}, at most ${pct(loss)} worse on a ${pct(baseline)} baseline: ${status === 'too-short' ? '' : 'enough: '}` +
     `needs ${int(daysNeeded)} ${daysNeeded === 1 ? 'day' : 'days'} at ${int(dailyUsers)} users/day; planned ${input.plannedDays}`;
   return { metricKey, status, perArm, totalUsers, daysNeeded, plannedDays: input.plannedDays, message };
