@@ -6,41 +6,27 @@
  * independently, so a tail near x = 1 never loses digits to rounding of 1 - x.
  */
 import { logBeta } from './log-gamma.ts';
+import { lentzStep, TINY, type LentzState } from './lentz.ts';
 
 const EPSILON = 1e-16;
-const TINY = 1e-300;
 const MAX_ITERATIONS = 1_000_000;
 
-/** The continued fraction of I_x(a, b) (NR "betacf"). */
+/** The continued fraction of I_x(a, b) (NR "betacf"): two Lentz steps per m, the even and the odd term. */
 function betaFraction(x: number, a: number, b: number): number {
   const qab = a + b;
   const qap = a + 1;
   const qam = a - 1;
-  let c = 1;
   let d = 1 - (qab * x) / qap;
   if (Math.abs(d) < TINY) d = TINY;
   d = 1 / d;
-  let h = d;
+  const state: LentzState = { c: 1, d, h: d };
   for (let m = 1; m < MAX_ITERATIONS; m++) {
     const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
+    lentzStep(state, (m * (b - m) * x) / ((qam + m2) * (a + m2)), 1);
+    const delta = lentzStep(state, (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2)), 1);
     if (Math.abs(delta - 1) < EPSILON) break;
   }
-  return h;
+  return state.h;
 }
 
 /**

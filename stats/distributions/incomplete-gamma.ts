@@ -5,9 +5,9 @@
  * never obtained as 1 - P. The prefactor uses Loader's bd0 (see log-gamma.ts).
  */
 import { logGammaPrefactor } from './log-gamma.ts';
+import { lentzStep, TINY, type LentzState } from './lentz.ts';
 
 const EPSILON = 1e-16;
-const TINY = 1e-300;
 const MAX_ITERATIONS = 1_000_000;
 
 /** Σ x^k / (a (a+1) ... (a+k)), the series part of P(a, x). */
@@ -22,25 +22,16 @@ function lowerSeries(a: number, x: number): number {
   return sum;
 }
 
-/** Continued fraction 1 / (x + 1 - a - 1·(1-a) / (x + 3 - a - ...)) for Q(a, x). */
+/** Continued fraction 1 / (x + 1 - a - 1·(1-a) / (x + 3 - a - ...)) for Q(a, x), by modified Lentz. */
 function upperFraction(a: number, x: number): number {
   let b = x + 1 - a;
-  let c = 1 / TINY;
-  let d = 1 / b;
-  let h = d;
+  const state: LentzState = { c: 1 / TINY, d: 1 / b, h: 1 / b };
   for (let i = 1; i < MAX_ITERATIONS; i++) {
-    const an = -i * (i - a);
     b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = b + an / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
+    const delta = lentzStep(state, -i * (i - a), b);
     if (Math.abs(delta - 1) < EPSILON) break;
   }
-  return h;
+  return state.h;
 }
 
 /**
