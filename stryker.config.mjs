@@ -1,0 +1,32 @@
+// Mutation testing of the core (issue "Tests that guard every decision"): `npm run test:mutation`.
+// Incremental: results are kept in reports/mutation/incremental.json (committed), so a re-run only
+// tests mutants in code or tests that changed. Equivalent mutants are listed with a reason in
+// tests/mutation/equivalent-mutants.md. One folder at a time: `npm run test:mutation -- --mutate 'stats/**/*.ts'`.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  mutate: [
+    'stats/**/*.ts',
+    'calendar/reports/**/*.ts',
+    'calendar/lifecycle/**/*.ts',
+    'calendar/planning/**/*.ts',
+    'api/assign/**/*.ts',
+    'api/ingest/**/*.ts',
+    '!**/*.test.ts',
+    '!**/index.ts',
+    '!**/fixtures/**'
+  ],
+  coverageAnalysis: 'perTest',
+  incremental: true,
+  incrementalFile: 'reports/mutation/incremental.json',
+  reporters: ['html', 'clear-text', 'progress', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  concurrency: 2,
+  timeoutMS: 30_000,
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always'
+};
