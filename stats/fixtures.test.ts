@@ -121,9 +121,18 @@ type AdjustCase = { method: AdjustmentMethod; pValues: number[]; expected: numbe
 
 describe("adjustPValues equals R's p.adjust", () => {
   const cases = loadFixture<AdjustCase>('p-adjust');
-  it.each(cases.map((c, i) => [`${c.method} #${i}`, c] as const))('%s', (_name, c) => {
+  it('the fixture covers every method, each with a non-empty case', () => {
+    const methods: AdjustmentMethod[] = ['holm', 'benjamini-hochberg', 'bonferroni'];
+    expect([...new Set(cases.map((c) => c.method))].sort()).toEqual([...methods].sort());
+    for (const c of cases) expect(c.expected.length, `${c.method} ${c.pValues.join(',')}`).toBe(c.pValues.length);
+    expect(cases.every((c) => c.pValues.length > 0)).toBe(true);
+  });
+  // Loops over R's expected values (not our output), so a method that returns too few values,
+  // or none at all (e.g. Benjamini-Hochberg returning []), fails here.
+  it.each(cases.map((c, i) => [`${c.method} #${i}: one adjusted p-value per input, each equal to R's`, c] as const))('%s', (_name, c) => {
     const adjusted = adjustPValues(c.pValues, c.method);
-    adjusted.forEach((p, i) => expect(relativeError(p, c.expected[i])).toBeLessThan(1e-12));
+    expect(adjusted).toHaveLength(c.expected.length);
+    c.expected.forEach((expected, i) => expect(relativeError(adjusted[i]!, expected), `${c.method} #${i} p[${i}]`).toBeLessThan(1e-12));
   });
 });
 
