@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
 import { auditLog, experiments } from '../../db/schema.ts';
 import { tempDatabase } from '../../tests/helpers/test-app.ts';
@@ -88,5 +88,91 @@ describe('scheduler tick', () => {
     scheduler.stop();
     expect(lines).toEqual(['scheduler: started w01-onboarding-ebook-reminder']);
     expect(scheduler.tickNow()).toEqual({ started: [], stopped: [], failed: [] });
+  });
+});
+
+describe('startScheduler under fake timers', () => {
+  let cleanup = () => {};
+  afterEach(() => { cleanup(); vi.useRealTimers(); });
+
+  /** A seeded database, fake interval timers, and a scheduler whose clock and logs the test reads. */
+  function running(options: { failOnTicks?: number[] } = {}) {
+    const t = tempDatabase();
+    let scheduler: { stop: () => void } | null = null;
+    cleanup = () => { scheduler?.stop(); t.cleanup(); };
+    seedOnFirstStart(t.db, wednesday);
+    // Only the timers: Date stays real, and every time the scheduler sees comes from `clock`.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    const clock = { nowMs: at('2026-11-29', 8), ticks: 0 };
+    const lines: string[] = [];
+    const errors: Array<{ message: string; err: unknown }> = [];
+    const handle = startScheduler(t.db, {
+      intervalMs: 60_000,
+      now: () => {
+        clock.ticks++;
+        if (options.failOnTicks?.includes(clock.ticks)) throw new Error(`clock broke on tick ${clock.ticks}`);
+        return clock.nowMs;
+      },
+      log: (line) => lines.push(line),
+      logError: (message, err) => errors.push({ message, err })
+    });
+    scheduler = handle;
+    return { clock, lines, errors, scheduler: handle };
+  }
+
+  it('ticks once at start and then once every intervalMs (guards: the interval never ticks)', () => {
+    const { clock } = running();
+    expect(clock.ticks).toBe(1);
+    vi.advanceTimersByTime(59_999);
+    expect(clock.ticks).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(clock.ticks).toBe(2);
+    vi.advanceTimersByTime(3 * 60_000);
+    expect(clock.ticks).toBe(5);
+  });
+
+  it('a tick of the interval moves experiments whose day has come (guards: the interval never ticks)', () => {
+    const { clock, lines } = running();
+    expect(lines).toEqual([]); // Sunday 29 Nov: nothing is due
+    clock.nowMs = at('2026-11-30', 8);
+    vi.advanceTimersByTime(60_000);
+    expect(lines).toEqual(['scheduler: started w01-onboarding-ebook-reminder']);
+    clock.nowMs = at('2026-12-07', 8);
+    vi.advanceTimersByTime(60_000);
+    expect(lines).toEqual(['scheduler: started w01-onboarding-ebook-reminder', 'scheduler: started w02-email-subject-line']);
+  });
+
+  it('stop() halts the interval: no tick after it (guards: stop() does nothing)', () => {
+    const { clock, lines, scheduler } = running();
+    vi.advanceTimersByTime(60_000);
+    expect(clock.ticks).toBe(2);
+    scheduler.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    clock.nowMs = at('2026-11-30', 8); // w01 would start on the next tick
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(clock.ticks).toBe(2);
+    expect(lines).toEqual([]);
+  });
+
+  it('a tick that throws is logged, and the next tick runs', () => {
+    const { clock, lines, errors } = running({ failOnTicks: [2] });
+    clock.nowMs = at('2026-11-30', 8);
+    vi.advanceTimersByTime(60_000); // tick 2 throws
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toBe('scheduler tick failed');
+    expect((errors[0]!.err as Error).message).toBe('clock broke on tick 2');
+    expect(lines).toEqual([]);
+    vi.advanceTimersByTime(60_000); // tick 3 runs normally
+    expect(clock.ticks).toBe(3);
+    expect(errors).toHaveLength(1);
+    expect(lines).toEqual(['scheduler: started w01-onboarding-ebook-reminder']);
+  });
+
+  it('the first tick, at start, may throw too: logged, and the interval still runs', () => {
+    const { clock, lines, errors } = running({ failOnTicks: [1] });
+    expect(errors.map((e) => e.message)).toEqual(['scheduler tick failed']);
+    clock.nowMs = at('2026-11-30', 8);
+    vi.advanceTimersByTime(60_000);
+    expect(lines).toEqual(['scheduler: started w01-onboarding-ebook-reminder']);
   });
 });

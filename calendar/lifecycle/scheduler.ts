@@ -63,12 +63,16 @@ export function schedulerIntervalMs(): number {
 }
 
 /**
- * Runs `tick` every `intervalMs` (and once at once) with the given clock. Errors are logged,
- * never thrown out of the timer. The timer does not keep the process alive.
+ * Runs `tick` every `intervalMs` (and once at once) with the given clock. Errors are logged
+ * (`logError`, default console.error), never thrown out of the timer. The timer does not keep
+ * the process alive.
  * @example const scheduler = startScheduler(db, { now, intervalMs: 30_000 }); ...; scheduler.stop();
  */
-export function startScheduler(db: Db, options: { now: () => number; intervalMs: number; log?: (line: string) => void }): SchedulerHandle {
+export function startScheduler(db: Db, options: {
+  now: () => number; intervalMs: number; log?: (line: string) => void; logError?: (message: string, err: unknown) => void;
+}): SchedulerHandle {
   const log = options.log ?? ((line: string) => console.log(line));
+  const logError = options.logError ?? ((message: string, err: unknown) => console.error(message, err));
   const tickNow = () => {
     const result = tick(db, options.now());
     if (result.started.length) log(`scheduler: started ${result.started.join(', ')}`);
@@ -76,7 +80,7 @@ export function startScheduler(db: Db, options: { now: () => number; intervalMs:
     for (const f of result.failed) log(`scheduler: could not move ${f.key}: ${f.error}`);
     return result;
   };
-  const safeTick = () => { try { tickNow(); } catch (err) { console.error('scheduler tick failed', err); } };
+  const safeTick = () => { try { tickNow(); } catch (err) { logError('scheduler tick failed', err); } };
   safeTick();
   const timer = setInterval(safeTick, options.intervalMs);
   timer.unref();
