@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ExperimentStatus, TargetingCondition } from '../../db/schema.ts';
+import { now as serverNow } from '../../calendar/clock.ts';
 import { onExperimentChanged } from '../../calendar/lifecycle/change-hooks.ts';
 import { configFor, type ExperimentConfig } from './evaluate.ts';
 
@@ -17,10 +18,13 @@ const maxAgeMs = 2_000;
  * Every experiment's assignment config, in memory. Reloaded (all of it: a few hundred rows)
  * when any experiment changes (`notifyExperimentChanged` in calendar/lifecycle), when another
  * process wrote the database (`PRAGMA data_version`, checked every 100 ms), or after two seconds at most.
+ * Time is read from `options.now` (default: the server clock of calendar/clock.ts); a clock
+ * that went back reloads.
  */
 export class ExperimentConfigCache {
   readonly #client: Database.Database;
   readonly #dataVersion: Database.Statement;
+  readonly #now: () => number;
   #byKey = new Map<string, ExperimentConfig>();
   #active: ExperimentConfig[] = [];
   #loadedAtMs = -Infinity;
@@ -28,8 +32,9 @@ export class ExperimentConfigCache {
   #stale = true;
   #versionCheckedAtMs = -Infinity;
 
-  constructor(client: Database.Database) {
+  constructor(client: Database.Database, options: { now?: () => number } = {}) {
     this.#client = client;
+    this.#now = options.now ?? serverNow;
     this.#dataVersion = client.prepare('PRAGMA data_version').pluck();
     onExperimentChanged(() => { this.#stale = true; });
   }
@@ -52,8 +57,8 @@ export class ExperimentConfigCache {
   }
 
   #refresh(): void {
-    const now = Date.now();
-    if (!this.#stale && now - this.#loadedAtMs < maxAgeMs) {
+    const now = this.#now();
+    if (!this.#stale && now >= this.#loadedAtMs && now - this.#loadedAtMs < maxAgeMs) {
       // Other processes' writes: asking SQLite costs a statement, so ask at most every 100 ms.
       if (now - this.#versionCheckedAtMs < 100) return;
       this.#versionCheckedAtMs = now;
