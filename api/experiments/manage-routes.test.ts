@@ -1,11 +1,18 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestApp } from '../../tests/helpers/test-app.ts';
+import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { auditLog } from '../../db/schema.ts';
 
-const t = createTestApp();
-afterAll(() => t.cleanup());
+let t: TestApp;
+beforeEach(() => { t = createTestApp(); });
+afterEach(() => t.cleanup());
 const post = (path: string, body?: unknown) => t.authed(path, { method: 'POST', body });
+/** The two-variant draft 'plain' (no weights, no control marked), as the first test creates it. */
+async function createPlain() {
+  const res = await post('/api/v1/experiments', { key: 'plain', name: 'Plain', variants: [{ key: 'a' }, { key: 'b' }] });
+  expect(res.status).toBe(201);
+  return res.json();
+}
 
 describe('POST /api/v1/experiments', () => {
   it('creates a draft with normalised weights, the marked control, metrics by role and criteria', async () => {
@@ -27,12 +34,18 @@ describe('POST /api/v1/experiments', () => {
   });
 
   it('makes the first variant the control when none is marked', async () => {
-    const e = await (await post('/api/v1/experiments', { key: 'plain', name: 'Plain', variants: [{ key: 'a' }, { key: 'b' }] })).json();
+    const e = await createPlain();
     expect(e.variants.map((v: { isControl: boolean; weight: number }) => [v.isControl, v.weight])).toEqual([[true, 0.5], [false, 0.5]]);
   });
 
+  it('rejects a taken key', async () => {
+    await createPlain();
+    const res = await post('/api/v1/experiments', { key: 'plain', name: 'x', variants: [{ key: 'a' }, { key: 'b' }] });
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.code).toBe('conflict');
+  });
+
   it.each([
-    ['a taken key', { key: 'plain', name: 'x', variants: [{ key: 'a' }, { key: 'b' }] }, 409, 'conflict'],
     ['one variant', { key: 'one', name: 'x', variants: [{ key: 'a' }] }, 400, 'invalid_request'],
     ['duplicate variant keys', { key: 'dup', name: 'x', variants: [{ key: 'a' }, { key: 'a' }] }, 400, 'invalid_request'],
     ['two controls', { key: 'c2', name: 'x', variants: [{ key: 'a', control: true }, { key: 'b', control: true }] }, 400, 'invalid_request'],
@@ -52,6 +65,7 @@ describe('POST /api/v1/experiments', () => {
 
 describe('start, edit while running, stop', () => {
   it('starts, refuses a weight change without confirm, logs the confirmed change, stops', async () => {
+    await createPlain();
     const started = await post('/api/v1/experiments/plain/start');
     expect(started.status).toBe(200);
     expect((await started.json()).status).toBe('running');

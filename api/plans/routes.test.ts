@@ -1,8 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../../tests/helpers/test-app.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 
-const t = createTestApp({ nowMs: new Date(2026, 10, 25, 10).getTime() });
-afterAll(() => t.cleanup());
+let t: TestApp;
+beforeEach(() => { t = createTestApp({ nowMs: new Date(2026, 10, 25, 10).getTime() }); });
+afterEach(() => t.cleanup());
 
 const week3 = {
   name: 'Shorter signup form', week: 3, channels: ['landing-page'], primaryMetric: 'click_through', durationDays: 14,
@@ -11,21 +12,29 @@ const week3 = {
   audience: 'new visitors', owner: 'Ana', lifecycleStage: 'acquisition'
 };
 
+/** The 'Spring program' plan (13 weeks from Monday 1 March 2027, 1,200 landing-page users a day), as answered. */
+async function createSpringPlan() {
+  const res = await t.authed('/api/v1/plans', { method: 'POST', body: {
+    name: 'Spring program', startDate: '2027-03-01', weeks: 13, owner: 'Ana', goal: '+10% sign-ups', dailyTraffic: { 'landing-page': 1200 }
+  } });
+  expect(res.status).toBe(201);
+  return res.json();
+}
+
+/** Adds `week3` to the plan; returns the answer. */
+async function addWeek3(planId: number) {
+  const added = await t.authed(`/api/v1/plans/${planId}/experiments`, { method: 'POST', body: week3 });
+  expect(added.status).toBe(201);
+  return added.json();
+}
+
 describe('plans API', () => {
-  let planId = 0;
-
   it('creates a plan, adds a week-3 experiment and answers its power warning', async () => {
-    const res = await t.authed('/api/v1/plans', { method: 'POST', body: {
-      name: 'Spring program', startDate: '2027-03-01', weeks: 13, owner: 'Ana', goal: '+10% sign-ups', dailyTraffic: { 'landing-page': 1200 }
-    } });
-    expect(res.status).toBe(201);
-    const plan = await res.json();
+    const plan = await createSpringPlan();
     expect(plan).toMatchObject({ name: 'Spring program', status: 'draft', weeks: 13, calendarToken: expect.any(String) });
-    planId = plan.id;
+    const planId = plan.id;
 
-    const added = await t.authed(`/api/v1/plans/${planId}/experiments`, { method: 'POST', body: week3 });
-    expect(added.status).toBe(201);
-    expect(await added.json()).toMatchObject({
+    expect(await addWeek3(planId)).toMatchObject({
       key: 'w03-shorter-signup-form',
       power: { status: 'too-short', daysNeeded: 20, message: 'needs 20 days at 1,200 users/day to detect +20% on a 3.5% baseline; planned 14' }
     });
@@ -36,6 +45,8 @@ describe('plans API', () => {
   });
 
   it('extends, starts the plan (schedules drafts), and concludes through the lifecycle routes', async () => {
+    const planId = (await createSpringPlan()).id;
+    await addWeek3(planId);
     const extended = await t.authed('/api/v1/experiments/w03-shorter-signup-form/extend', { method: 'POST', body: { days: 7 } });
     expect((await extended.json()).durationDays).toBe(21);
     const started = await t.authed(`/api/v1/plans/${planId}/start`, { method: 'POST' });
