@@ -88,7 +88,7 @@ const secondary = (key: string, ...comparisons: ComparisonSpec[]): MetricSpec =>
 const unsubscribe = (comparisons: ComparisonSpec[], guardrails: GuardrailSpec[]): MetricSpec =>
   ({ key: 'unsubscribe', role: 'guardrail', direction: 'decrease', comparisons, guardrails });
 const t = (lift: ComparisonSpec['lift'], p: number, variant = 'treatment'): ComparisonSpec => ({ variant, lift, p });
-const running = { correction: 'holm', treatments: ['treatment'], ended: false } as const;
+const running: Pick<DecideGiven, 'correction' | 'treatments' | 'ended'> = { correction: 'holm', treatments: ['treatment'], ended: false };
 /** A +30% activation lift against ">= 20%, p < 0.05" whose adjusted p decides: ship below 0.05, else keep running. */
 function adjustedOutcome(adjusted: number, said: string): DecideExpected {
   const primary = { metric: 'activation', variant: 'treatment', pValue: adjusted };
