@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as schema from './schema.ts';
 import { migrate } from './migrate.ts';
+import { attachReportStore } from './queries/report-store-schema.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -41,6 +42,7 @@ export function openDatabase(path: string = defaultDatabasePath()): Db {
   client.pragma('cache_size = -65536'); // 64 MiB (default 2 MiB): the exposures and events indexes stay in memory
   const db = drizzle(client, { schema }) as Db;
   migrate(db);
+  attachReportStore(client, path);
   registry().set(path, db);
   return db;
 }

@@ -266,91 +266,15 @@ export const auditLog = sqliteTable('audit_log', {
 }, (t) => [index('audit_entity_idx').on(t.entityType, t.entityId, t.atMs)]);
 
 /**
- * How far the report store (`report_user_values`, `report_group_sums`) of an experiment is up
- * to date: events and exposures with ids up to the watermarks are counted, and `definitions`
- * holds what the values depend on (a change rebuilds that metric). First exposures that move
- * earlier are caught by a trigger into `report_moved_exposures`.
- */
-export const reportRefreshState = sqliteTable('report_refresh_state', {
-  experimentId: integer('experiment_id').primaryKey().references(() => experiments.id, { onDelete: 'cascade' }),
-  /** JSON: variant keys and, per metric id, kind, events and window in ms. */
-  definitions: text('definitions', { mode: 'json' }).$type<{ variants: string[]; metrics: Record<string, string> }>().notNull(),
-  lastEventId: integer('last_event_id').notNull(),
-  lastExposureId: integer('last_exposure_id').notNull(),
-  /** Exposures with id <= lastExposureId and the sum of their first_exposed_at_ms - baseMs. */
-  exposureCount: integer('exposure_count').notNull(),
-  exposureFirstMsSum: integer('exposure_first_ms_sum').notNull(),
-  baseMs: integer('base_ms').notNull(),
-  refreshedAtMs: integer('refreshed_at_ms').notNull()
-});
-
-/**
- * The report store's per-user values (replaces `report_metric_users`, which is no longer
- * written): one row per (experiment, metric, user) with a non-zero value or ratio
- * denominator. Primary key only, plus the value index restricted to winsorized metrics (the
- * cap's nearest rank and the capped excess read it), so a refresh writes two b-trees.
- */
-export const reportUserValues = sqliteTable('report_user_values', {
-  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
-  metricId: integer('metric_id').notNull(),
-  userId: text('user_id').notNull(),
-  variantKey: text('variant_key').notNull(),
-  day: integer('day').notNull(),
-  value: real('value').notNull(),
-  denominator: real('denominator').notNull(),
-  /** 1 when the metric is winsorized (its rows are in the value index). */
-  winsorized: integer('winsorized').notNull().default(0)
-}, (t) => [
-  primaryKey({ columns: [t.experimentId, t.metricId, t.userId] }),
-  index('report_user_values_capped').on(t.experimentId, t.metricId, t.value).where(sql`winsorized = 1`)
-]);
-
-/** The sufficient statistics `stats/` takes, as columns (a fresh set per table). */
-const sufficientSums = () => ({
-  rows: integer('rows').notNull(),
-  sum: real('sum').notNull(),
-  sumSquares: real('sum_squares').notNull(),
-  sumDenominator: real('sum_denominator').notNull(),
-  sumDenominatorSquares: real('sum_denominator_squares').notNull(),
-  sumCrossProducts: real('sum_cross_products').notNull()
-});
-
-/**
- * Running sums of `report_user_values` per (experiment, metric, variant, first-exposure
- * day), kept up to date by each refresh (new minus old value of every changed user).
- * `metric_id` 0 holds the exposed users (`rows` = users). Sums are uncapped: a winsorized
- * metric subtracts the excess over its cap at read time.
- */
-export const reportGroupSums = sqliteTable('report_group_sums', {
-  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
-  metricId: integer('metric_id').notNull(),
-  variantKey: text('variant_key').notNull(),
-  day: integer('day').notNull(),
-  ...sufficientSums()
-}, (t) => [primaryKey({ columns: [t.experimentId, t.metricId, t.variantKey, t.day] })]);
-
-/**
- * First exposures that moved earlier (a late exposure with an older timestamp), recorded
- * by the trigger `report_exposure_moved` with the time before the first move, so the next
- * refresh recomputes just those users. Consumed by the refresh.
+ * First exposures that moved earlier (a late exposure with an older timestamp), appended by
+ * the trigger `report_exposure_moved` with the time before the move, so the next refresh
+ * recomputes just those users. The report store (its own file, see
+ * `db/queries/report-store-schema.ts`) reads past its watermark on `seq` and never writes
+ * here, so the analysis thread never takes this database's write lock.
  */
 export const reportMovedExposures = sqliteTable('report_moved_exposures', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
   experimentId: integer('experiment_id').notNull(),
   userId: text('user_id').notNull(),
   oldFirstMs: integer('old_first_ms').notNull()
-}, (t) => [primaryKey({ columns: [t.experimentId, t.userId] })]);
-
-/**
- * Running sums of `report_user_values` per (experiment, segment attribute, metric, segment
- * value, variant) for the attributes a report was split by, kept up to date by each refresh
- * like `report_group_sums`. `metric_id` 0 holds exposed users; a missing attribute value is
- * stored as '\u0001'. Cleared when a metric or the variants are rebuilt.
- */
-export const reportSegmentSums = sqliteTable('report_segment_sums', {
-  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
-  attribute: text('attribute').notNull(),
-  metricId: integer('metric_id').notNull(),
-  segment: text('segment').notNull(),
-  variantKey: text('variant_key').notNull(),
-  ...sufficientSums()
-}, (t) => [primaryKey({ columns: [t.experimentId, t.attribute, t.metricId, t.segment, t.variantKey] })]);
+}, (t) => [index('report_moved_exposures_experiment').on(t.experimentId, t.seq)]);

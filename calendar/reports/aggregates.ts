@@ -39,7 +39,8 @@ function compute(client: Database.Database, input: AggregatesInput): ReportAggre
   if (needsFullRebuild(client, experimentId, input.variantKeys)) {
     rebuildMetricStoreInChunks(client, { experimentId, metrics, variantKeys: input.variantKeys, nowMs: input.nowMs });
   }
-  // One write transaction: the refresh and every aggregate see the same exposures and events.
+  // One transaction: the refresh and every aggregate see the same exposures and events. Deferred:
+  // it reads the main file's snapshot and writes only the report store's file.
   return client.transaction(() => {
     const refresh = refreshMetricStore(client, { experimentId, metrics, variantKeys: input.variantKeys, nowMs: input.nowMs });
     const groups = exposureGroups(client, experimentId);
@@ -49,7 +50,7 @@ function compute(client: Database.Database, input: AggregatesInput): ReportAggre
     const span = storeExposureSpan(client, experimentId, [...new Set([...input.variantKeys, ...groups.map((g) => g.variant)])]);
     const segmentRows = input.segment ? storeSegmentAggregates(client, experimentId, metrics, caps, input.segment) : null;
     return { caps, daily, exposuresByDay, span, segmentRows, refresh };
-  }).immediate();
+  }).deferred();
 }
 
 export type AggregatesInput = {

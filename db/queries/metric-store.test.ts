@@ -5,6 +5,7 @@ import { tempDatabase } from '../../tests/helpers/test-app.ts';
 import { seededRandom } from '../../tests/reports/synthetic.ts';
 import type { Db } from '../connection.ts';
 import { experiments } from '../schema.ts';
+import { attachReportStore } from './report-store-schema.ts';
 import {
   aggregateMetrics, exposureGroups, rebuildMetricStoreInChunks, refreshMetricStore, storeCaps, storeDailyAggregates, storeSegmentAggregates, winsorizationCaps, withMetricUsers,
   type GroupAggregate, type RebuildPath, type StoreMetric
@@ -87,6 +88,7 @@ function fullSnapshot(client: Database.Database, metrics: StoreMetric[], rebuild
   const copyPath = join(database.path, '..', `copy-${Math.floor(random() * 1e9)}.db`);
   client.prepare('VACUUM INTO ?').run(copyPath);
   const copy = new Database(copyPath);
+  attachReportStore(copy, copyPath);
   try {
     return storeSnapshot(copy, metrics, true, rebuildPath);
   } finally {
@@ -198,10 +200,13 @@ describe('refreshMetricStore', () => {
     move.run(-DAY, experimentId, 'u5');
     move.run(-2 * DAY, experimentId, 'u7');
     move.run(3600000, experimentId, 'u9'); // later: not a move the store cares about (first exposures only move earlier)
-    expect(client.prepare('SELECT user_id FROM report_moved_exposures ORDER BY user_id').pluck().all()).toEqual(['u5', 'u7']);
+    // An append-only log (the analysis thread never writes the main file): each move, in order.
+    expect(client.prepare('SELECT user_id FROM report_moved_exposures ORDER BY seq').pluck().all()).toEqual(['u5', 'u5', 'u7']);
     const moved = storeSnapshot(client, baseMetrics);
     expect(moved.mode).toBe('incremental');
-    expect(client.prepare('SELECT COUNT(*) FROM report_moved_exposures').pluck().get()).toBe(0);
+    // Consumed: the store's watermark is past every move, and a refresh with nothing new changes nothing.
+    expect(client.prepare('SELECT last_moved_seq FROM report_refresh_state WHERE experiment_id = ?').pluck().get(experimentId)).toBe(3);
+    expect(storeSnapshot(client, baseMetrics).mode).toBe('unchanged');
     client.prepare('UPDATE exposures SET first_exposed_at_ms = first_exposed_at_ms - 3600000 WHERE experiment_id = ? AND user_id = ?').run(experimentId, 'u9');
     round(client, 30, T0 + 2 * DAY);
     const after = storeSnapshot(client, baseMetrics);

@@ -4,14 +4,16 @@
  * lazily at report time, so a report reads a few hundred sums instead of recomputing every
  * user's window from the raw events or re-reading every user's value.
  *
- * Refresh, inside the caller's write transaction:
- * 1. Read the watermarks: the last event and exposure ids counted.
+ * The store is in a file of its own (`report-store-schema.ts`); a refresh runs in a deferred
+ * transaction that reads the main file's snapshot and writes only the store, so it never
+ * takes the main file's write lock. Refresh, inside the caller's transaction:
+ * 1. Read the watermarks: the last event, exposure and moved-exposure ids counted.
  * 2. Rebuild everything when there is no state or the variants changed; rebuild one metric
  *    when its definition (kind, events, window, winsorized or not) changed; drop metrics no
  *    longer used.
  * 3. Otherwise the changed users are: exposed since the exposure watermark, first exposure
- *    moved earlier (recorded by the trigger `report_exposure_moved` in
- *    `report_moved_exposures`), or an event of one of the metric's event names since the
+ *    moved earlier (appended by the trigger `report_exposure_moved` to
+ *    `report_moved_exposures`, read past the store's `seq` watermark), or an event of one of the metric's event names since the
  *    event watermark (late events with old timestamps included). Per metric, their old rows'
  *    contribution is subtracted from the sums, their values recomputed from all their events,
  *    and the new contribution added. Everyone else is unchanged, and nothing scans the whole
@@ -46,6 +48,20 @@ export type RefreshResult = {
 type State = { definitions: string } & Bounds;
 
 /**
+ * The moved first exposures of one experiment since the store's `seq` watermark, one row per
+ * user with the time the store counted (the first row's `old_first_ms`), into
+ * `temp.report_moved (user_id, old_first_ms)`.
+ */
+function collectMoved(client: Database.Database, experimentId: number, state: State, bounds: Bounds): void {
+  client.exec(`DROP TABLE IF EXISTS temp.report_moved;
+    CREATE TEMP TABLE report_moved (user_id TEXT PRIMARY KEY, old_first_ms INTEGER NOT NULL) WITHOUT ROWID`);
+  client.prepare(
+    `INSERT OR IGNORE INTO temp.report_moved SELECT user_id, old_first_ms FROM report_moved_exposures
+     WHERE experiment_id = ? AND seq > ? AND seq <= ? ORDER BY seq`
+  ).run(experimentId, state.lastMovedSeq, bounds.lastMovedSeq);
+}
+
+/**
  * Collects the changed users into `temp.report_changed (user_id, event_name)`: '*' for a new
  * or moved exposure (every metric), else the name of a new event. Updates the exposed-users
  * sums for new and moved exposures. Returns the number of distinct users.
@@ -54,35 +70,36 @@ function collectChanges(client: Database.Database, experimentId: number, names: 
   client.exec(`DROP TABLE IF EXISTS temp.report_changed;
     CREATE TEMP TABLE report_changed (user_id TEXT NOT NULL, event_name TEXT NOT NULL, PRIMARY KEY (user_id, event_name)) WITHOUT ROWID`);
   const range = { experimentId, oldExposureId: state.lastExposureId, lastExposureId: bounds.lastExposureId };
+  collectMoved(client, experimentId, state, bounds);
   // Moved first exposures of users counted before: one user fewer on the old day.
   client.prepare(
     `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS})
      SELECT :experimentId, ${USERS_METRIC_ID}, x.variant_key, m.old_first_ms / ${DAY_MS} AS day, -COUNT(*), 0, 0, 0, 0, 0
-     FROM report_moved_exposures m JOIN exposures x ON x.experiment_id = m.experiment_id AND x.user_id = m.user_id
-     WHERE m.experiment_id = :experimentId AND x.id <= :oldExposureId GROUP BY x.variant_key, day ${ADD_SUMS}`
+     FROM temp.report_moved m CROSS JOIN exposures x INDEXED BY exposures_experiment_user ON x.experiment_id = :experimentId AND x.user_id = m.user_id
+     WHERE x.id <= :oldExposureId GROUP BY x.variant_key, day ${ADD_SUMS}`
   ).run({ experimentId, oldExposureId: state.lastExposureId });
   // ... and one more on the new day; new exposures likewise.
   client.prepare(
     `INSERT INTO report_group_sums (experiment_id, metric_id, variant_key, day, ${SUM_COLUMNS})
      SELECT :experimentId, ${USERS_METRIC_ID}, variant_key, first_exposed_at_ms / ${DAY_MS} AS day, COUNT(*), 0, 0, 0, 0, 0 FROM (
-       SELECT x.variant_key, x.first_exposed_at_ms FROM report_moved_exposures m
-         JOIN exposures x ON x.experiment_id = m.experiment_id AND x.user_id = m.user_id
-         WHERE m.experiment_id = :experimentId AND x.id <= :oldExposureId
+       SELECT x.variant_key, x.first_exposed_at_ms FROM temp.report_moved m
+         CROSS JOIN exposures x INDEXED BY exposures_experiment_user ON x.experiment_id = :experimentId AND x.user_id = m.user_id
+         WHERE x.id <= :oldExposureId
        UNION ALL
-       SELECT variant_key, first_exposed_at_ms FROM exposures WHERE id > :oldExposureId AND id <= :lastExposureId AND experiment_id = :experimentId
+       SELECT variant_key, first_exposed_at_ms FROM exposures WHERE id > :oldExposureId AND id <= :lastExposureId AND +experiment_id = :experimentId
      ) WHERE true GROUP BY variant_key, day ${ADD_SUMS}`
   ).run(range);
   client.prepare(
     `INSERT OR IGNORE INTO temp.report_changed
-     SELECT user_id, '*' FROM report_moved_exposures WHERE experiment_id = :experimentId
+     SELECT user_id, '*' FROM temp.report_moved
      UNION ALL
-     SELECT user_id, '*' FROM exposures WHERE id > :oldExposureId AND id <= :lastExposureId AND experiment_id = :experimentId`
+     SELECT user_id, '*' FROM exposures WHERE id > :oldExposureId AND id <= :lastExposureId AND +experiment_id = :experimentId`
   ).run(range);
-  client.prepare('DELETE FROM report_moved_exposures WHERE experiment_id = ?').run(experimentId);
   client.prepare(
     `INSERT OR IGNORE INTO temp.report_changed
-     SELECT e.user_id, e.event_name FROM events e JOIN exposures x ON x.experiment_id = ? AND x.user_id = e.user_id
-     WHERE e.id > ? AND e.id <= ? AND e.event_name IN (SELECT value FROM json_each(?))`
+     SELECT e.user_id, e.event_name FROM events e CROSS JOIN exposures x INDEXED BY exposures_experiment_user
+       ON x.experiment_id = ? AND x.user_id = e.user_id
+     WHERE e.id > ? AND e.id <= ? AND +e.event_name IN (SELECT value FROM json_each(?))`
   ).run(experimentId, state.lastEventId, bounds.lastEventId, JSON.stringify(names));
   return (client.prepare('SELECT COUNT(DISTINCT user_id) AS n FROM temp.report_changed').get() as { n: number }).n;
 }
@@ -111,14 +128,16 @@ function recomputeUsers(client: Database.Database, experimentId: number, metric:
 /** Current ids: everything up to them is what this refresh counts. */
 function currentBounds(client: Database.Database): Bounds {
   return client.prepare(
-    'SELECT (SELECT COALESCE(MAX(id), 0) FROM events) AS lastEventId, (SELECT COALESCE(MAX(id), 0) FROM exposures) AS lastExposureId'
+    `SELECT (SELECT COALESCE(MAX(id), 0) FROM events) AS lastEventId, (SELECT COALESCE(MAX(id), 0) FROM exposures) AS lastExposureId,
+       (SELECT COALESCE(MAX(seq), 0) FROM report_moved_exposures) AS lastMovedSeq`
   ).get() as Bounds;
 }
 
 /** The stored watermarks of an experiment, or null before its first refresh. */
 export function refreshState(client: Database.Database, experimentId: number): State | null {
   const row = client.prepare(
-    'SELECT definitions, last_event_id AS lastEventId, last_exposure_id AS lastExposureId FROM report_refresh_state WHERE experiment_id = ?'
+    `SELECT definitions, last_event_id AS lastEventId, last_exposure_id AS lastExposureId, last_moved_seq AS lastMovedSeq
+     FROM report_refresh_state WHERE experiment_id = ?`
   ).get(experimentId) as State | undefined;
   return row ?? null;
 }
@@ -150,11 +169,14 @@ function definitionsOf(variantKeys: string[], metrics: StoreMetric[]): Definitio
 
 function writeState(client: Database.Database, experimentId: number, definitions: Definitions, bounds: Bounds, nowMs: number): void {
   client.prepare(
-    `INSERT INTO report_refresh_state (experiment_id, definitions, last_event_id, last_exposure_id, exposure_count, exposure_first_ms_sum, base_ms, refreshed_at_ms)
-     VALUES (:experimentId, :definitions, :lastEventId, :lastExposureId, 0, 0, 0, :nowMs)
+    `INSERT INTO report_refresh_state (experiment_id, definitions, last_event_id, last_exposure_id, last_moved_seq, refreshed_at_ms)
+     VALUES (:experimentId, :definitions, :lastEventId, :lastExposureId, :lastMovedSeq, :nowMs)
      ON CONFLICT (experiment_id) DO UPDATE SET definitions = excluded.definitions, last_event_id = excluded.last_event_id,
-       last_exposure_id = excluded.last_exposure_id, refreshed_at_ms = excluded.refreshed_at_ms`
-  ).run({ experimentId, definitions: JSON.stringify(definitions), ...bounds, nowMs });
+       last_exposure_id = excluded.last_exposure_id, last_moved_seq = excluded.last_moved_seq, refreshed_at_ms = excluded.refreshed_at_ms`
+  ).run({
+    experimentId, definitions: JSON.stringify(definitions), nowMs,
+    lastEventId: bounds.lastEventId, lastExposureId: bounds.lastExposureId, lastMovedSeq: bounds.lastMovedSeq
+  });
 }
 
 /** Whether the next refresh of an experiment would rebuild everything (no state, or the variants changed). */
@@ -164,9 +186,9 @@ export function needsFullRebuild(client: Database.Database, experimentId: number
 }
 
 /**
- * The full rebuild in short write transactions: one for the exposed users, one per metric,
- * one for the watermarks. The ingestion writer (its own connection, 5 s busy timeout) then
- * waits at most one metric's build (~2.5 s at 1M users) instead of the whole rebuild. Every
+ * The full rebuild in short transactions of the store: one for the exposed users, one per
+ * metric, one for the watermarks, so another report of the same store waits at most one
+ * metric's build. None takes the main file's write lock. Every
  * chunk counts up to the ids read in the first, so events and exposures written meanwhile
  * are left to the next (incremental) refresh, and moves meanwhile are recorded by the
  * trigger. A crash in between leaves no state: the next refresh starts over. Call outside a
@@ -177,22 +199,22 @@ export function rebuildMetricStoreInChunks(client: Database.Database, input: {
   experimentId: number; metrics: StoreMetric[]; variantKeys: string[]; nowMs: number; rebuildPath?: RebuildPath;
 }): void {
   const { experimentId } = input;
-  let bounds: Bounds = { lastEventId: 0, lastExposureId: 0 };
+  let bounds: Bounds = { lastEventId: 0, lastExposureId: 0, lastMovedSeq: 0 };
   let users = 0;
   client.transaction(() => {
     bounds = currentBounds(client);
-    for (const table of ['report_refresh_state', 'report_user_values', 'report_group_sums', 'report_moved_exposures', 'report_segment_sums']) {
+    for (const table of ['report_refresh_state', 'report_user_values', 'report_group_sums', 'report_segment_sums']) {
       client.prepare(`DELETE FROM ${table} WHERE experiment_id = ?`).run(experimentId);
     }
     users = rebuildUsers(client, experimentId);
     dropExposedCopy(client);
     createExposedCopy(client, experimentId, bounds);
-  }).immediate();
+  })();
   try {
     for (const metric of input.metrics) {
-      client.transaction(() => rebuildMetrics(client, experimentId, [metric], bounds, users, input.rebuildPath)).immediate();
+      client.transaction(() => rebuildMetrics(client, experimentId, [metric], bounds, users, input.rebuildPath))();
     }
-    client.transaction(() => writeState(client, experimentId, definitionsOf(input.variantKeys, input.metrics), bounds, input.nowMs)).immediate();
+    client.transaction(() => writeState(client, experimentId, definitionsOf(input.variantKeys, input.metrics), bounds, input.nowMs))();
   } finally {
     dropExposedCopy(client);
   }
@@ -203,7 +225,7 @@ export function rebuildMetricStoreInChunks(client: Database.Database, input: {
  * inside a write transaction. Pass `forceRebuild` to recompute everything (and `rebuildPath`
  * to force how).
  * @example
- * client.transaction(() => refreshMetricStore(client, { experimentId, metrics, variantKeys, nowMs })).immediate();
+ * client.transaction(() => refreshMetricStore(client, { experimentId, metrics, variantKeys, nowMs }))();
  */
 export function refreshMetricStore(client: Database.Database, input: {
   experimentId: number; metrics: StoreMetric[]; variantKeys: string[]; nowMs: number; forceRebuild?: boolean; rebuildPath?: RebuildPath;
@@ -221,7 +243,6 @@ export function refreshMetricStore(client: Database.Database, input: {
   if (fullRebuild) {
     client.prepare('DELETE FROM report_user_values WHERE experiment_id = ?').run(experimentId);
     client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ?').run(experimentId);
-    client.prepare('DELETE FROM report_moved_exposures WHERE experiment_id = ?').run(experimentId);
     clearSegmentSums(client, experimentId);
     const users = rebuildUsers(client, experimentId);
     rebuildMetrics(client, experimentId, metrics, bounds, users, input.rebuildPath);
@@ -231,7 +252,7 @@ export function refreshMetricStore(client: Database.Database, input: {
     const ids = new Set(metrics.map((m) => m.metricId));
     for (const id of Object.keys(stored!.metrics).map(Number).filter((id) => !ids.has(id))) deleteMetric(client, experimentId, id);
     const moved = bounds.lastEventId !== state!.lastEventId || bounds.lastExposureId !== state!.lastExposureId ||
-      client.prepare('SELECT 1 FROM report_moved_exposures WHERE experiment_id = ? LIMIT 1').get(experimentId) !== undefined;
+      bounds.lastMovedSeq !== state!.lastMovedSeq;
     const rebuilt = metrics.filter((m) => !kept.includes(m));
     // Kept splits are recomputed on their next use after a metric rebuild.
     if (rebuilt.length > 0) clearSegmentSums(client, experimentId);
@@ -241,7 +262,7 @@ export function refreshMetricStore(client: Database.Database, input: {
       changedUsers = collectChanges(client, experimentId, names, state!, bounds);
       addSegmentExposures(client, experimentId, attributes, state!.lastExposureId, bounds.lastExposureId);
       if (changedUsers > 0) for (const metric of kept) recomputeUsers(client, experimentId, metric, bounds, attributes);
-      client.exec('DROP TABLE IF EXISTS temp.report_changed; DROP TABLE IF EXISTS temp.report_changed_metric');
+      client.exec('DROP TABLE IF EXISTS temp.report_changed; DROP TABLE IF EXISTS temp.report_changed_metric; DROP TABLE IF EXISTS temp.report_moved');
     }
     // Rebuilt after the users' sums are current (they do not depend on it).
     if (rebuilt.length > 0) {

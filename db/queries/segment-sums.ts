@@ -35,7 +35,7 @@ export function addSegmentExposures(client: Database.Database, experimentId: num
     client.prepare(
       `INSERT INTO report_segment_sums (${COLUMNS})
        SELECT :experimentId, :attribute, ${USERS_METRIC_ID}, ${segmentOf('x')} AS segment, x.variant_key, COUNT(*), 0, 0, 0, 0, 0
-       FROM exposures x WHERE x.id > :fromId AND x.id <= :toId AND x.experiment_id = :experimentId GROUP BY segment, x.variant_key ${ADD_SUMS_SEGMENT}`
+       FROM exposures x WHERE x.id > :fromId AND x.id <= :toId AND +x.experiment_id = :experimentId GROUP BY segment, x.variant_key ${ADD_SUMS_SEGMENT}`
     ).run({ experimentId, attribute, path: pathOf(attribute), fromId, toId });
   }
 }

@@ -17,7 +17,8 @@ export type StoreMetric = MetricQuerySpec & { metricId: number };
 /** Exposed users of one (variant, UTC day of first exposure). */
 export type ExposureGroup = { variant: string; day: number; users: number };
 
-export type Bounds = { lastEventId: number; lastExposureId: number };
+/** What a refresh counts: events, exposures and moved first exposures up to these ids of the main file. */
+export type Bounds = { lastEventId: number; lastExposureId: number; lastMovedSeq: number };
 
 /** Whether the store keeps a metric's rows in the value index (for its winsorization cap). */
 export function isWinsorized(metric: MetricQuerySpec): boolean {
