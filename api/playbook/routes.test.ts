@@ -1,11 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { events, experiments, exposures } from '../../db/schema.ts';
-import { createTestApp } from '../../tests/helpers/test-app.ts';
+import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 
 const nowMs = new Date(2026, 10, 25, 10).getTime();
-const t = createTestApp({ nowMs });
-afterAll(() => t.cleanup());
+let t: TestApp;
+beforeEach(() => { t = createTestApp({ nowMs }); });
+afterEach(() => t.cleanup());
 const w01 = 'w01-onboarding-ebook-reminder';
 const post = (path: string, body?: unknown) => t.authed(path, { method: 'POST', ...(body === undefined ? {} : { body }) });
 const learning = 'A guided reminder to open the e-book lifts 7-day activation';
@@ -14,15 +15,30 @@ const learning = 'A guided reminder to open the e-book lifts 7-day activation';
 async function runWinner() {
   expect((await post(`/api/v1/experiments/${w01}/start`)).status).toBe(200);
   const id = t.db.select().from(experiments).where(eq(experiments.key, w01)).get()!.id;
-  for (let i = 0; i < 2000; i++) {
-    const variant = i % 2 ? 'guided' : 'control';
-    t.db.insert(exposures).values({ experimentId: id, userId: `u${i}`, variantKey: variant, firstExposedAtMs: nowMs + i, lastExposedAtMs: nowMs + i }).run();
-    if ((variant === 'control' && i % 20 === 0) || (variant === 'guided' && i % 10 < 6 && i % 2)) {
-      t.db.insert(events).values({ userId: `u${i}`, eventName: 'activation', timestampMs: nowMs + 3_600_000 + i, receivedAtMs: nowMs }).run();
+  t.db.transaction((tx) => { // one commit, not 2,600
+    for (let i = 0; i < 2000; i++) {
+      const variant = i % 2 ? 'guided' : 'control';
+      tx.insert(exposures).values({ experimentId: id, userId: `u${i}`, variantKey: variant, firstExposedAtMs: nowMs + i, lastExposedAtMs: nowMs + i }).run();
+      if ((variant === 'control' && i % 20 === 0) || (variant === 'guided' && i % 10 < 6 && i % 2)) {
+        tx.insert(events).values({ userId: `u${i}`, eventName: 'activation', timestampMs: nowMs + 3_600_000 + i, receivedAtMs: nowMs }).run();
+      }
     }
-  }
+  });
   t.clock.nowMs = nowMs + 30 * 86_400_000;
   expect((await post(`/api/v1/experiments/${w01}/conclude`)).status).toBe(200);
+}
+
+/** Records the reviewer's "ship guided" decision on the concluded w01. */
+async function decideShip() {
+  const decided = await post(`/api/v1/experiments/${w01}/decision`, { finalDecision: 'ship', winningVariantKey: 'guided', rationale: 'Clear win on activation' });
+  expect(decided.status).toBe(201);
+}
+
+/** w01 concluded, decided and promoted into the playbook (without a rollout). */
+async function promoteWinner() {
+  await runWinner();
+  await decideShip();
+  expect((await post(`/api/v1/experiments/${w01}/promote`, { learning })).status).toBe(201);
 }
 
 describe('the playbook loop over HTTP', () => {
@@ -35,8 +51,8 @@ describe('the playbook loop over HTTP', () => {
   });
 
   it('promotes the winner with rollout, then stops and restarts the rollout', async () => {
-    const decided = await post(`/api/v1/experiments/${w01}/decision`, { finalDecision: 'ship', winningVariantKey: 'guided', rationale: 'Clear win on activation' });
-    expect(decided.status).toBe(201);
+    await runWinner();
+    await decideShip();
     const res = await post(`/api/v1/experiments/${w01}/promote`, { learning, rollout: true });
     expect(res.status).toBe(201);
     const entry = await res.json();
@@ -58,6 +74,7 @@ describe('the playbook loop over HTTP', () => {
   });
 
   it('lists the playbook grouped by channel and stage, searchable, and as Markdown', async () => {
+    await promoteWinner();
     const all = await (await t.authed('/api/v1/playbook')).json();
     expect(all).toMatchObject({ q: '', total: 1, groups: [{ channel: 'in-app', stages: [{ stage: 'activation', entries: [{ experimentKey: w01 }] }], summary: { wins: 1 } }] });
     expect(await (await t.authed('/api/v1/playbook?q=E-BOOK')).json()).toMatchObject({ q: 'E-BOOK', total: 1 });
@@ -74,6 +91,7 @@ describe('the playbook loop over HTTP', () => {
   });
 
   it('plans again: a draft plan whose follow-up of the winner has a power check', async () => {
+    await promoteWinner();
     const res = await post('/api/v1/plans/1/draft-next');
     expect(res.status).toBe(201);
     const draft = await res.json();
