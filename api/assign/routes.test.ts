@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestApp } from '../../tests/helpers/test-app.ts';
+import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { experiments, exposures } from '../../db/schema.ts';
 
-const t = createTestApp();
-afterAll(() => t.cleanup());
+let t: TestApp;
 const sdk = (path: string, body?: unknown) => t.authed(path, { method: body === undefined ? 'GET' : 'POST', body, key: t.sdkKey });
 const admin = (path: string, body?: unknown, method = 'POST') => t.authed(path, { method, body });
 const exposureOf = (key: string, userId: string) => {
@@ -12,12 +11,15 @@ const exposureOf = (key: string, userId: string) => {
   return t.db.select().from(exposures).where(and(eq(exposures.experimentId, id), eq(exposures.userId, userId))).get();
 };
 
-beforeAll(async () => {
-  await admin('/api/v1/experiments', { key: 'hero', name: 'Hero', variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-ana': 'treatment' } });
-  await admin('/api/v1/experiments', { key: 'tr-only', name: 'TR', variants: [{ key: 'control' }, { key: 'treatment' }], targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] });
-  await admin('/api/v1/experiments/hero/start');
-  await admin('/api/v1/experiments/tr-only/start');
+/** Each test: a fresh app with two running 50/50 experiments, 'hero' (qa-ana forced to treatment) and 'tr-only' (country TR). */
+beforeEach(async () => {
+  t = createTestApp();
+  expect((await admin('/api/v1/experiments', { key: 'hero', name: 'Hero', variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-ana': 'treatment' } })).status).toBe(201);
+  expect((await admin('/api/v1/experiments', { key: 'tr-only', name: 'TR', variants: [{ key: 'control' }, { key: 'treatment' }], targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] })).status).toBe(201);
+  expect((await admin('/api/v1/experiments/hero/start')).status).toBe(200);
+  expect((await admin('/api/v1/experiments/tr-only/start')).status).toBe(200);
 });
+afterEach(() => t.cleanup());
 
 describe('GET /api/v1/assign', () => {
   it('assigns by hash and records the exposure', async () => {
@@ -38,7 +40,6 @@ describe('GET /api/v1/assign', () => {
     const again = (await (await sdk('/api/v1/assign?experiment=hero&userId=u-2')).json()).assignments.hero;
     expect(again).toMatchObject({ variant: first, reason: 'sticky', inExperiment: true });
     expect(exposureOf('hero', 'u-2')).toMatchObject({ variantKey: first, exposureCount: 2 });
-    await admin('/api/v1/experiments/hero', { variants: [{ key: 'control' }, { key: 'treatment' }], confirm: true }, 'PATCH');
   });
 
   it('expose=false assigns without recording', async () => {
