@@ -1,0 +1,115 @@
+// recordExposures and recordEvents item by item, on a fresh app over a real SQLite file per test:
+// the exact reason of each rejected item, the order of the rejections, and what is stored.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
+import { evaluateExperiment } from '../assign/evaluate.ts';
+import { configCacheFor } from '../assign/config-cache.ts';
+import { recordExposures } from './exposures.ts';
+import { recordEvents } from './events.ts';
+
+let t: TestApp;
+const admin = async (path: string, body?: unknown, method = 'POST') => {
+  const res = await t.authed(path, { method, body });
+  expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300);
+};
+const DAY = 86_400_000;
+
+beforeEach(async () => {
+  t = createTestApp({ seed: false });
+  await admin('/api/v1/experiments', { key: 'run', name: 'Running', variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-ana': 'treatment' } });
+  await admin('/api/v1/experiments/run/start');
+  await admin('/api/v1/experiments', { key: 'half', name: 'Half coverage', coverage: 0.5, variants: [{ key: 'control' }, { key: 'treatment' }] });
+  await admin('/api/v1/experiments/half/start');
+  await admin('/api/v1/experiments', { key: 'draft', name: 'Draft', variants: [{ key: 'control' }, { key: 'treatment' }] });
+});
+afterEach(() => t.cleanup());
+
+const hashed = (key: string, userId: string) => evaluateExperiment(configCacheFor(t.db.$client).get(key)!, userId, {}, { ignoreTargeting: true });
+const stored = (key: string) => t.db.$client.prepare(
+  'select user_id, variant_key, first_exposed_at_ms, attributes from exposures join experiments e on e.id = experiment_id where e.key = ? order by user_id'
+).raw().all(key);
+
+describe('recordExposures', () => {
+  it('says why each item is rejected, in item order, and keeps the good ones', async () => {
+    let outside = 'o-0';
+    for (let i = 0; hashed('half', outside).inExperiment; i++) outside = `o-${i}`;
+    const u1 = hashed('run', 'u1').variant!;
+    const wrong = u1 === 'control' ? 'treatment' : 'control';
+    const result = await recordExposures(t.deps, [
+      { experiment: 'run', userId: 'u1', variant: wrong },
+      { experiment: 'run', userId: 'u1', attributes: { country: 'TR' }, timestamp: '2026-11-22T10:00:00Z' },
+      { experiment: 'nope', userId: 'u1' },
+      { experiment: 'draft', userId: 'u1' },
+      { experiment: 'run', userId: 'qa-ana' },
+      { experiment: 'half', userId: outside },
+      { experiment: 'run', userId: 'u2', timestamp: new Date(t.clock.nowMs - 401 * DAY).toISOString() },
+      { experiment: 'run', userId: 'u2', extra: true },
+      { experiment: 'run', userId: 'u3' }
+    ]);
+    expect(result).toEqual({
+      accepted: 2, duplicates: 0, rejected: [
+        { index: 0, error: `variant '${wrong}' does not match the user's assignment '${u1}'` },
+        { index: 2, error: "experiment 'nope' was not found" },
+        { index: 3, error: "experiment 'draft' is draft; only running experiments record exposures" },
+        { index: 4, error: "user 'qa-ana' is forced to a variant for QA; forced users are not recorded" },
+        { index: 5, error: `user '${outside}' is not in experiment 'half' (coverage)` },
+        { index: 6, error: `timestamp: timestamp ${new Date(t.clock.nowMs - 401 * DAY).toISOString()} is more than 400 days from the server's time` },
+        { index: 7, error: expect.stringMatching(/^\(item\): .*extra/) }
+      ]
+    });
+    expect(stored('run')).toEqual([
+      ['u1', u1, Date.parse('2026-11-22T10:00:00Z'), '{"country":"TR"}'],
+      ['u3', hashed('run', 'u3').variant, t.clock.nowMs, '{}']
+    ]);
+    expect(stored('half')).toEqual([]);
+  });
+
+  it('nothing valid: no write, all rejected', async () => {
+    const result = await recordExposures(t.deps, [{ experiment: 'nope', userId: 'u' }, { userId: 'u' }]);
+    expect(result).toEqual({ accepted: 0, duplicates: 0, rejected: [
+      { index: 0, error: "experiment 'nope' was not found" },
+      { index: 1, error: expect.stringMatching(/^experiment: /) }
+    ] });
+  });
+
+  it('an exposure 400 days old is still accepted', async () => {
+    const at = t.clock.nowMs - 400 * DAY;
+    expect(await recordExposures(t.deps, [{ experiment: 'run', userId: 'old', timestamp: new Date(at).toISOString() }]))
+      .toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(stored('run')).toEqual([['old', hashed('run', 'old').variant, at, '{}']]);
+  });
+});
+
+describe('recordEvents', () => {
+  const events = () => t.db.$client.prepare('select client_event_id, user_id, event_name, value, timestamp_ms, received_at_ms from events order by id').raw().all();
+
+  it('stores the valid items with their defaults, rejects the others by index with the reason', async () => {
+    const old = t.clock.nowMs - 401 * DAY;
+    const result = await recordEvents(t.deps, [
+      { userId: 'u1', event: 'purchase', value: 19.9, id: 'e-1', timestamp: 1_795_000_000_000 },
+      { userId: 'u1', event: 'activation' },
+      { userId: 'u1', event: 'bad name!' },
+      { userId: 'u2', event: 'purchase', timestamp: old },
+      { userId: 'u2', event: 'purchase', id: 'e-1' }
+    ]);
+    expect(result).toEqual({ accepted: 2, duplicates: 1, rejected: [
+      { index: 2, error: 'event: must be letters, digits, "_", ".", ":" or "-"' },
+      { index: 3, error: `timestamp: timestamp ${new Date(old).toISOString()} is more than 400 days from the server's time` }
+    ] });
+    expect(events()).toEqual([
+      ['e-1', 'u1', 'purchase', 19.9, 1_795_000_000_000, t.clock.nowMs],
+      [null, 'u1', 'activation', null, t.clock.nowMs, t.clock.nowMs]
+    ]);
+  });
+
+  it('only invalid items: nothing is written', async () => {
+    expect(await recordEvents(t.deps, [{ userId: '', event: 'x' }])).toEqual({ accepted: 0, duplicates: 0, rejected: [{ index: 0, error: expect.stringMatching(/^userId: /) }] });
+    expect(events()).toEqual([]);
+  });
+
+  it('a retried batch is all duplicates', async () => {
+    const batch = [{ userId: 'u', event: 'a', id: 'r-1' }, { userId: 'u', event: 'a', id: 'r-2' }];
+    expect(await recordEvents(t.deps, batch)).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    expect(await recordEvents(t.deps, batch)).toEqual({ accepted: 0, duplicates: 2, rejected: [] });
+  });
+});
