@@ -1,11 +1,17 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
 import { tempDatabase } from '../../tests/helpers/test-app.ts';
 import { GroupCommit } from './group-commit.ts';
 
-const t = tempDatabase();
-afterAll(() => t.cleanup());
-t.db.$client.exec('create table gc_test (v text not null)');
-const insert = t.db.$client.prepare('insert into gc_test (v) values (?)');
+let t: ReturnType<typeof tempDatabase>;
+let insert: Database.Statement;
+/** Each test: a fresh database with an empty gc_test table. */
+beforeEach(() => {
+  t = tempDatabase();
+  t.db.$client.exec('create table gc_test (v text not null)');
+  insert = t.db.$client.prepare('insert into gc_test (v) values (?)');
+});
+afterEach(() => t.cleanup());
 const values = () => (t.db.$client.prepare('select v from gc_test order by v').pluck().all() as string[]);
 
 describe('GroupCommit', () => {
@@ -35,6 +41,7 @@ describe('GroupCommit', () => {
     expect(gc.stats).toEqual({ commits: 1, jobs: 4 });
     expect(values().length).toBe(before + 2);
     expect(values()).not.toContain('g1'); // the multi-row statement is undone as a whole
+    expect(values()).toEqual(['f', 'h']);
   });
 
   it('flushes at once when maxJobs are queued', async () => {
@@ -42,6 +49,8 @@ describe('GroupCommit', () => {
     const jobs = [gc.run(() => insert.run('c')), gc.run(() => insert.run('d'))];
     expect(gc.stats.commits).toBe(1); // synchronously, before any await
     await Promise.all(jobs);
+    expect(gc.stats).toEqual({ commits: 1, jobs: 2 });
+    expect(values()).toEqual(['c', 'd']);
   });
 
   it('waits for a transaction someone else holds, then commits', async () => {
@@ -50,7 +59,7 @@ describe('GroupCommit', () => {
     const pending = gc.run(() => insert.run('e'));
     await new Promise((r) => setImmediate(r));
     t.db.$client.exec('commit');
-    await expect(pending).resolves.toBeDefined();
-    expect(values()).toContain('e');
+    await expect(pending).resolves.toMatchObject({ changes: 1 });
+    expect(values()).toEqual(['e']);
   });
 });
