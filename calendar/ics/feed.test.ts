@@ -1,11 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
-import { createTestApp } from '../../tests/helpers/test-app.ts';
+import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { calendarTokenOf, createPlan } from '../plans/index.ts';
 import { extendDuration } from '../lifecycle/index.ts';
 
-const t = createTestApp({ nowMs: new Date(2026, 10, 25, 10).getTime() });
-afterAll(() => t.cleanup());
+let t: TestApp;
+beforeEach(() => { t = createTestApp({ nowMs: new Date(2026, 10, 25, 10).getTime() }); });
+afterEach(() => t.cleanup());
+/** A second, empty plan (the seed has only plan 1). */
+const createOtherPlan = () => createPlan(t.db, { name: 'Other', startDate: '2027-03-01' }, { actor: 'test', nowMs: t.clock.nowMs });
 
 /** Parses a feed with ical.js (a real RFC 5545 parser) into plain events. */
 function parse(text: string) {
@@ -51,7 +54,7 @@ describe('GET /api/v1/plans/{id}/calendar.ics', () => {
 
   it.each([
     ['a wrong token', () => `/api/v1/plans/1/calendar.ics?token=not-the-token`, 404],
-    ['a token of another plan', () => `/api/v1/plans/1/calendar.ics?token=${calendarTokenOf(t.db, 2)}`, 404],
+    ['a token of another plan', () => `/api/v1/plans/1/calendar.ics?token=${createOtherPlan().calendarToken}`, 404],
     ['a plan that does not exist', () => `/api/v1/plans/999/calendar.ics?token=${calendarTokenOf(t.db, 1)}`, 404],
     ['no token', () => '/api/v1/plans/1/calendar.ics', 400]
   ])('%s -> %i, without saying whether the plan exists', async (_name, path, status) => {
