@@ -21,7 +21,7 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** "Landing page: testimonials!" -> "landing-page-testimonials". */
 export function slugify(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'experiment';
+  return text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'experiment';
 }
 
 function uniqueKey(tx: Tx, base: string): string {
