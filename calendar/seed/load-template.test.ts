@@ -4,8 +4,10 @@ import { experiments, plans, successCriteria, variants, auditLog } from '../../d
 import { tempDatabase } from '../../tests/helpers/test-app.ts';
 import { loadPlanTemplate, seedOnFirstStart, starterPlanTemplate } from './index.ts';
 
-const monday = Date.parse('2026-11-23T10:00:00Z'); // a Monday
-const wednesday = Date.parse('2026-11-25T10:00:00Z');
+// Local times: the plan starts on the Monday after the server's calendar day (calendar/dates.ts),
+// so a UTC instant would fall on another day in Pacific/Pago_Pago (UTC-11) or Pacific/Kiritimati (UTC+14).
+const monday = new Date(2026, 10, 23, 10).getTime(); // a Monday
+const wednesday = new Date(2026, 10, 25, 10).getTime();
 
 describe('starter 90-day calendar', () => {
   let cleanup = () => {};

@@ -30,11 +30,13 @@ export type TestApp = {
 
 /**
  * The real API over a real, migrated SQLite file, with an injectable clock.
- * `seed` loads the starter calendar as a first start would.
+ * `seed` loads the starter calendar as a first start would. The clock starts at `nowMs`, by default
+ * Monday 23 November 2026, 09:00 in the machine's time zone: the product counts calendar days in
+ * local time (calendar/dates.ts), so a UTC instant would be a Sunday west of UTC-9.
  */
 export function createTestApp(options: { seed?: boolean; nowMs?: number } = {}): TestApp {
   const database = tempDatabase();
-  const clock = { nowMs: options.nowMs ?? Date.parse('2026-11-23T09:00:00Z') };
+  const clock = { nowMs: options.nowMs ?? new Date(2026, 10, 23, 9).getTime() };
   if (options.seed ?? true) seedOnFirstStart(database.db, clock.nowMs);
   const deps: AppDeps = { db: database.db, now: () => clock.nowMs };
   const app = createApp(deps);
