@@ -1,0 +1,85 @@
+// The assign fast path's query reading: which query strings it takes, how it decodes them (the
+// way URLSearchParams does, so the answer equals the Hono route's), and what it leaves to Hono.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTestApp } from '../../tests/helpers/test-app.ts';
+import { fakeRequest } from '../../tests/helpers/fake-request.ts';
+import { apiListener } from '../listener.ts';
+import { fastAssign } from './fast-path.ts';
+
+const t = createTestApp({ seed: false });
+const server = createServer(apiListener(t.app, t.deps));
+let base = '';
+beforeAll(async () => {
+  await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'hero', name: 'Hero', variants: [{ key: 'control' }, { key: 'treatment' }] } });
+  await t.authed('/api/v1/experiments/hero/start', { method: 'POST' });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  t.cleanup();
+});
+
+const key = { authorization: `Bearer ${t.sdkKey}` };
+const taken = (url: string, headers: Record<string, string> = key) => fastAssign(t.deps)(fakeRequest('GET', url, headers), {} as ServerResponse);
+
+describe('fastAssign: the query strings it takes', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['expose=true', '/api/v1/assign?experiment=hero&userId=u1&expose=true', true],
+    ['a percent-encoded experiment key', '/api/v1/assign?experiment=h%65ro&userId=u1&expose=false', true],
+    ['"+" and %20 in the user id', '/api/v1/assign?experiment=hero&userId=a+b%20c&expose=false', true],
+    ['expose twice', '/api/v1/assign?experiment=hero&userId=u1&expose=false&expose=false', false],
+    ['experiment twice', '/api/v1/assign?experiment=hero&experiment=hero&userId=u1', false],
+    ['a trailing "&"', '/api/v1/assign?experiment=hero&userId=u1&', false],
+    ['a name without "="', '/api/v1/assign?experiment=hero&userId=u1&flag', false],
+    ['another parameter', '/api/v1/assign?experiment=hero&userId=u1&other=1', false],
+    ['an empty query', '/api/v1/assign?', false],
+    ['no query', '/api/v1/assign', false],
+    ['no experiment', '/api/v1/assign?userId=u1', false],
+    ['no user id', '/api/v1/assign?experiment=hero', false],
+    ['an invalid experiment key', '/api/v1/assign?experiment=-hero&userId=u1', false],
+    ['a user id over 256 characters', `/api/v1/assign?experiment=hero&userId=${'x'.repeat(257)}`, false],
+    ['a bad escape in the name part', '/api/v1/assign?experiment=hero&userId=u1&expose=%ZZ', false]
+  ];
+  it.each(cases)('%s', (_name, url, expected) => {
+    expect(taken(url)).toBe(expected);
+  });
+
+  it.each([
+    ['a body length', { ...key, 'content-length': '0' }],
+    ['a chunked body', { ...key, 'transfer-encoding': 'chunked' }]
+  ])('a GET with %s goes to Hono', (_name, headers) => {
+    expect(taken('/api/v1/assign?experiment=hero&userId=u1', headers)).toBe(false);
+  });
+
+  it('only GET', () => {
+    expect(fastAssign(t.deps)(fakeRequest('HEAD', '/api/v1/assign?experiment=hero&userId=u1', key), {} as ServerResponse)).toBe(false);
+  });
+});
+
+describe('fastAssign answers what the Hono route answers', () => {
+  it.each([
+    ['/api/v1/assign?experiment=hero&userId=a+b%20c&expose=false', 'a b c'],
+    ['/api/v1/assign?experiment=h%65ro&userId=%C3%A9t%C3%A9&expose=false', 'été']
+  ])('%s decodes the user id to %j', async (path, userId) => {
+    const viaHttp = await fetch(base + path, { headers: key });
+    const viaHono = await t.app.request(path, { headers: key });
+    const body = await viaHttp.json();
+    expect(viaHttp.status).toBe(200);
+    expect(body).toEqual(await viaHono.json());
+    expect(body.userId).toBe(userId);
+    expect(Object.keys(body.assignments)).toEqual(['hero']);
+  });
+
+  it('expose defaults to true: the exposure is recorded once per request', async () => {
+    const count = () => t.db.$client.prepare("select exposure_count from exposures where user_id = 'fp-exposed'").pluck().get();
+    expect((await fetch(`${base}/api/v1/assign?experiment=hero&userId=fp-exposed`, { headers: key })).status).toBe(200);
+    expect(count()).toBe(1);
+    expect((await fetch(`${base}/api/v1/assign?experiment=hero&userId=fp-exposed&expose=true`, { headers: key })).status).toBe(200);
+    expect(count()).toBe(2);
+    expect((await fetch(`${base}/api/v1/assign?experiment=hero&userId=fp-exposed&expose=false`, { headers: key })).status).toBe(200);
+    expect(count()).toBe(2);
+  });
+});
