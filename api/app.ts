@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from './deps.ts';
-import { onError, onNotFound, validationHook } from './errors.ts';
+import { errorHandler, onNotFound, validationHook } from './errors.ts';
 import { healthRoutes } from './health/index.ts';
 import { experimentReadRoutes } from './experiments/index.ts';
 import { reportRoutes } from './reports/index.ts';
@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps) {
   v1.doc31('/openapi.json', { openapi: '3.1.0', info: apiInfo, servers: [{ url: '/api/v1' }], security: [{ BearerAuth: [] }] });
   app.route('/api/v1', v1);
   app.route('/ofrep/v1', ofrepRoutes(deps));
-  app.onError(onError);
+  app.onError(errorHandler(deps));
   app.notFound(onNotFound);
   return app;
 }

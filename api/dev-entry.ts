@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bootstrap } from './bootstrap.ts';
 import { apiListener } from './listener.ts';
+import { reportsFor } from '../calendar/reports/index.ts';
 import { schedulerIntervalMs, startScheduler, type SchedulerHandle } from '../calendar/lifecycle/index.ts';
 
 const { app, deps, createdAdminKey } = bootstrap();
 if (createdAdminKey) console.log(`created an admin API key (shown only now, store it safely): ${createdAdminKey}`);
+reportsFor(deps.db); // the analysis thread, shared with the UI's copy of the domain
 const listener = apiListener(app, deps);
 
 // The scheduler, as `npm start` runs it: one per process, replaced when this module reloads.

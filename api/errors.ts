@@ -3,6 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { DomainError } from '../calendar/errors.ts';
+import { databaseFault, DatabaseUnavailableError, noteWriteFailure } from '../db/faults.ts';
+import type { AppDeps } from './deps.ts';
 
 /** The one error body every API response uses. */
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -26,8 +28,31 @@ function body(code: string, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/**
+ * A database fault a client can wait out (locked by another process, disk full, read-only
+ * file, I/O error) as the 503 answer: JSON naming the cause and `Retry-After` in seconds.
+ * Null for any other error. Used by `onError` and by the fast paths.
+ */
+export function faultAnswer(err: unknown): { status: 503; body: ErrorBody; retryAfterSeconds: number } | null {
+  const fault = err instanceof DatabaseUnavailableError ? err.fault : databaseFault(err);
+  return fault ? { status: 503, body: body(fault.code, fault.message), retryAfterSeconds: fault.retryAfterSeconds } : null;
+}
+
+/** `onError` for an app on `deps`: also tells `/health` about a database fault. */
+export function errorHandler(deps: AppDeps): (err: Error, c: Context) => Response {
+  return (err, c) => {
+    noteWriteFailure(deps.db.$client, err);
+    return onError(err, c);
+  };
+}
+
 /** Renders any thrown error as JSON; unknown errors are logged and become a generic 500. */
 export function onError(err: Error, c: Context): Response {
+  const fault = faultAnswer(err);
+  if (fault) {
+    c.header('retry-after', String(fault.retryAfterSeconds));
+    return c.json(fault.body, fault.status);
+  }
   if (err instanceof ApiError) return c.json(body(err.code, err.message, err.details), err.status);
   if (err instanceof DomainError) return c.json(body(err.code, err.message), domainStatus[err.code] ?? 400);
   if (err instanceof HTTPException) {

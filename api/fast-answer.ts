@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from './deps.ts';
 import { principalOf } from './auth/index.ts';
+import { faultAnswer } from './errors.ts';
+import { noteWriteFailure } from '../db/faults.ts';
 
 /** The body `onError` gives an unexpected error (api/errors.ts), for the fast paths. */
 export const internalError = JSON.stringify({ error: { code: 'internal_error', message: 'Internal server error' } });
@@ -10,11 +12,21 @@ export function send(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
-/** Answers `work`'s result as JSON with `status` once it settles; an error is logged and answered as `onError` answers it (500). */
-export function answerWhenDone(res: ServerResponse, status: number, work: Promise<unknown>, route: string): void {
+/**
+ * Answers `work`'s result as JSON with `status` once it settles; an error is answered as
+ * `onError` answers it: a database fault as 503 with `Retry-After`, anything else logged and 500.
+ */
+export function answerWhenDone(deps: AppDeps, res: ServerResponse, status: number, work: Promise<unknown>, route: string): void {
   work.then(
     (result) => send(res, status, JSON.stringify(result)),
     (error: unknown) => {
+      noteWriteFailure(deps.db.$client, error);
+      const fault = faultAnswer(error);
+      if (fault) {
+        const body = JSON.stringify(fault.body);
+        res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'retry-after': String(fault.retryAfterSeconds) }).end(body);
+        return;
+      }
       console.error(`unhandled error ${route}`, error);
       send(res, 500, internalError);
     }

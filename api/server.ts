@@ -12,6 +12,7 @@ import { apiListener } from './listener.ts';
 import { isLoopbackHost, uiBasicAuth } from './ui-auth/index.ts';
 import { schedulerIntervalMs, startScheduler } from '../calendar/lifecycle/index.ts';
 import { now } from '../calendar/clock.ts';
+import { closeReports, reportsFor } from '../calendar/reports/index.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -40,6 +41,8 @@ export async function startServer(options: { host?: string; port?: number; datab
     ].join('\n'));
   }
 
+  // The analysis thread starts now (the UI's bundled copy of the domain finds the same one).
+  reportsFor(db);
   const api = apiListener(app, deps);
   // adapter-node assumes https unless told otherwise, and then refuses every form POST as
   // cross-site. This server speaks plain http: say so in a header we set ourselves (any client
@@ -74,8 +77,10 @@ export async function startServer(options: { host?: string; port?: number; datab
     console.log(`${signal}: shutting down`);
     scheduler.stop();
     server.close(() => {
-      closeDatabase(databasePath);
-      process.exit(0);
+      void closeReports(db).finally(() => {
+        closeDatabase(databasePath);
+        process.exit(0);
+      });
     });
     server.closeAllConnections();
   };

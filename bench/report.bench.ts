@@ -8,43 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { closeDatabase, openDatabase, type Db } from '../db/connection.ts';
-import { experimentMetrics, experiments, metrics, successCriteria, variants } from '../db/schema.ts';
 import { buildReport } from '../calendar/reports/index.ts';
-import { aggregateMetrics, winsorizationCaps, withMetricUsers, type MetricQuerySpec } from '../db/queries/index.ts';
+import { aggregateMetrics, ensureReportStore, winsorizationCaps, withMetricUsers } from '../db/queries/index.ts';
 import { generateSynthetic, seededRandom } from '../tests/reports/synthetic.ts';
+import { benchTraffic, setUpReportExperiment } from './report-fixture.ts';
 
 const SIZES = (process.env.REPORT_BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const REPEATS = 3;
 const START = Date.parse('2026-11-30T00:00:00Z');
-
-let specs: MetricQuerySpec[] = [];
-
-function setUp(db: Db): number {
-  const id = db.insert(experiments).values({ key: 'bench', name: 'Bench', status: 'stopped', startDate: '2026-11-30', durationDays: 14, startedAtMs: START, stoppedAtMs: START + 14 * 86_400_000, plannedMde: 0.05 }).returning().get().id;
-  db.insert(variants).values([
-    { experimentId: id, key: 'control', name: 'Control', weight: 0.5, isControl: true, position: 0 },
-    { experimentId: id, key: 'treatment', name: 'Treatment', weight: 0.5, position: 1 }
-  ]).run();
-  const defs = [
-    { key: 'activation', name: 'Activation', kind: 'binomial', eventName: 'activation', role: 'primary', baseline: 0.3 },
-    { key: 'opens', name: 'Opens per user', kind: 'count', eventName: 'open', role: 'secondary' },
-    { key: 'revenue', name: 'Revenue per user', kind: 'sum', eventName: 'purchase', role: 'secondary', winsorizePercentile: 0.99 },
-    { key: 'ctr', name: 'Click-through', kind: 'ratio', eventName: 'click', denominatorEventName: 'open', role: 'secondary' },
-    { key: 'unsubscribe', name: 'Unsubscribe', kind: 'binomial', eventName: 'unsubscribe', role: 'guardrail', direction: 'decrease' }
-  ] as const;
-  specs = defs.map((m) => ({ key: m.key, kind: m.kind, eventName: m.eventName, windowDays: 14,
-    denominatorEventName: 'denominatorEventName' in m ? m.denominatorEventName : null,
-    winsorizePercentile: 'winsorizePercentile' in m ? m.winsorizePercentile : null }));
-  for (const { role, ...m } of defs) {
-    const metricId = db.insert(metrics).values(m).returning().get().id;
-    db.insert(experimentMetrics).values({ experimentId: id, metricId, role }).run();
-  }
-  db.insert(successCriteria).values([
-    { experimentId: id, kind: 'lift', metricKey: 'activation', minRelativeLift: 0.05, maxPValue: 0.05, description: 'activation +5%' },
-    { experimentId: id, kind: 'guardrail', metricKey: 'unsubscribe', maxRelativeDegradation: 0.1, description: 'unsubscribe not 10% worse' }
-  ]).run();
-  return id;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -71,19 +42,8 @@ for (const users of SIZES) {
     db.$client.pragma('mmap_size = 1073741824');
     db.$client.pragma('temp_store = MEMORY');
   }
-  const experimentId = setUp(db);
-  const loadMs = time(() => generateSynthetic(db.$client, {
-    experimentId, users, seed: 1, startMs: START, days: 14,
-    variants: [{ key: 'control', weight: 1 }, { key: 'treatment', weight: 1 }],
-    events: [
-      { name: 'open', rate: { control: 0.8, treatment: 0.8 }, maxPerUser: 3 },
-      { name: 'click', rate: { control: 0.3, treatment: 0.33 }, maxPerUser: 2 },
-      { name: 'activation', rate: { control: 0.3, treatment: 0.32 } },
-      { name: 'purchase', rate: { control: 0.2, treatment: 0.2 }, meanValue: { control: 40, treatment: 42 } },
-      { name: 'unsubscribe', rate: { control: 0.02, treatment: 0.02 } }
-    ],
-    attributes: (i) => ({ segment: i % 3 === 0 ? 'new' : 'returning' })
-  }));
+  const { experimentId, specs } = setUpReportExperiment(db);
+  const loadMs = time(() => generateSynthetic(db.$client, { experimentId, users, seed: 1, startMs: START, days: 14, ...benchTraffic }));
   db.$client.pragma('analysis_limit = 1000');
   db.$client.exec('ANALYZE');
   const client = db.$client;
@@ -92,6 +52,7 @@ for (const users of SIZES) {
   const scan = client.prepare('SELECT COUNT(*), SUM(value), MAX(timestamp_ms) FROM events');
   const scanMs = () => median(Array.from({ length: REPEATS }, () => time(() => scan.get())));
   const view = (segment?: string) => buildReport(db, 'bench', segment ? { segment } : {}, START + 20 * 86_400_000);
+  ensureReportStore(client);
   const forgetStore = () => client.prepare('DELETE FROM report_refresh_state').run();
   // ~1% new events: current and late (old timestamps) events of random exposed users.
   const random = seededRandom(99);

@@ -8,7 +8,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as schema from './schema.ts';
 import { migrate } from './migrate.ts';
-import { attachReportStore } from './queries/report-store-schema.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -33,16 +32,27 @@ export function defaultDatabasePath(): string {
 export function openDatabase(path: string = defaultDatabasePath()): Db {
   const existing = registry().get(path);
   if (existing) return existing;
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const client = new Database(path);
-  client.pragma('journal_mode = WAL');
-  client.pragma('foreign_keys = ON');
-  client.pragma('synchronous = FULL');
-  client.pragma('busy_timeout = 5000');
-  client.pragma('cache_size = -65536'); // 64 MiB (default 2 MiB): the exposures and events indexes stay in memory
-  const db = drizzle(client, { schema }) as Db;
-  migrate(db);
-  attachReportStore(client, path);
+  let db: Db;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const client = new Database(path);
+    client.pragma('journal_mode = WAL');
+    client.pragma('foreign_keys = ON');
+    client.pragma('synchronous = FULL');
+    // 0: a write that finds the file locked by another process fails at once instead of
+    // sleeping on the request thread; the group commit waits on a timer, other writes answer 503.
+    client.pragma('busy_timeout = 0');
+    client.pragma('cache_size = -65536'); // 64 MiB (default 2 MiB): the exposures and events indexes stay in memory
+    db = drizzle(client, { schema }) as Db;
+    migrate(db);
+  } catch (err) {
+    // One clear line for the operator (npm start prints it), not a stack trace.
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOTDIR' || code === 'EEXIST' ? `a part of the path '${dirname(path)}' is a file, not a folder`
+      : code?.startsWith('SQLITE_READONLY') ? 'the file or its folder is read-only'
+      : err instanceof Error ? err.message : String(err);
+    throw new Error(`cannot open the database at ${path}: ${reason} (set DATABASE_PATH to a writable file)`, { cause: err });
+  }
   registry().set(path, db);
   return db;
 }

@@ -71,7 +71,7 @@ export function fastAssign(deps: AppDeps): (req: IncomingMessage, res: ServerRes
   return (req, res) => {
     const query = taken(req);
     if (!query) return false;
-    answerWhenDone(res, 200, assignUser(deps, { userId: query.userId, experiments: [query.experiment], expose: query.expose }), 'GET /api/v1/assign');
+    answerWhenDone(deps, res, 200, assignUser(deps, { userId: query.userId, experiments: [query.experiment], expose: query.expose }), 'GET /api/v1/assign');
     return true;
   };
 }

@@ -40,7 +40,7 @@ export function fastEvents(deps: AppDeps, fallback: Fallback): (req: IncomingMes
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       const events = eventsOf(body);
       if (!events) return fallback(req, res, body);
-      answerWhenDone(res, 202, recordEvents(deps, events), 'POST /api/v1/events');
+      answerWhenDone(deps, res, 202, recordEvents(deps, events), 'POST /api/v1/events');
     });
     return true;
   };

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { databaseFault, DatabaseUnavailableError, noteWriteFailure, noteWriteSuccess } from '../../db/faults.ts';
 
 type Job = { work: () => unknown; oneStatement: boolean; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
@@ -9,20 +10,29 @@ type Job = { work: () => unknown; oneStatement: boolean; resolve: (value: unknow
  * failed statement by itself; a savepoint pair costs about 6 µs a job on a file database).
  * A promise resolves only after COMMIT.
  * Jobs are synchronous functions (better-sqlite3); they must not await.
+ * When another process holds the write lock, BEGIN fails at once (the connection's busy
+ * timeout is 0: the request thread never sleeps in SQLite) and the batch is tried again on a
+ * timer, backing off to 50 ms, for up to `maxLockWaitMs`; then its jobs fail with a
+ * `DatabaseUnavailableError` (the API's 503). Nothing of a failed batch was stored.
  * @example const id = await groupCommitFor(db.$client).run(() => insert.run(row).lastInsertRowid);
  */
 export class GroupCommit {
   readonly #client: Database.Database;
   readonly #maxJobs: number;
+  readonly #maxLockWaitMs: number;
   #queue: Job[] = [];
   #scheduled = false;
+  /** When BEGIN first found the database locked by someone else (null: not waiting). */
+  #lockedSinceMs: number | null = null;
+  #retry: NodeJS.Timeout | null = null;
   readonly #statements: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'undo', Database.Statement>;
   /** Transactions committed and jobs in them, for tests and benchmarks. */
   readonly stats = { commits: 0, jobs: 0 };
 
-  constructor(client: Database.Database, options: { maxJobs?: number } = {}) {
+  constructor(client: Database.Database, options: { maxJobs?: number; maxLockWaitMs?: number } = {}) {
     this.#client = client;
     this.#maxJobs = options.maxJobs ?? 2000;
+    this.#maxLockWaitMs = options.maxLockWaitMs ?? 2000;
     this.#statements = {
       begin: client.prepare('BEGIN IMMEDIATE'), commit: client.prepare('COMMIT'), rollback: client.prepare('ROLLBACK'),
       savepoint: client.prepare('SAVEPOINT gc_job'), release: client.prepare('RELEASE gc_job'),
@@ -37,6 +47,7 @@ export class GroupCommit {
   run<T>(work: () => T, options: { oneStatement?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ work, oneStatement: options.oneStatement === true, resolve: resolve as (v: unknown) => void, reject });
+      if (this.#retry) return; // waiting for a lock held elsewhere: the retry takes this job too
       if (this.#queue.length >= this.#maxJobs) this.flush();
       else if (!this.#scheduled) {
         this.#scheduled = true;
@@ -68,6 +79,12 @@ export class GroupCommit {
     const s = this.#statements;
     try {
       s.begin.run();
+    } catch (error) {
+      this.#lockedElsewhere(batch, error);
+      return;
+    }
+    this.#lockedSinceMs = null;
+    try {
       for (const job of batch) {
         if (!job.oneStatement) s.savepoint.run();
         try {
@@ -87,9 +104,13 @@ export class GroupCommit {
       s.commit.run();
     } catch (error) {
       if (this.#client.inTransaction) s.rollback.run();
-      for (const job of batch) job.reject(error);
+      noteWriteFailure(this.#client, error);
+      const fault = databaseFault(error);
+      const reason = fault ? new DatabaseUnavailableError(fault, { cause: error }) : error;
+      for (const job of batch) job.reject(reason);
       return;
     }
+    noteWriteSuccess(this.#client);
     this.stats.commits++;
     this.stats.jobs += batch.length;
     batch.forEach((job, i) => {
@@ -97,6 +118,24 @@ export class GroupCommit {
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.error);
     });
+  }
+
+  /** BEGIN failed: wait for a lock held elsewhere on a timer, or fail the batch as unavailable. */
+  #lockedElsewhere(batch: Job[], error: unknown): void {
+    const fault = databaseFault(error);
+    const nowMs = Date.now();
+    this.#lockedSinceMs ??= nowMs;
+    const waitedMs = nowMs - this.#lockedSinceMs;
+    if (fault?.code === 'database_busy' && waitedMs < this.#maxLockWaitMs) {
+      this.#queue = batch.concat(this.#queue);
+      const delayMs = Math.min(50, 2 + waitedMs / 4);
+      this.#retry = setTimeout(() => { this.#retry = null; this.flush(); }, delayMs);
+      return;
+    }
+    this.#lockedSinceMs = null;
+    noteWriteFailure(this.#client, error);
+    const reason = fault ? new DatabaseUnavailableError(fault, { cause: error }) : error;
+    for (const job of batch) job.reject(reason);
   }
 }
 

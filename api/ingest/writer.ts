@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { bootWorker } from '../../db/boot-worker.ts';
 import { groupCommitFor } from './group-commit.ts';
 import { queueWrite, type WriteOpName, type WritePayload, type WriteResult } from './write-ops.ts';
 import type { WriteReplies, WriteRequest } from './writer-worker.ts';
@@ -14,16 +13,6 @@ export interface Writer {
   /** Whether the writes run on a thread of their own. */
   readonly threaded: boolean;
   close(): Promise<void>;
-}
-
-/**
- * The worker is TypeScript: whatever loaded this module (tsx, vite, vitest), the thread loads
- * it through tsx's `register()` (a worker's `--import tsx` is not applied on Node 20).
- */
-function bootWorker(entryUrl: string): string {
-  const tsxDir = createRequire(import.meta.url).resolve('tsx/package.json').replace(/package\.json$/, '');
-  const tsxApi = pathToFileURL(`${tsxDir}dist/esm/api/index.mjs`).href;
-  return `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entryUrl)}); })`;
 }
 
 type Pending = { resolve: (value: never) => void; reject: (error: unknown) => void };

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import {
-  buildReport, decisionHistory, recordDecision, reportToCsv, reportToMarkdown, type Report
+  decisionHistory, recordDecision, reportsFor, reportToCsv, reportToMarkdown, type Report
 } from '../../calendar/reports/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
@@ -75,24 +75,28 @@ function actor(c: Context): string {
 /** Report routes: results (JSON, Markdown, CSV) and reviewer decisions. */
 export function reportRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  app.openapi(resultsRoute, (c) => {
+  // Reports are computed on the analysis thread (calendar/reports/runner.ts), never on this one.
+  const reports = () => reportsFor(deps.db);
+  app.openapi(resultsRoute, async (c) => {
     const { key } = c.req.valid('param');
     const { format, ...options } = c.req.valid('query');
-    const report = buildReport(deps.db, key, options, deps.now());
+    const report = await reports().report(key, options, deps.now());
     if (format === 'md' || format === 'csv') return exportResponse(c, report, format) as never;
     return c.json(report, 200);
   });
   for (const extension of ['md', 'csv'] as const) {
-    app.openapi(exportRoute(extension), (c) => {
-      const report = buildReport(deps.db, c.req.valid('param').key, c.req.valid('query'), deps.now());
+    app.openapi(exportRoute(extension), async (c) => {
+      const report = await reports().report(c.req.valid('param').key, c.req.valid('query'), deps.now());
       return exportResponse(c, report, extension) as never;
     });
   }
-  app.openapi(decisionRoute, (c) => {
+  app.openapi(decisionRoute, async (c) => {
     const { key } = c.req.valid('param');
     const body = c.req.valid('json');
     const by = actor(c);
-    const { recorded, computed } = recordDecision(deps.db, key, { ...body, decidedBy: body.decidedBy ?? by, actor: by }, deps.now());
+    const nowMs = deps.now();
+    const report = await reports().report(key, {}, nowMs);
+    const { recorded, computed } = recordDecision(deps.db, key, { ...body, decidedBy: body.decidedBy ?? by, actor: by }, nowMs, report);
     return c.json({ decision: recorded, computed }, 201);
   });
   app.openapi(historyRoute, (c) => c.json({ decisions: decisionHistory(deps.db, c.req.valid('param').key) }, 200));

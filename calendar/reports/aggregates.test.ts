@@ -1,3 +1,4 @@
+import { ensureReportStore } from '../../db/queries/index.ts';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDatabase } from '../../tests/helpers/test-app.ts';
@@ -31,6 +32,7 @@ function simulate(spec: Partial<SyntheticSpec>) {
 
 /** The same report with the store forgotten, so it is rebuilt from the raw rows. */
 function fullReport(segment?: string) {
+  ensureReportStore(db.$client);
   db.$client.prepare('DELETE FROM report_refresh_state').run();
   return buildReport(db, KEY, { segment }, NOW);
 }

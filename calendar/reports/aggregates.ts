@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import {
-  exposureGroups, needsFullRebuild, rebuildMetricStoreInChunks, refreshMetricStore, storeCaps, storeDailyAggregates, storeExposureSpan, storeSegmentAggregates,
+  ensureReportStore, exposureGroups, needsFullRebuild, rebuildMetricStoreInChunks, refreshMetricStore, storeCaps, storeDailyAggregates, storeExposureSpan, storeSegmentAggregates,
   tuneForReports, type GroupAggregate, type RefreshResult, type StoreMetric
 } from '../../db/queries/index.ts';
 
@@ -34,6 +34,7 @@ function changeStamp(client: Database.Database): string {
 
 function compute(client: Database.Database, input: AggregatesInput): ReportAggregates {
   const { experimentId, metrics } = input;
+  ensureReportStore(client);
   tuneForReports(client);
   // A full rebuild runs in short transactions of its own (see rebuildMetricStoreInChunks).
   if (needsFullRebuild(client, experimentId, input.variantKeys)) {

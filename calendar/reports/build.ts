@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.ts';
-import { totalsFromCumulative, type GroupAggregate, type StoreMetric } from '../../db/queries/index.ts';
+import { segmentAttributeSeen, totalsFromCumulative, type GroupAggregate, type StoreMetric } from '../../db/queries/index.ts';
 import { reportAggregates } from './aggregates.ts';
 import { DEFAULT_TUNING } from '../../stats/index.ts';
 import { applyCorrection, compareMetric, type CompareSettings } from './compare.ts';
@@ -50,9 +50,11 @@ export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: 
   const primary = design.metrics.find((m) => m.key === primaryCriterion?.metricKey) ?? design.metrics.find((m) => m.role === 'primary');
   const primaryIndex = primary ? design.metrics.indexOf(primary) : -1;
 
+  // A split by an attribute no exposure carries is empty: not built.
+  const segment = options.segment && segmentAttributeSeen(client, experimentId, options.segment) ? options.segment : null;
   // Sufficient statistics from the incremental store (cached until the database changes).
   const { caps, daily, exposuresByDay, span, segmentRows } = reportAggregates(client, {
-    experimentId, metrics: specs, variantKeys, segment: options.segment ?? null, nowMs
+    experimentId, metrics: specs, variantKeys, segment, nowMs
   });
   const byVariant = totalsFromCumulative(daily);
   const needed = usersNeededFor(primary, design.experiment.plannedMde ?? primaryCriterion?.minRelativeLift ?? null,
@@ -68,7 +70,8 @@ export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: 
   const metrics = metricTable(design, specs, caps, byVariant, settings);
   applyCorrection(metrics, correction, alpha);
 
-  let segments: Report['segments'] = null;
+  const caveat = 'Segment results are exploratory: p-values are not adjusted for the number of segments, and a segment was not a pre-registered criterion.';
+  let segments: Report['segments'] = options.segment ? { attribute: options.segment, caveat, values: [] } : null;
   if (options.segment && segmentRows) {
     const rows = segmentRows;
     const values = [...new Set(rows.map((r) => r.segment ?? '(none)'))]
@@ -76,8 +79,7 @@ export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: 
       .map((s) => ({ ...s, users: s.rows.reduce((a, r) => a + r.users, 0) }))
       .sort((a, b) => b.users - a.users).slice(0, MAX_SEGMENTS);
     segments = {
-      attribute: options.segment,
-      caveat: 'Segment results are exploratory: p-values are not adjusted for the number of segments, and a segment was not a pre-registered criterion.',
+      attribute: options.segment, caveat,
       values: values.map((s) => ({ value: s.value, users: s.users, metrics: metricTable(design, specs, caps, s.rows, settings) }))
     };
   }

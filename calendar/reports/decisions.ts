@@ -9,7 +9,7 @@ import { recordAudit } from '../audit.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { buildReport } from './build.ts';
 import { decisionColumns as columns } from './recorded.ts';
-import type { ComputedDecision, DecisionOutcome, RecordedDecision } from './types.ts';
+import type { ComputedDecision, DecisionOutcome, RecordedDecision, Report } from './types.ts';
 
 export const decisionOutcomes = ['ship', 'no-ship', 'inconclusive', 'harmful'] as const satisfies readonly DecisionOutcome[];
 
@@ -36,11 +36,13 @@ export function decisionHistory(db: Db, key: string): RecordedDecision[] {
  * Records a reviewer's final decision next to the computed one, with the rationale, and
  * writes both to the audit log, in one transaction. A final decision that differs from the
  * computed one needs a rationale; "ship" needs a winning variant of the experiment and, under
- * a sample ratio mismatch, `acknowledgeSrm`.
+ * a sample ratio mismatch, `acknowledgeSrm`. `report` is the experiment's default report at
+ * `nowMs` when the caller already has it (from the report thread); else it is built here.
  * @example recordDecision(db, 'w01-onboarding-ebook-reminder', { finalDecision: 'no-ship', rationale: 'Guardrail too close', decidedBy: 'ana' }, Date.now())
  */
-export function recordDecision(db: Db, key: string, input: DecisionInput, nowMs: number): { recorded: RecordedDecision; computed: ComputedDecision } {
-  const report = buildReport(db, key, {}, nowMs);
+export function recordDecision(
+  db: Db, key: string, input: DecisionInput, nowMs: number, report: Report = buildReport(db, key, {}, nowMs)
+): { recorded: RecordedDecision; computed: ComputedDecision } {
   const computed = report.decision;
   const winner = input.finalDecision === 'ship' ? (input.winningVariantKey ?? computed.winningVariant) : null;
   if (input.finalDecision === 'ship') {

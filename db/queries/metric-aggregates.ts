@@ -118,6 +118,17 @@ export function segmentAttributes(client: Database.Database, experimentId: numbe
 }
 
 /**
+ * Whether any exposure of the experiment carries `attribute` (a split by an attribute nobody
+ * sent is empty: answered without building it). Stops at the first match.
+ * @example segmentAttributeSeen(client, 7, 'country') // true
+ */
+export function segmentAttributeSeen(client: Database.Database, experimentId: number, attribute: string): boolean {
+  return client.prepare(
+    'SELECT 1 FROM exposures WHERE experiment_id = ? AND json_extract(attributes, ?) IS NOT NULL LIMIT 1'
+  ).get(experimentId, `$."${attribute.replaceAll('"', '')}"`) !== undefined;
+}
+
+/**
  * Per-variant totals from cumulative by-day aggregates (the last day of each variant), so a
  * report needs one GROUP BY pass for both the totals and the daily curve.
  * @example totalsFromCumulative(aggregateMetrics(client, metrics, caps, 'day'))

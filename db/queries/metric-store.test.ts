@@ -5,7 +5,7 @@ import { tempDatabase } from '../../tests/helpers/test-app.ts';
 import { seededRandom } from '../../tests/reports/synthetic.ts';
 import type { Db } from '../connection.ts';
 import { experiments } from '../schema.ts';
-import { attachReportStore } from './report-store-schema.ts';
+import { attachReportStore, ensureReportStore } from './report-store-schema.ts';
 import {
   aggregateMetrics, exposureGroups, rebuildMetricStoreInChunks, refreshMetricStore, storeCaps, storeDailyAggregates, storeSegmentAggregates, winsorizationCaps, withMetricUsers,
   type GroupAggregate, type RebuildPath, type StoreMetric
@@ -141,6 +141,7 @@ function expectMatchesTempTablePath(client: Database.Database, metrics: StoreMet
 
 beforeEach(() => {
   database = tempDatabase();
+  ensureReportStore(database.db.$client);
   db = database.db;
   experimentId = db.insert(experiments).values({ key: 'store', name: 'Store' }).returning().get().id;
   random = seededRandom(20261130);

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { ensureReportStore } from './report-store-schema.ts';
 import { experiments } from '../schema.ts';
 import { refreshMetricStore, type StoreMetric } from './index.ts';
 
@@ -67,6 +68,7 @@ function plansOf(client: Database.Database, work: () => void): Array<{ sql: stri
 describe('incremental refresh query plans', () => {
   beforeEach(() => {
     database = tempDatabase();
+    ensureReportStore(database.db.$client);
     const db = database.db;
     const plan = db.$client.prepare(
       `INSERT INTO plans (name, start_date, weeks, created_at_ms, updated_at_ms) VALUES ('p', '2026-11-30', 12, 0, 0) RETURNING id`

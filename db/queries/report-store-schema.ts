@@ -1,8 +1,12 @@
 /**
- * The report store lives in a database file of its own, attached to each connection as
- * `reports` (`app.db` → `app.reports.db`; `:memory:` → an in-memory store). Why a file of its
- * own: the analysis thread writes only here, so a cold rebuild (seconds at 1M users) never
- * holds the main database's write lock that ingestion and exposing assigns commit through.
+ * The report store lives in a database file of its own, attached as `reports` to the
+ * connection that computes reports (`app.db` → `app.reports.db`; `:memory:` → an in-memory
+ * store). Why a file of its own: the analysis thread writes only here, so a cold rebuild
+ * (seconds at 1M users) never holds the main database's write lock that ingestion and
+ * exposing assigns commit through. The serving connection never attaches it: a BEGIN
+ * IMMEDIATE takes the write lock of every attached file, so its group commits would lock the
+ * store, and the analysis thread's deferred transactions cannot wait for that (SQLite answers
+ * a read-to-write upgrade that meets a lock with SQLITE_BUSY at once).
  * Table names are unique across both files, so the store's SQL names them unqualified.
  *
  * The store is derived data: it can always be rebuilt from the raw exposures and events.
@@ -43,6 +47,18 @@ const TABLES: Record<string, string> = {
 export function reportStorePath(mainPath: string): string {
   if (mainPath === ':memory:' || mainPath === '') return ':memory:';
   return mainPath.replace(/(\.db)?$/, '.reports.db');
+}
+
+const ensured = new WeakSet<Database.Database>();
+
+/**
+ * Attaches the report store beside `client`'s main file on first use (outside a transaction).
+ * @example ensureReportStore(db.$client)
+ */
+export function ensureReportStore(client: Database.Database): void {
+  if (ensured.has(client)) return;
+  attachReportStore(client, client.memory ? ':memory:' : client.name);
+  ensured.add(client);
 }
 
 /**

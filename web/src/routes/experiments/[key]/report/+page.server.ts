@@ -1,7 +1,7 @@
 import { now } from '$calendar/clock.ts';
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { availableSegments, buildReport } from '$calendar/reports/index.ts';
+import { reportsFor } from '$calendar/reports/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
 import { submitDecision } from './decision-input.ts';
 import { db } from '$lib/server/db.ts';
@@ -13,15 +13,14 @@ const options = z.object({
   segment: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional()
 });
 
-export const load: PageServerLoad = ({ params, url }) => {
+export const load: PageServerLoad = async ({ params, url }) => {
   const parsed = options.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) error(400, { message: `Invalid report options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, code: 'invalid_request' });
   try {
-    return {
-      report: buildReport(db(), params.key, parsed.data, now()),
-      segmentAttributes: availableSegments(db(), params.key),
-      query: url.searchParams.toString()
-    };
+    // Both on the analysis thread, never on the one that answers the SDKs.
+    const reports = reportsFor(db());
+    const [report, segmentAttributes] = await Promise.all([reports.report(params.key, parsed.data, now()), reports.segments(params.key)]);
+    return { report, segmentAttributes, query: url.searchParams.toString() };
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
     throw err;
@@ -32,7 +31,7 @@ export const actions: Actions = {
   // Without JavaScript the form posts here; with it, DecisionForm posts JSON to ./decision.
   decision: async ({ params, request }) => {
     const values = Object.fromEntries(await request.formData());
-    const result = submitDecision(params.key, values);
+    const result = await submitDecision(params.key, values);
     if (!result.ok) return fail(result.status, { error: result.error, values });
     return { recorded: result.recorded };
   }

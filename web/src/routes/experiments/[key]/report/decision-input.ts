@@ -1,6 +1,6 @@
 import { now } from '$calendar/clock.ts';
 import { z } from 'zod';
-import { decisionOutcomes, recordDecision, type RecordedDecision } from '$calendar/reports/index.ts';
+import { decisionOutcomes, recordDecision, reportsFor, type RecordedDecision } from '$calendar/reports/index.ts';
 import { DomainError } from '$calendar/errors.ts';
 import { db } from '$lib/server/db.ts';
 
@@ -16,11 +16,13 @@ export const decisionForm = z.object({
 export type DecisionOutcomeResult = { ok: true; recorded: RecordedDecision } | { ok: false; status: 400 | 404 | 409 | 422; error: string };
 
 /** Validates and records a reviewer decision; domain errors become a status and a sentence. */
-export function submitDecision(key: string, input: Record<string, unknown>): DecisionOutcomeResult {
+export async function submitDecision(key: string, input: Record<string, unknown>): Promise<DecisionOutcomeResult> {
   const parsed = decisionForm.safeParse(input);
   if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(' ') };
   try {
-    const { recorded } = recordDecision(db(), key, { ...parsed.data, actor: `web:${parsed.data.decidedBy}` }, now());
+    const nowMs = now();
+    const report = await reportsFor(db()).report(key, {}, nowMs); // on the analysis thread
+    const { recorded } = recordDecision(db(), key, { ...parsed.data, actor: `web:${parsed.data.decidedBy}` }, nowMs, report);
     return { ok: true, recorded };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;

@@ -1,7 +1,7 @@
 import { now } from '$calendar/clock.ts';
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
-import { buildReport, reportToCsv, reportToMarkdown } from '$calendar/reports/index.ts';
+import { reportsFor, reportToCsv, reportToMarkdown } from '$calendar/reports/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
 import { db } from '$lib/server/db.ts';
 
@@ -15,12 +15,12 @@ const options = z.object({
  * The page's export links (same data and trust as the page itself; the key-protected API
  * serves the same exports at /api/v1/experiments/{key}/results.md|.csv).
  */
-export function exportReport(key: string, url: URL, format: 'md' | 'csv' | 'json'): Response {
+export async function exportReport(key: string, url: URL, format: 'md' | 'csv' | 'json'): Promise<Response> {
   const parsed = options.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) error(400, { message: `Invalid report options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, code: 'invalid_request' });
   let report;
   try {
-    report = buildReport(db(), key, parsed.data, now());
+    report = await reportsFor(db()).report(key, parsed.data, now());
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
     throw err;

@@ -11,7 +11,7 @@ export const POST: RequestHandler = async ({ params, request }) => {
     return json({ error: { code: 'invalid_request', message: 'Body must be JSON' } }, { status: 400 });
   }
   if (typeof body !== 'object' || body === null) return json({ error: { code: 'invalid_request', message: 'Body must be a JSON object' } }, { status: 400 });
-  const result = submitDecision(params.key, body as Record<string, unknown>);
+  const result = await submitDecision(params.key, body as Record<string, unknown>);
   if (!result.ok) return json({ error: { code: result.status === 400 ? 'invalid_request' : 'invalid_decision', message: result.error } }, { status: result.status });
   return json({ decision: result.recorded }, { status: 201 });
 };

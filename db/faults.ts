@@ -1,0 +1,61 @@
+/**
+ * Database faults a client can wait out, named: another process holds the write lock, the
+ * disk is full, the file is read-only, or an I/O error. The API answers them with 503, a JSON
+ * error naming the cause and `Retry-After`; `/health` reports the latest one as `degraded`
+ * until a write succeeds again. Anything else is a bug and stays a 500.
+ */
+import type Database from 'better-sqlite3';
+
+export type DatabaseFault = {
+  code: 'database_busy' | 'disk_full' | 'database_read_only' | 'database_io_error';
+  message: string;
+  retryAfterSeconds: number;
+};
+
+/** The fault an error from SQLite stands for, or null when it is not one a client can wait out. */
+export function databaseFault(err: unknown): DatabaseFault | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return { code: 'database_busy', message: 'The database is locked by another process; nothing was stored. Retry shortly.', retryAfterSeconds: 1 };
+  }
+  if (code === 'SQLITE_FULL') {
+    return { code: 'disk_full', message: 'The database disk is full; nothing was stored. Retry once space is freed.', retryAfterSeconds: 30 };
+  }
+  if (code.startsWith('SQLITE_READONLY')) {
+    return { code: 'database_read_only', message: 'The database file is read-only; nothing was stored.', retryAfterSeconds: 30 };
+  }
+  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') {
+    return { code: 'database_io_error', message: `The database could not be written (${code}); nothing was stored.`, retryAfterSeconds: 5 };
+  }
+  return null;
+}
+
+/** An error the API renders as 503 with `Retry-After` (see api/errors.ts). */
+export class DatabaseUnavailableError extends Error {
+  readonly fault: DatabaseFault;
+  constructor(fault: DatabaseFault, options?: { cause?: unknown }) {
+    super(fault.message, options);
+    this.name = 'DatabaseUnavailableError';
+    this.fault = fault;
+  }
+}
+
+type Noted = { fault: DatabaseFault; atMs: number };
+const noted = new WeakMap<Database.Database, Noted>();
+
+/** Remembers a failed write's fault for `/health` (no-op for other errors). */
+export function noteWriteFailure(client: Database.Database, err: unknown, atMs = Date.now()): void {
+  const fault = err instanceof DatabaseUnavailableError ? err.fault : databaseFault(err);
+  if (fault) noted.set(client, { fault, atMs });
+}
+
+/** A write committed: the database takes writes again. */
+export function noteWriteSuccess(client: Database.Database): void {
+  noted.delete(client);
+}
+
+/** The fault of the last failed write, unless a write succeeded since. */
+export function lastWriteFault(client: Database.Database): Noted | null {
+  return noted.get(client) ?? null;
+}
