@@ -32,7 +32,7 @@ describe('another process holds the write lock', () => {
     other.exec('BEGIN IMMEDIATE');
     const order: string[] = [];
     const write = sendEvents(['e1', 'e2']).then((res) => { order.push('write'); return res; });
-    const health = t.app.request('/api/v1/health').then((res) => { order.push('health'); return res; });
+    const health = Promise.resolve(t.app.request('/api/v1/health')).then((res) => { order.push('health'); return res; });
     const [healthRes, writeRes] = await Promise.all([health, write]);
     // The event loop was free while the write waited for the lock: health answered first.
     expect(order).toEqual(['health', 'write']);
