@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { DomainError } from '../calendar/errors.ts';
+import { DomainError, httpStatusOf } from '../calendar/errors.ts';
 import { databaseFault, DatabaseUnavailableError, noteWriteFailure } from '../db/faults.ts';
 import type { AppDeps } from './deps.ts';
 
@@ -19,10 +19,6 @@ export class ApiError extends HTTPException {
     this.details = details;
   }
 }
-
-const domainStatus: Record<string, ContentfulStatusCode> = {
-  not_found: 404, conflict: 409, invalid_input: 422, forbidden: 403
-};
 
 function body(code: string, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
@@ -54,7 +50,7 @@ export function onError(err: Error, c: Context): Response {
     return c.json(fault.body, fault.status);
   }
   if (err instanceof ApiError) return c.json(body(err.code, err.message, err.details), err.status);
-  if (err instanceof DomainError) return c.json(body(err.code, err.message), domainStatus[err.code] ?? 400);
+  if (err instanceof DomainError) return c.json(body(err.code, err.message), httpStatusOf(err));
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     // Hono's body-limit and JSON parsing raise HTTPException with a plain message.

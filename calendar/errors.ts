@@ -28,3 +28,16 @@ export class InvalidInputError extends DomainError {
     super('invalid_input', message, options);
   }
 }
+
+/**
+ * The HTTP status of a domain error, the one mapping the API (`api/errors.ts`) and the UI's
+ * form actions both use: not_found 404, conflict 409, invalid_input 422, forbidden 403, else 400.
+ * @example httpStatusOf(new InvalidInputError('weeks must be 1-13')) // 422
+ */
+export function httpStatusOf(err: DomainError): 400 | 403 | 404 | 409 | 422 {
+  return domainStatus[err.code] ?? 400;
+}
+
+const domainStatus: Record<string, 403 | 404 | 409 | 422> = {
+  not_found: 404, conflict: 409, invalid_input: 422, forbidden: 403
+};

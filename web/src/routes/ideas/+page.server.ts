@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { createIdea, dropIdea, ideaSources, listIdeas, moveIdeaToWeek } from '$calendar/ideas/index.ts';
 import { listPlans } from '$calendar/plans/index.ts';
-import { DomainError } from '$calendar/errors.ts';
+import { DomainError, httpStatusOf } from '$calendar/errors.ts';
 import { channels } from '$db/schema.ts';
 import { db } from '$lib/server/db.ts';
 import { attempt, field, numberField, uiContext } from '$lib/server/actions.ts';
@@ -32,7 +32,7 @@ export const actions: Actions = {
     try {
       key = moveIdeaToWeek(db(), numberField(form, 'id') ?? 0, { planId: planId ?? 0, week: week ?? 0 }, uiContext()).key;
     } catch (err) {
-      if (err instanceof DomainError) return fail(400, { error: err.message });
+      if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message });
       throw err;
     }
     redirect(303, `/experiments/${key}/edit`);

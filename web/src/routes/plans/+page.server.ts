@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { createPlan, listPlans } from '$calendar/plans/index.ts';
 import { loadPlanTemplate } from '$calendar/seed/index.ts';
-import { DomainError } from '$calendar/errors.ts';
+import { DomainError, httpStatusOf } from '$calendar/errors.ts';
 import { nextMondayIso } from '$calendar/dates.ts';
 import { now } from '$calendar/clock.ts';
 import { db } from '$lib/server/db.ts';
@@ -30,7 +30,7 @@ export const actions: Actions = {
         dailyTraffic: parseTraffic(field(form, 'dailyTraffic') ?? '')
       }, uiContext()).id;
     } catch (err) {
-      if (err instanceof DomainError) return fail(400, { error: err.message, values });
+      if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, values });
       throw err;
     }
     redirect(303, `/plans/${id}`);

@@ -3,7 +3,7 @@ import { channels } from '$db/schema.ts';
 import { getExperimentDetail } from '$calendar/experiments/index.ts';
 import { getPlan } from '$calendar/plans/index.ts';
 import { planningMetrics, updatePlannedExperiment } from '$calendar/planning/index.ts';
-import { DomainError, NotFoundError } from '$calendar/errors.ts';
+import { DomainError, httpStatusOf, NotFoundError } from '$calendar/errors.ts';
 import { valuesOf } from '$lib/components/plan/editor-values.ts';
 import { db } from '$lib/server/db.ts';
 import { uiContext } from '$lib/server/actions.ts';
@@ -33,7 +33,7 @@ export const actions: Actions = {
     try {
       updatePlannedExperiment(db(), params.key, toPlannedInput(values), { ...uiContext(), confirmVariantChange: form.get('confirmVariantChange') === 'on' });
     } catch (err) {
-      if (err instanceof DomainError) return fail(400, { error: err.message, values });
+      if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, values });
       throw err;
     }
     redirect(303, `/experiments/${params.key}`);

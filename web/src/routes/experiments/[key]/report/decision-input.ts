@@ -1,7 +1,7 @@
 import { now } from '$calendar/clock.ts';
 import { z } from 'zod';
 import { decisionOutcomes, recordDecision, reportsFor, type RecordedDecision } from '$calendar/reports/index.ts';
-import { DomainError } from '$calendar/errors.ts';
+import { DomainError, httpStatusOf } from '$calendar/errors.ts';
 import { db } from '$lib/server/db.ts';
 
 /** The reviewer's form, as the page posts it (form fields or the same names in JSON). */
@@ -13,7 +13,7 @@ export const decisionForm = z.object({
   acknowledgeSrm: z.union([z.literal('on'), z.boolean()]).optional().transform((v) => v === 'on' || v === true)
 });
 
-export type DecisionOutcomeResult = { ok: true; recorded: RecordedDecision } | { ok: false; status: 400 | 404 | 409 | 422; error: string };
+export type DecisionOutcomeResult = { ok: true; recorded: RecordedDecision } | { ok: false; status: 400 | 403 | 404 | 409 | 422; error: string };
 
 /** Validates and records a reviewer decision; domain errors become a status and a sentence. */
 export async function submitDecision(key: string, input: Record<string, unknown>): Promise<DecisionOutcomeResult> {
@@ -26,7 +26,6 @@ export async function submitDecision(key: string, input: Record<string, unknown>
     return { ok: true, recorded };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    const status = err.code === 'not_found' ? 404 : err.code === 'conflict' ? 409 : 422;
-    return { ok: false, status, error: err.message };
+    return { ok: false, status: httpStatusOf(err), error: err.message };
   }
 }

@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { channels } from '$db/schema.ts';
 import { getPlan } from '$calendar/plans/index.ts';
 import { createPlannedExperiment, planningMetrics } from '$calendar/planning/index.ts';
-import { DomainError, NotFoundError } from '$calendar/errors.ts';
+import { DomainError, httpStatusOf, NotFoundError } from '$calendar/errors.ts';
 import { blankValues } from '$lib/components/plan/editor-values.ts';
 import { db } from '$lib/server/db.ts';
 import { uiContext } from '$lib/server/actions.ts';
@@ -33,7 +33,7 @@ export const actions: Actions = {
     try {
       key = createPlannedExperiment(db(), plan.id, toPlannedInput(values), uiContext()).key;
     } catch (err) {
-      if (err instanceof DomainError) return fail(400, { error: err.message, values });
+      if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, values });
       throw err;
     }
     redirect(303, `/experiments/${key}`);
