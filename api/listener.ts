@@ -7,6 +7,16 @@ import { fastEvents } from './ingest/fast-path.ts';
 import { internalError, send } from './fast-answer.ts';
 
 /**
+ * Every app-wide middleware of the Hono app (api/app.ts) and what the fast paths do about it.
+ * A middleware added to the app that is not listed here fails `listener.test.ts`: the fast
+ * paths must then apply it too, or say here why it does not concern them.
+ */
+export const fastPathMiddleware: Record<string, string> = {
+  bodySizeLimit: 'applied: the events fast path reads at most the same limit and hands a larger or unparsable body to Hono; the assign fast path takes GET only',
+  authenticate: 'applied: both fast paths answer only a request with a valid key of either scope (hasValidKey); anything else goes to Hono'
+};
+
+/**
  * The API as a node:http listener. The SDKs' two hot paths, a plain `GET /api/v1/assign` and a
  * well-formed `POST /api/v1/events`, are answered without the framework (`fast-path.ts` in
  * api/assign and api/ingest); everything else, errors included, by the Hono app. Used by every
