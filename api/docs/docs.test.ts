@@ -33,6 +33,9 @@ describe('GET /api/v1/docs', () => {
     const doc = await (await t.app.request('/api/v1/openapi.json')).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/assign', '/exposures', '/events', '/experiments/{key}/start', '/keys', '/metrics', '/layers']));
     expect(doc.components.securitySchemes.BearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(doc.components.schemas.EventInput).toBeDefined();
+    expect(doc.components.schemas.EventInput).toMatchObject({
+      type: 'object', required: ['userId', 'event'], additionalProperties: false,
+      properties: { userId: { type: 'string' }, event: { type: 'string' }, value: { type: 'number' }, timestamp: {}, id: { type: 'string' } }
+    });
   });
 });

@@ -29,16 +29,18 @@ describe('PATCH /api/v1/metrics/{key}', () => {
     expect(audit?.details).toMatchObject({ changed: { winsorizePercentile: { from: 0.99, to: 0.995 } } });
   });
 
-  const bad: Array<[string, string, unknown, number]> = [
-    ['an empty body', 'revenue', {}, 400],
-    ['an unknown field', 'revenue', { colour: 'red' }, 400],
-    ['a percentile out of range', 'revenue', { winsorizePercentile: 2 }, 400],
-    ['a ratio without a denominator', 'revenue', { kind: 'ratio' }, 422],
-    ['an unknown metric', 'nope', { name: 'x' }, 404]
+  const bad: Array<[string, string, unknown, number, string, RegExp]> = [
+    ['an empty body', 'revenue', {}, 400, 'invalid_request', /send at least one field to change/],
+    ['an unknown field', 'revenue', { colour: 'red' }, 400, 'invalid_request', /Unrecognized key: "colour"/],
+    ['a percentile out of range', 'revenue', { winsorizePercentile: 2 }, 400, 'invalid_request', /winsorizePercentile: Too big/],
+    ['a ratio without a denominator', 'revenue', { kind: 'ratio' }, 422, 'invalid_input', /^a ratio metric needs denominatorEventName$/],
+    ['an unknown metric', 'nope', { name: 'x' }, 404, 'not_found', /^metric 'nope' was not found$/]
   ];
-  it.each(bad)('rejects %s', async (_name, key, body, status) => {
+  it.each(bad)('rejects %s', async (_name, key, body, status, code, message) => {
     const res = await patch(key, body);
     expect(res.status).toBe(status);
-    expect((await res.json()).error.message).toBeTruthy();
+    const { error } = await res.json();
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
   });
 });

@@ -166,6 +166,6 @@ describe('POST /api/v1/experiments/{key}/decision', () => {
   it('rejects malformed JSON with a 400', async () => {
     const res = await t.app.request(`/api/v1/experiments/${KEY}/decision`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{' });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toBeDefined();
+    expect((await res.json()).error).toEqual({ code: 'bad_request', message: 'Malformed JSON in request body' });
   });
 });

@@ -57,8 +57,13 @@ describe('another process holds the write lock', () => {
 
   it('a write released before the wait runs out is stored and acknowledged', async () => {
     other.exec('BEGIN IMMEDIATE');
-    const write = sendEvents(['late-1']);
-    setTimeout(() => other.exec('ROLLBACK'), 200);
+    let settled = false;
+    const write = sendEvents(['late-1']).finally(() => { settled = true; });
+    // Released on a signal, not a timer: health, answered while the write waits, sees the lock held.
+    expect((await (await t.app.request('/api/v1/health')).json()).database.fault).toBe('database_busy');
+    expect(settled).toBe(false);
+    expect(storedEvents()).toEqual([]);
+    other.exec('ROLLBACK');
     const res = await write;
     expect(res.status).toBe(202);
     expect(storedEvents()).toEqual(['late-1']);
