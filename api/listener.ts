@@ -21,10 +21,13 @@ export const fastPathMiddleware: Record<string, string> = {
  * well-formed `POST /api/v1/events`, are answered without the framework (`fast-path.ts` in
  * api/assign and api/ingest); everything else, errors included, by the Hono app. Used by every
  * server that serves the API (npm start, the dev server, the crash test and the benchmark).
+ * `fastPaths: false` leaves every request to Hono (the benchmark's comparison).
  * @example createServer(apiListener(app, deps)).listen(3000);
  */
-export function apiListener(app: App, deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function apiListener(app: App, deps: AppDeps, options: { fastPaths?: boolean } = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const hono = getRequestListener(app.fetch);
+  // Off only to measure what the fast paths buy (bench/api.bench.ts).
+  if (options.fastPaths === false) return (req, res) => void hono(req, res);
   const assign = fastAssign(deps);
   const events = fastEvents(deps, (req, res, body) => void answerWithBody(app, req, res, body));
   return (req, res) => {

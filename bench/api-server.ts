@@ -7,7 +7,8 @@ import { apiListener } from '../api/listener.ts';
 import { writerFor } from '../api/ingest/index.ts';
 
 const { app, db, deps } = bootstrap({ databasePath: process.env.DATABASE_PATH });
-const server = createServer(apiListener(app, deps));
+// BENCH_FAST_PATHS=0: every request through Hono, to measure what the fast paths buy.
+const server = createServer(apiListener(app, deps, { fastPaths: process.env.BENCH_FAST_PATHS !== '0' }));
 server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();

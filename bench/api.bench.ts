@@ -139,11 +139,12 @@ const medianLoad = (loads: Load[]): Load => loads.find((l) => l.rps === median(l
  * first exposure; the bare and durable baselines get exactly the same requests, so the load
  * generator does the same work for each server.
  */
-function assignLoad(url: string, key: string): () => autocannon.Options {
+function assignLoad(url: string, key: string, expose = true): () => autocannon.Options {
   let user = 0; // across rounds: every request a user not seen before
+  const tail = expose ? '' : '&expose=false';
   return () => ({
     url, headers: { authorization: `Bearer ${key}` },
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/assign?experiment=bench&userId=user-${user++}` }) }]
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/assign?experiment=bench&userId=user-${user++}${tail}` }) }]
   });
 }
 
@@ -156,9 +157,9 @@ function eventsLoad(url: string, key: string): () => autocannon.Options {
 }
 
 /** Starts the API over a new database with `INGEST_WRITER=<writer>`, an experiment `bench` running and an sdk key. */
-async function startApi(writer: 'thread' | 'inline'): Promise<{ api: Server; sdkKey: string; databasePath: string }> {
-  const databasePath = join(dir, `api-${writer}.db`);
-  const api = await spawnServer('bench/api-server.ts', { DATABASE_PATH: databasePath, ADMIN_API_KEY: adminKey, INGEST_WRITER: writer });
+async function startApi(writer: 'thread' | 'inline', fastPaths = true): Promise<{ api: Server; sdkKey: string; databasePath: string }> {
+  const databasePath = join(dir, `api-${writer}${fastPaths ? '' : '-hono'}.db`);
+  const api = await spawnServer('bench/api-server.ts', { DATABASE_PATH: databasePath, ADMIN_API_KEY: adminKey, INGEST_WRITER: writer, BENCH_FAST_PATHS: fastPaths ? '1' : '0' });
   const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
   await fetch(`${api.url}/api/v1/experiments`, { method: 'POST', headers: admin, body: JSON.stringify({ key: 'bench', name: 'Bench', variants: [{ key: 'control' }, { key: 'treatment' }] }) });
   await fetch(`${api.url}/api/v1/experiments/bench/start`, { method: 'POST', headers: admin });
@@ -179,15 +180,21 @@ async function main() {
   const durable = await spawnServer('bench/durable-server.ts', { DATABASE_PATH: join(dir, 'durable.db') });
   const inline = await startApi('inline');
   const threaded = await startApi('thread');
+  const honoOnly = await startApi('inline', false);
   const assignTargets: Target[] = [
     { name: 'bare', server: bare, opts: assignLoad(bare.url, inline.sdkKey) },
     { name: 'durable', server: durable, opts: assignLoad(durable.url, inline.sdkKey) },
     { name: 'inline', server: inline.api, opts: assignLoad(inline.api.url, inline.sdkKey), commits: () => writerStats(inline.api) },
-    { name: 'thread', server: threaded.api, opts: assignLoad(threaded.api.url, threaded.sdkKey), commits: () => writerStats(threaded.api) }
+    { name: 'thread', server: threaded.api, opts: assignLoad(threaded.api.url, threaded.sdkKey), commits: () => writerStats(threaded.api) },
+    { name: 'hono', server: honoOnly.api, opts: assignLoad(honoOnly.api.url, honoOnly.sdkKey), commits: () => writerStats(honoOnly.api) },
+    { name: 'noexpose bare', server: bare, opts: assignLoad(bare.url, inline.sdkKey, false) },
+    { name: 'noexpose inline', server: inline.api, opts: assignLoad(inline.api.url, inline.sdkKey, false) },
+    { name: 'noexpose hono', server: honoOnly.api, opts: assignLoad(honoOnly.api.url, honoOnly.sdkKey, false) }
   ];
   const eventTargets: Target[] = [
     { name: 'inline', server: inline.api, opts: eventsLoad(inline.api.url, inline.sdkKey), commits: () => writerStats(inline.api) },
-    { name: 'thread', server: threaded.api, opts: eventsLoad(threaded.api.url, threaded.sdkKey), commits: () => writerStats(threaded.api) }
+    { name: 'thread', server: threaded.api, opts: eventsLoad(threaded.api.url, threaded.sdkKey), commits: () => writerStats(threaded.api) },
+    { name: 'hono', server: honoOnly.api, opts: eventsLoad(honoOnly.api.url, honoOnly.sdkKey), commits: () => writerStats(honoOnly.api) }
   ];
   const results = new Map<string, Measured>();
   // Rounds alternate the servers, so a slow spell on the machine hits all of them; the median round is reported,
@@ -205,7 +212,7 @@ async function main() {
       }
     }
   }
-  for (const server of [bare, durable, inline.api, threaded.api]) await stopServer(server);
+  for (const server of [bare, durable, inline.api, threaded.api, honoOnly.api]) await stopServer(server);
 
   const at = (key: string) => results.get(key)!;
   const eventRowsPerCommit = Math.round(median(at('events inline').perCommit) * eventsPerRequest);
@@ -231,7 +238,15 @@ async function main() {
     console.log(`| GET /api/v1/assign, exposure committed, new user each request; ${name}: ${median(m.perCommit).toFixed(1)} requests per commit | ` +
       `${f(run.rps)} req/s | ${run.p50} / ${run.p99} ms | ${ratio(`assign ${key}`, 'assign bare')} × bare, ${ratio(`assign ${key}`, 'assign durable')} × durable | ≥ 0.80 × bare |`);
   }
-  for (const [name, key] of [['inline writer (default)', 'inline'], ['INGEST_WRITER=thread', 'thread']] as const) {
+  const hono = medianLoad(at('assign hono').loads);
+  console.log(`| the same exposing GET /api/v1/assign through Hono alone (no fast path, inline writer) | ${f(hono.rps)} req/s | ${hono.p50} / ${hono.p99} ms | ` +
+    `${ratio('assign hono', 'assign bare')} × bare, ${ratio('assign hono', 'assign durable')} × durable; fast path ${ratio('assign inline', 'assign hono')} × Hono | |`);
+  for (const [name, key] of [['fast path (default)', 'inline'], ['Hono alone', 'hono']] as const) {
+    const run = medianLoad(at(`assign noexpose ${key}`).loads);
+    console.log(`| GET /api/v1/assign?expose=false (nothing written), new user each request; ${name} | ${f(run.rps)} req/s | ${run.p50} / ${run.p99} ms | ` +
+      `${ratio(`assign noexpose ${key}`, 'assign noexpose bare')} × bare (same requests) | ≥ 0.80 × bare |`);
+  }
+  for (const [name, key] of [['inline writer (default)', 'inline'], ['INGEST_WRITER=thread', 'thread'], ['Hono alone, inline writer', 'hono']] as const) {
     const m = at(`events ${key}`);
     const run = medianLoad(m.loads);
     const eventsPerSecond = run.rps * eventsPerRequest;
@@ -243,7 +258,7 @@ async function main() {
   console.log(`| plain better-sqlite3, same rows and indexes, synchronous=FULL, 100 rows per transaction | ${f(plain100)} rows/s | | | |`);
   console.log(`| hashing + bucketing alone (evaluateExperiment) | ${f(hashes)} assignments/s | | | |`);
   const bad = [...results.values()].flatMap((m) => m.loads).reduce((n, l) => n + l.non2xx + l.errors, 0);
-  for (const [name, run] of [['inline', inline], ['thread', threaded]] as const) {
+  for (const [name, run] of [['inline', inline], ['thread', threaded], ['hono', honoOnly]] as const) {
     const rows = stored(run.databasePath);
     console.log(`\n${name}: stored ${f(rows.exposures)} exposures, ${f(rows.events)} events`);
   }
