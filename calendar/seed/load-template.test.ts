@@ -57,6 +57,7 @@ describe('starter 90-day calendar', () => {
   it('the template file is valid and every referenced metric is defined', () => {
     const template = starterPlanTemplate();
     const keys = new Set(template.metrics.map((m) => m.key));
+    expect(template.weeks.map((w) => w.week)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     for (const week of template.weeks) {
       for (const key of [...week.primaryMetrics, ...week.secondaryMetrics, ...week.guardrailMetrics]) {
         expect(keys.has(key), `week ${week.week} metric ${key}`).toBe(true);

@@ -30,6 +30,9 @@ describe('runSimulation against the real server', () => {
     const db = new Database(databasePath, { readonly: true });
     const stored = db.prepare(`select e.key, x.variant_key as variant, count(*) as n from exposures x
       join experiments e on e.id = x.experiment_id group by 1, 2`).all() as Array<{ key: string; variant: string; n: number }>;
+    // The same (experiment, variant) pairs on both sides, so the loop below checks every one of them.
+    expect(stored.map((s) => `${s.key}/${s.variant}`).sort())
+      .toEqual(Object.entries(first.experiments).flatMap(([key, e]) => Object.keys(e.exposures).map((v) => `${key}/${v}`)).sort());
     for (const { key, variant, n } of stored) expect(first.experiments[key]!.exposures[variant]).toBe(n);
 
     // Same seed: same users, same variants, same conversions; nothing stored twice.
