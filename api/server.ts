@@ -13,6 +13,7 @@ import { isLoopbackHost, uiBasicAuth } from './ui-auth/index.ts';
 import { schedulerIntervalMs, startScheduler } from '../calendar/lifecycle/index.ts';
 import { now } from '../calendar/clock.ts';
 import { closeReports, reportsFor } from '../calendar/reports/index.ts';
+import { config } from '../db/config.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -22,14 +23,15 @@ export function isApiPath(url: string | undefined): boolean {
 }
 
 async function loadWebHandler(): Promise<NodeHandler> {
-  const handlerPath = resolve(process.env.WEB_BUILD_DIR ?? 'build', 'handler.js');
+  const handlerPath = resolve(config().webBuildDir, 'handler.js');
   const mod = (await import(pathToFileURL(handlerPath).href)) as { handler: NodeHandler };
   return mod.handler;
 }
 
 export async function startServer(options: { host?: string; port?: number; databasePath?: string } = {}) {
-  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
-  const port = options.port ?? Number(process.env.PORT ?? 3000);
+  const settings = config();
+  const host = options.host ?? settings.host;
+  const port = options.port ?? settings.port;
   const databasePath = options.databasePath ?? defaultDatabasePath();
   const { app, db, deps, seededPlanId, createdAdminKey } = bootstrap({ databasePath });
   if (seededPlanId !== null) console.log(`first start: loaded the starter 90-day calendar as plan ${seededPlanId}`);
@@ -47,11 +49,12 @@ export async function startServer(options: { host?: string; port?: number; datab
   // adapter-node assumes https unless told otherwise, and then refuses every form POST as
   // cross-site. This server speaks plain http: say so in a header we set ourselves (any client
   // value is overwritten). Behind a TLS proxy, set ORIGIN (or PROTOCOL_HEADER) instead.
-  const plainHttp = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+  const plainHttp = !settings.origin && !settings.protocolHeader;
+  // The one write to the environment: adapter-node reads its settings from it when the handler loads.
   if (plainHttp) process.env.PROTOCOL_HEADER = 'x-weekly-experiments-proto';
   const web = await loadWebHandler();
-  const uiGuard = uiBasicAuth(process.env.UI_PASSWORD);
-  if (!process.env.UI_PASSWORD && !isLoopbackHost(host)) {
+  const uiGuard = uiBasicAuth(settings.uiPassword ?? undefined);
+  if (!settings.uiPassword && !isLoopbackHost(host)) {
     console.warn(`warning: listening on ${host} with no UI_PASSWORD: anyone who can reach it can change experiments in the UI`);
   }
   const server = createServer((req, res) => {

@@ -9,6 +9,7 @@
  * The offset lives on `globalThis` because the SvelteKit bundle holds a second copy of
  * this module in the same process.
  */
+import { config } from '../db/config.ts';
 const stateKey = Symbol.for('weekly-experiments.clock');
 type ClockState = { offsetMs: number };
 
@@ -20,8 +21,7 @@ function state(): ClockState {
 }
 
 function envOffsetMs(): number {
-  const days = Number(process.env.CLOCK_OFFSET_DAYS ?? 0);
-  return Number.isFinite(days) ? days * DAY_MS : 0;
+  return config().clockOffsetDays * DAY_MS;
 }
 
 /**
@@ -48,5 +48,5 @@ export function advanceClock(ms: number): number {
 
 /** True when the clock may be moved over HTTP (tests and demos only). */
 export function clockControlEnabled(): boolean {
-  return process.env.ALLOW_CLOCK_CONTROL === '1';
+  return config().allowClockControl;
 }

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as schema from './schema.ts';
 import { migrate } from './migrate.ts';
+import { config } from './config.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -21,7 +22,7 @@ function registry(): Registry {
 
 /** The database file used when none is given: `DATABASE_PATH`, else `./data/app.db`. */
 export function defaultDatabasePath(): string {
-  return resolve(process.env.DATABASE_PATH ?? 'data/app.db');
+  return config().databasePath;
 }
 
 /**

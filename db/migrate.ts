@@ -3,6 +3,7 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { config } from './config.ts';
 
 /**
  * Finds `db/migrations`: next to this file when run from source, else from the working
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
  */
 function migrationsFolder(): string {
   const candidates = [
-    process.env.MIGRATIONS_PATH,
+    config().migrationsPath,
     join(dirname(fileURLToPath(import.meta.url)), 'migrations'),
     resolve('db/migrations')
   ];

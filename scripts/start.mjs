@@ -36,4 +36,10 @@ if (builtAt < sourcesAt) {
 const { register } = await import('tsx/esm/api');
 register();
 const { startServer } = await import('../api/server.ts');
-await startServer();
+try {
+  await startServer();
+} catch (err) {
+  // Bad configuration, an unusable database path, a port in use: one clear line, no stack trace.
+  console.error(`failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

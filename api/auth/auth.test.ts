@@ -3,10 +3,11 @@ import { createTestApp } from '../../tests/helpers/test-app.ts';
 import { requiredAccess, presentedKey } from './middleware.ts';
 import { ensureAdminKey, hashApiKey } from './keys.ts';
 import { apiKeys } from '../../db/schema.ts';
+import { reloadConfig } from '../../db/config.ts';
 
 const t = createTestApp();
 afterAll(() => t.cleanup());
-afterEach(() => { delete process.env.ADMIN_API_KEY; });
+afterEach(() => { delete process.env.ADMIN_API_KEY; reloadConfig(); });
 
 describe('requiredAccess', () => {
   it.each([
@@ -84,10 +85,10 @@ describe('API keys over HTTP', () => {
   });
 
   it('ADMIN_API_KEY from the environment is an admin key', async () => {
-    process.env.ADMIN_API_KEY = 'env-secret-key-123';
+    process.env.ADMIN_API_KEY = 'env-secret-key-123'; reloadConfig();
     expect((await t.authed('/api/v1/experiments', { key: 'env-secret-key-123' })).status).toBe(200);
     expect((await t.authed('/api/v1/experiments', { key: 'env-secret-key-124' })).status).toBe(401);
-    delete process.env.ADMIN_API_KEY; // withdrawn: the recently verified key no longer opens anything
+    delete process.env.ADMIN_API_KEY; reloadConfig(); // withdrawn: the recently verified key no longer opens anything
     expect((await t.authed('/api/v1/experiments', { key: 'env-secret-key-123' })).status).toBe(401);
   });
 });
@@ -99,9 +100,9 @@ describe('ensureAdminKey', () => {
       // createTestApp made one admin key already.
       expect(ensureAdminKey(fresh.db, 0)).toBeNull();
       fresh.db.update(apiKeys).set({ revokedAtMs: 1 }).run();
-      process.env.ADMIN_API_KEY = 'set';
+      process.env.ADMIN_API_KEY = 'set-by-the-environment'; reloadConfig();
       expect(ensureAdminKey(fresh.db, 0)).toBeNull();
-      delete process.env.ADMIN_API_KEY;
+      delete process.env.ADMIN_API_KEY; reloadConfig();
       expect(ensureAdminKey(fresh.db, 0)).toMatch(/^wx_admin_/);
       expect(ensureAdminKey(fresh.db, 0)).toBeNull();
     } finally { fresh.cleanup(); }

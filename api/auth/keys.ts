@@ -5,6 +5,7 @@ import { apiKeys } from '../../db/schema.ts';
 import { NotFoundError } from '../../calendar/errors.ts';
 import { recordAudit } from '../../calendar/audit.ts';
 import { groupCommitFor } from '../ingest/group-commit.ts';
+import { config } from '../../db/config.ts';
 
 export type KeyScope = 'sdk' | 'admin';
 /** Who made a request: a stored key, or the `ADMIN_API_KEY` environment variable. */
@@ -96,10 +97,10 @@ export function verifyApiKey(db: Db, presented: string, nowMs: number): Principa
   const hit = cache().get(presented);
   const fresh = hit && nowMs - hit.atMs < cacheTtlMs && nowMs >= hit.atMs;
   // The environment key stays valid only while the environment still says so.
-  if (fresh && (hit.principal.keyId !== null || process.env.ADMIN_API_KEY === presented)) return hit.principal;
+  if (fresh && (hit.principal.keyId !== null || config().adminApiKey === presented)) return hit.principal;
   const hex = hashApiKey(presented);
   const digest = Buffer.from(hex, 'hex');
-  const envKey = process.env.ADMIN_API_KEY;
+  const envKey = config().adminApiKey;
   if (envKey && sameHash(digest, Buffer.from(hashApiKey(envKey), 'hex'))) {
     return remember(presented, { keyId: null, name: 'ADMIN_API_KEY', scope: 'admin' }, nowMs);
   }
@@ -129,7 +130,7 @@ function remember(presented: string, principal: Principal, nowMs: number): Princ
  * returns it so the caller can print it once. Returns null otherwise.
  */
 export function ensureAdminKey(db: Db, nowMs: number): string | null {
-  if (process.env.ADMIN_API_KEY) return null;
+  if (config().adminApiKey) return null;
   const active = db.select({ id: apiKeys.id }).from(apiKeys)
     .where(and(eq(apiKeys.scope, 'admin'), isNull(apiKeys.revokedAtMs))).get();
   if (active) return null;

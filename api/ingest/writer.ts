@@ -4,6 +4,7 @@ import { bootWorker } from '../../db/boot-worker.ts';
 import { groupCommitFor } from './group-commit.ts';
 import { queueWrite, type WriteOpName, type WritePayload, type WriteResult } from './write-ops.ts';
 import type { WriteReplies, WriteRequest } from './writer-worker.ts';
+import { config } from '../../db/config.ts';
 
 /** Runs the ingest writes in group commits; a promise resolves only after its COMMIT returned. */
 export interface Writer {
@@ -98,7 +99,7 @@ const writers = new WeakMap<Database.Database, Writer>();
  * thread (about 0.2 ms per commit there). See bench/api.bench.ts, which runs both.
  */
 function threadWanted(): boolean {
-  return process.env.INGEST_WRITER === 'thread';
+  return config().ingestWriter === 'thread';
 }
 
 /**

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { generateSynthetic } from '../../tests/reports/synthetic.ts';
 import { auditLog, experiments } from '../../db/schema.ts';
+import { reloadConfig } from '../../db/config.ts';
 
 const KEY = 'w01-onboarding-ebook-reminder';
 const START = Date.parse('2026-11-30T00:00:00Z');
@@ -12,8 +13,8 @@ const headers = { authorization: `Bearer ${ADMIN}` };
 
 let t: TestApp;
 const saved = process.env.ADMIN_API_KEY;
-beforeAll(() => { process.env.ADMIN_API_KEY = ADMIN; });
-afterAll(() => { if (saved === undefined) delete process.env.ADMIN_API_KEY; else process.env.ADMIN_API_KEY = saved; });
+beforeAll(() => { process.env.ADMIN_API_KEY = ADMIN; reloadConfig(); });
+afterAll(() => { if (saved === undefined) delete process.env.ADMIN_API_KEY; else process.env.ADMIN_API_KEY = saved; reloadConfig(); });
 
 beforeEach(() => {
   t = createTestApp({ nowMs: Date.parse('2026-12-20T12:00:00Z') });

@@ -4,6 +4,7 @@ import { experiments } from '../../db/schema.ts';
 import { addDaysIso, isoDay } from '../dates.ts';
 import { DomainError } from '../errors.ts';
 import { transition } from './transitions.ts';
+import { config } from '../../db/config.ts';
 
 export const SCHEDULER_ACTOR = 'system:scheduler';
 
@@ -59,7 +60,7 @@ export type SchedulerHandle = { stop: () => void; tickNow: () => TickResult };
 
 /** The servers' tick interval: `SCHEDULER_INTERVAL_SECONDS` (default 30 s). */
 export function schedulerIntervalMs(): number {
-  return 1000 * (Number(process.env.SCHEDULER_INTERVAL_SECONDS) || 30);
+  return config().schedulerIntervalMs;
 }
 
 /**

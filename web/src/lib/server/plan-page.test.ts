@@ -5,6 +5,7 @@ import { now } from '$calendar/clock.ts';
 import { isoDay } from '$calendar/dates.ts';
 import { tempDatabase } from '../../../../tests/helpers/test-app.ts';
 import { loadPlanPage } from './plan-page.ts';
+import { reloadConfig } from '$db/config.ts';
 
 // The pages read the database at DATABASE_PATH (lib/server/db.ts): point it at a fresh seeded file per test.
 let t: ReturnType<typeof tempDatabase>;
@@ -12,10 +13,11 @@ const savedPath = process.env.DATABASE_PATH;
 beforeEach(() => {
   t = tempDatabase();
   seedOnFirstStart(t.db, new Date(2026, 10, 25, 10).getTime()); // a Wednesday: the plan starts Monday 30 November
-  process.env.DATABASE_PATH = t.path;
+  process.env.DATABASE_PATH = t.path; reloadConfig();
 });
 afterEach(() => {
   if (savedPath === undefined) delete process.env.DATABASE_PATH; else process.env.DATABASE_PATH = savedPath;
+  reloadConfig();
   t.cleanup();
 });
 
