@@ -1,4 +1,5 @@
 import { nonInferiorityScale, requiredSampleSize } from '../../stats/index.ts';
+import { formatPercent } from '../format.ts';
 
 /** What a power check needs; all rates and effects are fractions (0.12 = 12%). */
 export type PowerInput = {
@@ -28,7 +29,7 @@ export type PowerCheck = {
 };
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const pct = (x: number) => `${Number((x * 100).toFixed(1))}%`;
+const pct = (x: number) => formatPercent(x, { sign: 'none', trim: true });
 
 /**
  * From users per arm to days: the smallest arm sets the pace (total = perArm / its share of the

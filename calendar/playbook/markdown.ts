@@ -1,8 +1,9 @@
 import type { Db } from '../../db/connection.ts';
 import { isoDay } from '../dates.ts';
 import { groupPlaybook, listPlaybook, type PlaybookGroup } from './queries.ts';
+import { formatPercent } from '../format.ts';
 
-const pct = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${Number((x * 100).toFixed(1))}%`);
+const pct = (x: number | null) => formatPercent(x, { sign: 'nonnegative', trim: true });
 const pText = (p: number | null) => (p === null ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
 const cell = (s: string | null | undefined) => (s ?? '—').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 

@@ -11,8 +11,9 @@
  */
 import type { CriterionRow } from './load.ts';
 import type { ComputedDecision, Health, MetricResult } from './types.ts';
+import { formatPercent } from '../format.ts';
 
-const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
+const pct = (x: number | null | undefined) => formatPercent(x, { sign: 'nonnegative' });
 const pFmt = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 export type DecideInput = {

@@ -1,9 +1,9 @@
 /** Number formatting shared by the Markdown and CSV exports (and the page). */
+import { formatPercent } from '../format.ts';
 
 /** 0.213 -> "+21.3%"; null/NaN -> "—". */
 export function signedPercent(x: number | null | undefined, digits = 1): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  return `${x > 0 ? '+' : ''}${(100 * x).toFixed(digits)}%`;
+  return formatPercent(x, { digits });
 }
 
 /** A p-value the way reviewers read it: "< 0.001" or three decimals. */

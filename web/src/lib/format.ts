@@ -1,4 +1,5 @@
 import { format, parseISO } from 'date-fns';
+import { formatPercent } from '$calendar/format.ts';
 
 /** "Mon 7 Dec" for an ISO date; an em dash for none. */
 export function shortDate(iso: string | null | undefined): string {
@@ -12,8 +13,7 @@ export function longDate(iso: string | null | undefined): string {
 
 /** 0.2 -> "20%", 0.125 -> "12.5%". */
 export function percent(x: number | null | undefined, digits = 1): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  return `${Number((x * 100).toFixed(digits))}%`;
+  return formatPercent(x, { digits, sign: 'none', trim: true });
 }
 
 const channelLabels: Record<string, string> = {
