@@ -1,8 +1,14 @@
 import { auditLog } from '../db/schema.ts';
 import type { Db } from '../db/connection.ts';
 
+/** Who acts, as the audit log records it: `key:<name>`, `ui:planner`, `web:<reviewer>`, `system:scheduler`. */
+export type Actor = string;
+
+/** What every command of the domain is given: who acts and the server's time (one type for all). */
+export type CommandContext = { actor: Actor; nowMs: number };
+
 export type AuditEntry = {
-  actor: string;
+  actor: Actor;
   action: string;
   entityType: string;
   entityId: string | number;

@@ -3,7 +3,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { apiKeys } from '../../db/schema.ts';
 import { NotFoundError } from '../../calendar/errors.ts';
-import { recordAudit } from '../../calendar/audit.ts';
+import { recordAudit, type CommandContext } from '../../calendar/audit.ts';
 import { groupCommitFor } from '../ingest/group-commit.ts';
 import { config } from '../../db/config.ts';
 
@@ -44,7 +44,7 @@ const cacheTtlMs = 5_000;
  * @example const { key } = createApiKey(db, { name: 'ios app', scope: 'sdk' }, { actor: 'ana', nowMs });
  */
 export function createApiKey(
-  db: Db, input: { name: string; scope: KeyScope }, ctx: { actor: string; nowMs: number }
+  db: Db, input: { name: string; scope: KeyScope }, ctx: CommandContext
 ): ApiKeyInfo & { key: string } {
   const key = generateApiKey(input.scope);
   const row = db.transaction((tx) => {
@@ -71,7 +71,7 @@ export function listApiKeys(db: Db): ApiKeyInfo[] {
 }
 
 /** Revokes a key at once (idempotent); throws NotFoundError for an unknown id. */
-export function revokeApiKey(db: Db, id: number, ctx: { actor: string; nowMs: number }): ApiKeyInfo {
+export function revokeApiKey(db: Db, id: number, ctx: CommandContext): ApiKeyInfo {
   const row = db.transaction((tx) => {
     const existing = tx.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
     if (!existing) throw new NotFoundError('API key', id);

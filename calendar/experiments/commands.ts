@@ -9,7 +9,8 @@ import { parseInput } from '../planning/parse.ts';
 import { createExperimentInput, updateExperimentInput, type CreateExperimentInput, type UpdateExperimentInput } from './input.ts';
 import { getExperimentDetail, type ExperimentDetail } from './queries.ts';
 
-export type CommandContext = { actor: string; nowMs: number };
+import type { CommandContext } from '../audit.ts';
+export type { CommandContext };
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Variant = { key: string; name?: string; description?: string; weight: number; control?: boolean };
 type MetricRoles = { primary: string[]; secondary: string[]; guardrail: string[] };

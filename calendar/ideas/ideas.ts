@@ -2,12 +2,12 @@ import { and, desc, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.ts';
 import { channels, ideas } from '../../db/schema.ts';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, type CommandContext } from '../audit.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { createPlannedExperiment } from '../planning/experiment-editor.ts';
 import { parseInput } from '../planning/parse.ts';
 
-type Ctx = { actor: string; nowMs: number };
+type Ctx = CommandContext;
 export type IdeaRow = typeof ideas.$inferSelect;
 export const ideaSources = ['analytics', 'survey', 'user-feedback', 'follow-up', 'other'] as const;
 

@@ -2,7 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.ts';
 import { experiments, layers } from '../../db/schema.ts';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, type CommandContext } from '../audit.ts';
 import { ConflictError } from '../errors.ts';
 
 export const createLayerInput = z.object({
@@ -17,7 +17,7 @@ export type LayerSummary = LayerRow & { experiments: Array<{ key: string; status
  * Creates a mutually exclusive layer; experiments name it with `layer` and a `layerRange` slice.
  * @example createLayer(db, { key: 'email', name: 'Email sends' }, { actor: 'ana', nowMs })
  */
-export function createLayer(db: Db, raw: z.input<typeof createLayerInput>, ctx: { actor: string; nowMs: number }): LayerRow {
+export function createLayer(db: Db, raw: z.input<typeof createLayerInput>, ctx: CommandContext): LayerRow {
   const input = createLayerInput.parse(raw);
   return db.transaction((tx) => {
     if (tx.select({ id: layers.id }).from(layers).where(eq(layers.key, input.key)).get()) {

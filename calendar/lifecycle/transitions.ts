@@ -5,6 +5,7 @@ import { recordAudit } from '../audit.ts';
 import { addDaysIso, isoDay } from '../dates.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { notifyExperimentChanged } from './change-hooks.ts';
+import type { CommandContext } from '../audit.ts';
 
 /**
  * The experiment lifecycle: draft → scheduled → running → stopped → concluded → promoted.
@@ -21,7 +22,7 @@ export const transitions = {
 
 export type LifecycleAction = keyof typeof transitions;
 
-export type TransitionContext = { actor: string; nowMs: number; details?: Record<string, unknown> };
+export type TransitionContext = CommandContext & { details?: Record<string, unknown> };
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type ExperimentRow = typeof experiments.$inferSelect;

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.ts';
 import { metricKinds, metrics } from '../../db/schema.ts';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, type CommandContext } from '../audit.ts';
 import { ConflictError } from '../errors.ts';
 
 export const createMetricInput = z.object({
@@ -27,7 +27,7 @@ export type MetricRow = typeof metrics.$inferSelect;
  * Creates a metric (audit-logged); ConflictError when the key is taken.
  * @example createMetric(db, { key: 'activation', name: 'Activation', kind: 'binomial', eventName: 'activation' }, ctx)
  */
-export function createMetric(db: Db, raw: CreateMetricInput, ctx: { actor: string; nowMs: number }): MetricRow {
+export function createMetric(db: Db, raw: CreateMetricInput, ctx: CommandContext): MetricRow {
   const input = createMetricInput.parse(raw);
   return db.transaction((tx) => {
     if (tx.select({ id: metrics.id }).from(metrics).where(eq(metrics.key, input.key)).get()) {

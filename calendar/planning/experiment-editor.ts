@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { experiments, plans, variants } from '../../db/schema.ts';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, type CommandContext } from '../audit.ts';
 import { weekStartIso } from '../dates.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { createExperiment, updateExperiment } from '../experiments/commands.ts';
@@ -16,7 +16,7 @@ import { plannedExperimentInput, type PlannedExperiment, type PlannedExperimentI
  * variants, metric links and success criteria.
  */
 
-type Ctx = { actor: string; nowMs: number };
+type Ctx = CommandContext;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** "Landing page: testimonials!" -> "landing-page-testimonials". */

@@ -1,11 +1,11 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { experiments, layers } from '../../db/schema.ts';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, type CommandContext } from '../audit.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { notifyExperimentChanged } from '../lifecycle/change-hooks.ts';
 
-type Ctx = { actor: string; nowMs: number };
+type Ctx = CommandContext;
 const MOVABLE = new Set(['draft', 'scheduled']);
 
 /** The largest part of [0, 1) that no fixed slice covers. */

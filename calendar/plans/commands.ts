@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { experiments, plans } from '../../db/schema.ts';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, type CommandContext } from '../audit.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { applyTransition } from '../lifecycle/transitions.ts';
 import { notifyExperimentChanged } from '../lifecycle/change-hooks.ts';
 import { parseInput } from '../planning/parse.ts';
 import { planInput, planPatch, type PlanInput, type PlanPatch } from './input.ts';
 
-type Ctx = { actor: string; nowMs: number };
+type Ctx = CommandContext;
 export type PlanRow = typeof plans.$inferSelect;
 
 /** A fresh secret for a plan's iCalendar feed URL (192 random bits, URL-safe). */

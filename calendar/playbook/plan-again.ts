@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
 import { experiments, ideas, playbookEntries, plans } from '../../db/schema.ts';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, type CommandContext } from '../audit.ts';
 import { ConflictError } from '../errors.ts';
 import { addDaysIso, isoDay, nextMondayIso, weekStartIso } from '../dates.ts';
 import { getExperimentDetail, type ExperimentDetail } from '../experiments/queries.ts';
@@ -13,7 +13,7 @@ import type { PlannedExperimentInput } from '../planning/experiment-input.ts';
 import { createPlan, getPlan } from '../plans/commands.ts';
 import { buildReport } from '../reports/index.ts';
 
-type Ctx = { actor: string; nowMs: number };
+type Ctx = CommandContext;
 export type DraftItem = { key: string; kind: 'follow-up' | 're-run' | 'idea'; week: number; source: string; power: string };
 export type DraftResult = { planId: number; items: DraftItem[] };
 type Candidate = { kind: DraftItem['kind']; source: string; channels: string[]; audience: string | null; durationDays: number; create: (week: number) => { key: string; id: number } };

@@ -2,14 +2,14 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.ts';
 import { experiments, playbookEntries } from '../../db/schema.ts';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, type CommandContext } from '../audit.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { applyTransition } from '../lifecycle/transitions.ts';
 import { notifyExperimentChanged } from '../lifecycle/change-hooks.ts';
 import { parseInput } from '../planning/parse.ts';
 import { latestDecision } from '../reports/index.ts';
 
-type Ctx = { actor: string; nowMs: number };
+type Ctx = CommandContext;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type PlaybookEntry = typeof playbookEntries.$inferSelect;
 

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.ts';
 import { metricKinds, metrics } from '../../db/schema.ts';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, type CommandContext } from '../audit.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 
 export const updateMetricInput = z.object({
@@ -28,7 +28,7 @@ export type UpdateMetricInput = z.infer<typeof updateMetricInput>;
  * uses the new definition. A ratio metric must keep a denominator event.
  * @example updateMetric(db, 'revenue', { winsorizePercentile: 0.995 }, { actor: 'ana', nowMs: Date.now() })
  */
-export function updateMetric(db: Db, key: string, input: UpdateMetricInput, ctx: { actor: string; nowMs: number }) {
+export function updateMetric(db: Db, key: string, input: UpdateMetricInput, ctx: CommandContext) {
   return db.transaction((tx) => {
     const before = tx.select().from(metrics).where(eq(metrics.key, key)).get();
     if (!before) throw new NotFoundError('metric', key);
