@@ -1,4 +1,4 @@
-export { listPlans, currentPlan, getPlanCalendar, type PlanRow, type PlanCalendar } from './queries.ts';
+export { listPlans, currentPlan, getPlanCalendar, planWeeks, type PlanRow, type PlanCalendar } from './queries.ts';
 export {
   createPlan, getPlan, updatePlan, deletePlan, startPlan, rotateCalendarToken, calendarTokenOf, newCalendarToken
 } from './commands.ts';

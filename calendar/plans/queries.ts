@@ -24,6 +24,11 @@ export function currentPlan(db: Db): PlanRow | null {
   return all.find((p) => p.status === 'active') ?? all[0] ?? null;
 }
 
+/** How many weeks a plan has, or null when there is no such plan. */
+export function planWeeks(db: Db, planId: number): number | null {
+  return db.select({ weeks: plans.weeks }).from(plans).where(eq(plans.id, planId)).get()?.weeks ?? null;
+}
+
 /** A plan laid out week by week. Throws NotFoundError. */
 export function getPlanCalendar(db: Db, planId: number): PlanCalendar {
   const plan = db.select().from(plans).where(eq(plans.id, planId)).get();

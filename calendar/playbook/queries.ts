@@ -54,3 +54,11 @@ export function groupPlaybook(items: PlaybookItem[]): PlaybookGroup[] {
     };
   });
 }
+
+/**
+ * The playbook entry of an experiment, or null before it was promoted.
+ * @example playbookEntryOf(db, 7)?.title
+ */
+export function playbookEntryOf(db: Db, experimentId: number): typeof playbookEntries.$inferSelect | null {
+  return db.select().from(playbookEntries).where(eq(playbookEntries.experimentId, experimentId)).get() ?? null;
+}

@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { createIdea, dropIdea, ideaSources, listIdeas, moveIdeaToWeek } from '$calendar/ideas/index.ts';
 import { listPlans } from '$calendar/plans/index.ts';
 import { DomainError, httpStatusOf } from '$calendar/errors.ts';
-import { channels } from '$db/schema.ts';
+import { channels } from '$calendar/model.ts';
 import { db } from '$lib/server/db.ts';
 import { attempt, field, numberField, uiContext } from '$lib/server/actions.ts';
 import type { Actions, PageServerLoad } from './$types';

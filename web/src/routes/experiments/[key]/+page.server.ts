@@ -1,13 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
 import { getExperimentDetail, startExperiment } from '$calendar/experiments/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
 import { concludeExperiment, extendDuration, reschedule, transition, type LifecycleAction } from '$calendar/lifecycle/index.ts';
 import { experimentPower } from '$calendar/planning/index.ts';
-import { promoteExperiment, setRollout } from '$calendar/playbook/index.ts';
+import { playbookEntryOf, promoteExperiment, setRollout } from '$calendar/playbook/index.ts';
+import { planWeeks } from '$calendar/plans/index.ts';
 import { latestDecision } from '$calendar/reports/index.ts';
 import { now } from '$calendar/clock.ts';
-import { playbookEntries, plans } from '$db/schema.ts';
 import { db } from '$lib/server/db.ts';
 import { attempt, field, numberField, uiContext } from '$lib/server/actions.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -16,9 +15,9 @@ export const load: PageServerLoad = ({ params }) => {
   try {
     const experiment = getExperimentDetail(db(), params.key);
     const decision = ['stopped', 'concluded', 'promoted'].includes(experiment.status) ? latestDecision(db(), params.key, now()) : null;
-    const entry = db().select().from(playbookEntries).where(eq(playbookEntries.experimentId, experiment.id)).get() ?? null;
-    const planWeeks = experiment.planId === null ? null : db().select({ weeks: plans.weeks }).from(plans).where(eq(plans.id, experiment.planId)).get()?.weeks ?? null;
-    return { experiment, power: experimentPower(db(), experiment.id), decision, entry, planWeeks };
+    const entry = playbookEntryOf(db(), experiment.id);
+    const weeks = experiment.planId === null ? null : planWeeks(db(), experiment.planId);
+    return { experiment, power: experimentPower(db(), experiment.id), decision, entry, planWeeks: weeks };
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
     throw err;

@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { channels } from '$db/schema.ts';
+import { channels } from '$calendar/model.ts';
 import { getExperimentDetail } from '$calendar/experiments/index.ts';
 import { getPlan } from '$calendar/plans/index.ts';
 import { planningMetrics, updatePlannedExperiment } from '$calendar/planning/index.ts';

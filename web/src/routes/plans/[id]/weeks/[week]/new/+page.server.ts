@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { channels } from '$db/schema.ts';
+import { channels } from '$calendar/model.ts';
 import { getPlan } from '$calendar/plans/index.ts';
 import { createPlannedExperiment, planningMetrics } from '$calendar/planning/index.ts';
 import { DomainError, httpStatusOf, NotFoundError } from '$calendar/errors.ts';
