@@ -41,7 +41,7 @@ describe('the transition table', () => {
 describe('transition stamps', () => {
   it('start on the planned day keeps the start date and logs no date change', () => {
     const now = at(11, 30, 9);
-    expect(transition(db, w01, 'start', ctx(now))).toMatchObject({ status: 'running', startDate: '2026-11-30', startedAtMs: now, stoppedAtMs: null, updatedAtMs: now });
+    expect(transition(db, w01, 'start', ctx(now))).toMatchObject({ status: 'running', startDate: '2026-11-30', startedAtMs: now, stoppedAtMs: null, concludedAtMs: null, updatedAtMs: now });
     expect(lastAudit()).toMatchObject({ actor: 'ana', action: 'experiment.start', entityType: 'experiment', entityId: w01, atMs: now, details: { from: 'scheduled', to: 'running' } });
     expect(lastAudit().details).not.toHaveProperty('startDate');
   });
@@ -63,7 +63,7 @@ describe('transition stamps', () => {
   it('stop stamps the stop time; a restart within the window clears it, keeps the first start time and the start date', () => {
     const started = at(11, 30);
     transition(db, w01, 'start', ctx(started));
-    expect(transition(db, w01, 'stop', ctx(at(12, 3)))).toMatchObject({ status: 'stopped', stoppedAtMs: at(12, 3) });
+    expect(transition(db, w01, 'stop', ctx(at(12, 3)))).toMatchObject({ status: 'stopped', stoppedAtMs: at(12, 3), concludedAtMs: null });
     expect(transition(db, w01, 'start', ctx(at(12, 13)))).toMatchObject({ status: 'running', startDate: '2026-11-30', startedAtMs: started, stoppedAtMs: null });
   });
 
@@ -147,6 +147,10 @@ describe('reschedule', () => {
   it('to an explicit date, keeping its week; a date given with a week wins over the week\'s Monday', () => {
     expect(reschedule(db, w01, { startDate: '2026-12-02' }, ctx(seededAt))).toMatchObject({ week: 1, startDate: '2026-12-02' });
     expect(reschedule(db, w01, { week: 2, startDate: '2026-12-09' }, ctx(seededAt))).toMatchObject({ week: 2, startDate: '2026-12-09' });
+  });
+
+  it('to the first week', () => {
+    expect(reschedule(db, w02, { week: 1 }, ctx(seededAt))).toMatchObject({ week: 1, startDate: '2026-11-30' });
   });
 
   it('a draft moves too', () => {
