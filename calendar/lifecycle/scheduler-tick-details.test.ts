@@ -82,6 +82,17 @@ describe('startScheduler', () => {
     expect(running.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('logs the starts, two keys on one line', () => {
+    const lines: string[] = [];
+    db.update(experiments).set({ status: 'draft' }).where(eq(experiments.status, 'scheduled')).run();
+    for (const key of [w01, 'w02-email-subject-line']) {
+      db.update(experiments).set({ status: 'scheduled', startDate: '2026-11-30' }).where(eq(experiments.key, key)).run();
+    }
+    const scheduler = startScheduler(db, { now: () => at(11, 30, 1), intervalMs: 3_600_000, log: (line) => lines.push(line) });
+    scheduler.stop();
+    expect(lines).toEqual([`scheduler: started ${w01}, w02-email-subject-line`]);
+  });
+
   it('a tick that throws goes to console.error by default', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const boom = new Error('clock broke');
