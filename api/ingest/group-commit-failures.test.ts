@@ -72,6 +72,36 @@ describe('GroupCommit', () => {
     expect(values()).toEqual(['next']);
   });
 
+  it('a COMMIT that fails (a deferred foreign key) rolls the batch back and rejects every job; the next batch commits', async () => {
+    const client = new Database(':memory:');
+    client.pragma('foreign_keys = ON');
+    client.exec('create table parent (id integer primary key); create table child (parent_id integer references parent(id) deferrable initially deferred)');
+    const gc = new GroupCommit(client);
+    const ok = gc.run(() => client.prepare('insert into parent (id) values (1)').run().changes);
+    const orphan = gc.run(() => client.prepare('insert into child (parent_id) values (99)').run().changes, { oneStatement: true });
+    const settled = await Promise.allSettled([ok, orphan]);
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((settled[0] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
+    expect((settled[0] as PromiseRejectedResult).reason.message).toMatch(/FOREIGN KEY constraint failed/);
+    expect(client.inTransaction).toBe(false);
+    expect(client.prepare('select count(*) from parent').pluck().get()).toBe(0);
+    expect(gc.stats).toEqual({ commits: 0, jobs: 0 });
+    await expect(gc.run(() => client.prepare('insert into parent (id) values (2)').run().changes)).resolves.toBe(1);
+    expect(gc.stats).toEqual({ commits: 1, jobs: 1 });
+  });
+
+  it('a failing job is rejected with its own error, not a stand-in', async () => {
+    const { client, insert } = connection();
+    const gc = new GroupCommit(client);
+    const boom = new Error('boom');
+    const settled = await Promise.allSettled([
+      gc.run(() => { insert.run('z'); throw boom; }),
+      gc.run(() => { throw boom; }, { oneStatement: true })
+    ]);
+    expect(settled).toEqual([{ status: 'rejected', reason: boom }, { status: 'rejected', reason: boom }]);
+    expect((settled[0] as PromiseRejectedResult).reason).toBe(boom);
+  });
+
   it('a failing job among savepointed ones is undone alone, including its own earlier writes', async () => {
     const { client, insert, values } = connection();
     const gc = new GroupCommit(client);

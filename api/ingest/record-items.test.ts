@@ -6,6 +6,7 @@ import { evaluateExperiment } from '../assign/evaluate.ts';
 import { configCacheFor } from '../assign/config-cache.ts';
 import { recordExposures } from './exposures.ts';
 import { recordEvents } from './events.ts';
+import { writerFor } from './writer.ts';
 
 let t: TestApp;
 const admin = async (path: string, body?: unknown, method = 'POST') => {
@@ -65,11 +66,13 @@ describe('recordExposures', () => {
   });
 
   it('nothing valid: no write, all rejected', async () => {
+    const before = { ...writerFor(t.db.$client).stats };
     const result = await recordExposures(t.deps, [{ experiment: 'nope', userId: 'u' }, { userId: 'u' }]);
     expect(result).toEqual({ accepted: 0, duplicates: 0, rejected: [
       { index: 0, error: "experiment 'nope' was not found" },
       { index: 1, error: expect.stringMatching(/^experiment: /) }
     ] });
+    expect(writerFor(t.db.$client).stats).toEqual(before); // no empty commit
   });
 
   it('an exposure 400 days old is still accepted', async () => {
@@ -77,6 +80,15 @@ describe('recordExposures', () => {
     expect(await recordExposures(t.deps, [{ experiment: 'run', userId: 'old', timestamp: new Date(at).toISOString() }]))
       .toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     expect(stored('run')).toEqual([['old', hashed('run', 'old').variant, at, '{}']]);
+  });
+});
+
+describe('recordExposures and targeting', () => {
+  it('targeting is not checked again: the app asked /assign with the attributes before showing the variant', async () => {
+    await admin('/api/v1/experiments', { key: 'tr', name: 'TR only', variants: [{ key: 'control' }, { key: 'treatment' }], targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] });
+    await admin('/api/v1/experiments/tr/start');
+    expect(await recordExposures(t.deps, [{ experiment: 'tr', userId: 'no-attributes' }])).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(stored('tr')).toEqual([['no-attributes', hashed('tr', 'no-attributes').variant, t.clock.nowMs, '{}']]);
   });
 });
 
@@ -103,8 +115,20 @@ describe('recordEvents', () => {
   });
 
   it('only invalid items: nothing is written', async () => {
+    const before = { ...writerFor(t.db.$client).stats };
     expect(await recordEvents(t.deps, [{ userId: '', event: 'x' }])).toEqual({ accepted: 0, duplicates: 0, rejected: [{ index: 0, error: expect.stringMatching(/^userId: /) }] });
     expect(events()).toEqual([]);
+    expect(writerFor(t.db.$client).stats).toEqual(before); // no empty commit
+  });
+
+  it('names the path of each problem, nested paths joined by ".", several problems joined by "; "', async () => {
+    const result = await recordEvents(t.deps, [{ userId: '', event: 'bad name!' }, { userId: 'u', event: 'e', extra: 1 }]);
+    expect(result.rejected).toEqual([
+      { index: 0, error: 'userId: must not be empty; event: must be letters, digits, "_", ".", ":" or "-"' },
+      { index: 1, error: expect.stringMatching(/^\(item\): .*"extra"/) }
+    ]);
+    const exposures = await recordExposures(t.deps, [{ experiment: 'run', userId: 'u', attributes: { tags: [{}] } }]);
+    expect(exposures.rejected).toEqual([{ index: 0, error: expect.stringMatching(/^attributes\.tags(\.0)?: /) }]);
   });
 
   it('a retried batch is all duplicates', async () => {
