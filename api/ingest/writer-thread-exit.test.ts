@@ -13,6 +13,7 @@ describe('writer thread that exited', () => {
   it('rejects writes with the exit, and the next writerFor starts a new thread', async () => {
     const first = writerFor(t.db.$client, { threaded: true });
     expect(first.threaded).toBe(true);
+    expect(first.stats).toEqual({ commits: 0, jobs: 0 }); // before any reply
     await expect(first.write('events', [row('before')])).resolves.toBe(1);
     expect(first.stats).toEqual({ commits: 1, jobs: 1 });
     await first.close();
@@ -23,5 +24,26 @@ describe('writer thread that exited', () => {
     await expect(second.write('events', [row('again')])).resolves.toBe(1);
     const ids = t.db.$client.prepare('select client_event_id from events order by id').pluck().all();
     expect(ids).toEqual(['before', 'again']);
+  });
+});
+
+describe('INGEST_WRITER', () => {
+  it.each([
+    ['thread', true],
+    ['inline', false],
+    [undefined, false]
+  ])('INGEST_WRITER=%s: a file database gets a writer thread only for "thread"', async (value, threaded) => {
+    const other = tempDatabase();
+    const saved = process.env.INGEST_WRITER;
+    if (value === undefined) delete process.env.INGEST_WRITER; else process.env.INGEST_WRITER = value;
+    try {
+      const writer = writerFor(other.db.$client);
+      expect(writer.threaded).toBe(threaded);
+      await expect(writer.write('events', [row(`env-${value}`)])).resolves.toBe(1);
+      await writer.close();
+    } finally {
+      if (saved === undefined) delete process.env.INGEST_WRITER; else process.env.INGEST_WRITER = saved;
+      other.cleanup();
+    }
   });
 });
