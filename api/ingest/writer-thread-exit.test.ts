@@ -26,24 +26,3 @@ describe('writer thread that exited', () => {
     expect(ids).toEqual(['before', 'again']);
   });
 });
-
-describe('INGEST_WRITER', () => {
-  it.each([
-    ['thread', true],
-    ['inline', false],
-    [undefined, false]
-  ])('INGEST_WRITER=%s: a file database gets a writer thread only for "thread"', async (value, threaded) => {
-    const other = tempDatabase();
-    const saved = process.env.INGEST_WRITER;
-    if (value === undefined) delete process.env.INGEST_WRITER; else process.env.INGEST_WRITER = value;
-    try {
-      const writer = writerFor(other.db.$client);
-      expect(writer.threaded).toBe(threaded);
-      await expect(writer.write('events', [row(`env-${value}`)])).resolves.toBe(1);
-      await writer.close();
-    } finally {
-      if (saved === undefined) delete process.env.INGEST_WRITER; else process.env.INGEST_WRITER = saved;
-      other.cleanup();
-    }
-  });
-});
