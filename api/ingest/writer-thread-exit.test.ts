@@ -1,6 +1,7 @@
 // The writer thread's failure path: once the thread is gone, a write rejects with why (it never
 // hangs), and the connection gets a new writer on the next writerFor.
 import { afterAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { tempDatabase } from '../../tests/helpers/test-app.ts';
 import { writerFor } from './writer.ts';
 import type { EventRow } from './write-ops.ts';
@@ -24,5 +25,16 @@ describe('writer thread that exited', () => {
     await expect(second.write('events', [row('again')])).resolves.toBe(1);
     const ids = t.db.$client.prepare('select client_event_id from events order by id').pluck().all();
     expect(ids).toEqual(['before', 'again']);
+  });
+});
+
+describe('anonymous databases', () => {
+  it.each([[''], [':memory:']])('a database named %j is always written inline, even when a thread is asked for', (name) => {
+    const client = new Database(name);
+    try {
+      expect(writerFor(client, { threaded: true }).threaded).toBe(false);
+    } finally {
+      client.close();
+    }
   });
 });
