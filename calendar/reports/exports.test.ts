@@ -24,7 +24,7 @@ const activation: MetricResult = {
   comparisons: [comparison('b', {})], guardrails: [], notes: []
 };
 const revenue: MetricResult = {
-  key: 'revenue', name: 'Revenue', kind: 'mean', role: 'secondary', direction: 'increase', windowDays: 14, cap: 500,
+  key: 'revenue', name: 'Revenue', kind: 'sum', role: 'secondary', direction: 'increase', windowDays: 14, cap: 500,
   arms: [{ variant: 'control', users: 1234, mean: 12345.678 }, { variant: 'b', users: 1100, mean: 3.14159 }],
   comparisons: [comparison('b', {
     control: 12345.678, treatment: 3.14159, absolute: { estimate: -12342.5, ciLow: -13000, ciHigh: -11000 },
