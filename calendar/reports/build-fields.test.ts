@@ -12,7 +12,8 @@ import { buildReport } from './build.ts';
 import { recordDecision } from './decisions.ts';
 
 const KEY = 'w01-onboarding-ebook-reminder';
-const SEEDED_AT = Date.parse('2026-11-23T09:00:00Z');
+// A local Monday: plans count the server's calendar days.
+const SEEDED_AT = new Date(2026, 10, 23, 9).getTime();
 const START = Date.parse('2026-11-30T00:00:00Z');
 const MID_RUN = Date.parse('2026-12-05T12:00:00Z');
 const AFTER_END = Date.parse('2026-12-20T12:00:00Z');

@@ -16,7 +16,8 @@ import { updateMetric } from './metric-definitions.ts';
 import { availableSegments } from './segments.ts';
 
 const KEY = 'w01-onboarding-ebook-reminder';
-const SEEDED_AT = Date.parse('2026-11-23T09:00:00Z');
+// Local times: plans count the server's calendar days (a Monday here is a Monday in every time zone).
+const SEEDED_AT = new Date(2026, 10, 23, 9).getTime();
 const START = Date.parse('2026-11-30T00:00:00Z');
 const NOW = Date.parse('2026-12-20T12:00:00Z');
 
@@ -222,14 +223,15 @@ describe('report design and segments', () => {
     expect(() => loadReportDesign(db, 'nope')).toThrow(new NotFoundError('experiment', 'nope'));
   });
 
+  // Instants without a zone are local times: hasEnded compares the server's calendar day.
   const ended: Array<[string, string, string | null, string, boolean]> = [
-    ['stopped', 'stopped', '2026-12-31', '2026-12-01T00:00:00Z', true],
-    ['concluded', 'concluded', null, '2026-12-01T00:00:00Z', true],
-    ['promoted', 'promoted', null, '2026-12-01T00:00:00Z', true],
-    ['running, the day after its end date', 'running', '2026-12-13', '2026-12-14T00:00:00Z', true],
-    ['running, on its end date', 'running', '2026-12-13', '2026-12-13T23:59:59Z', false],
-    ['running without an end date', 'running', null, '2030-01-01T00:00:00Z', false],
-    ['draft', 'draft', null, '2030-01-01T00:00:00Z', false]
+    ['stopped', 'stopped', '2026-12-31', '2026-12-01T00:00:00', true],
+    ['concluded', 'concluded', null, '2026-12-01T00:00:00', true],
+    ['promoted', 'promoted', null, '2026-12-01T00:00:00', true],
+    ['running, the day after its end date', 'running', '2026-12-13', '2026-12-14T00:00:00', true],
+    ['running, on its end date', 'running', '2026-12-13', '2026-12-13T23:59:59', false],
+    ['running without an end date', 'running', null, '2030-01-01T00:00:00', false],
+    ['draft', 'draft', null, '2030-01-01T00:00:00', false]
   ];
   it.each(ended)('hasEnded: %s', (_name, status, endDate, now, expected) => {
     const design = { experiment: { status, endDate } } as unknown as ReportDesign;
