@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{api,db,calendar,stats,tests}/**/*.test.ts'],
-    exclude: ['tests/e2e/**', 'tests/crash/**', 'node_modules/**', '.stryker-tmp/**'],
+    exclude: ['tests/e2e/**', 'tests/crash/**', 'tests/reports/correctness.test.ts', 'node_modules/**', '.stryker-tmp*/**'],
     testTimeout: 30_000,
     pool: 'forks'
   }
