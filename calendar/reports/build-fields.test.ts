@@ -2,10 +2,9 @@
 // options and their defaults, the fields copied from the design, which metric is primary, the
 // segment table (largest first, at most 20) and the cumulative series day by day.
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
 import { generateSynthetic } from '../../tests/reports/synthetic.ts';
-import { seedOnFirstStart } from '../seed/index.ts';
 import { experimentMetrics, experiments, metrics, successCriteria } from '../../db/schema.ts';
 import type { Db } from '../../db/connection.ts';
 import { buildReport } from './build.ts';
@@ -19,14 +18,11 @@ const MID_RUN = Date.parse('2026-12-05T12:00:00Z');
 const AFTER_END = Date.parse('2026-12-20T12:00:00Z');
 const USERS = 3000;
 
-let database: ReturnType<typeof tempDatabase>;
 let db: Db;
 let experimentId: number;
 
-beforeEach(() => {
-  database = tempDatabase();
-  db = database.db;
-  seedOnFirstStart(db, SEEDED_AT);
+useSeededDatabase(SEEDED_AT, (fresh) => {
+  db = fresh;
   experimentId = db.select().from(experiments).where(eq(experiments.key, KEY)).get()!.id;
   db.update(experiments).set({ status: 'running', startedAtMs: START }).where(eq(experiments.id, experimentId)).run();
   generateSynthetic(db.$client, {
@@ -41,7 +37,6 @@ beforeEach(() => {
     attributes: (i) => (i % 10 === 9 ? {} : { country: `c${Math.floor(Math.sqrt(i % 625))}` })
   });
 });
-afterEach(() => database.cleanup());
 
 describe('buildReport options', () => {
   it.each([

@@ -2,10 +2,9 @@
 // on a fresh seeded SQLite file per test with synthetic traffic for the week-1 experiment
 // (activation 12% -> 18%, unsubscribe 5% -> 3%: the computed decision ships 'guided').
 import { and, desc, eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
 import { generateSynthetic } from '../../tests/reports/synthetic.ts';
-import { seedOnFirstStart } from '../seed/index.ts';
 import { auditLog, experiments, metrics, variants } from '../../db/schema.ts';
 import type { Db } from '../../db/connection.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
@@ -21,18 +20,14 @@ const SEEDED_AT = new Date(2026, 10, 23, 9).getTime();
 const START = Date.parse('2026-11-30T00:00:00Z');
 const NOW = Date.parse('2026-12-20T12:00:00Z');
 
-let database: ReturnType<typeof tempDatabase>;
 let db: Db;
 let experimentId: number;
 
-beforeEach(() => {
-  database = tempDatabase();
-  db = database.db;
-  seedOnFirstStart(db, SEEDED_AT);
+useSeededDatabase(SEEDED_AT, (fresh) => {
+  db = fresh;
   experimentId = db.select().from(experiments).where(eq(experiments.key, KEY)).get()!.id;
   db.update(experiments).set({ status: 'stopped', startedAtMs: START, stoppedAtMs: START + 14 * 86_400_000 }).where(eq(experiments.id, experimentId)).run();
 });
-afterEach(() => database.cleanup());
 
 function traffic(arms: Array<{ key: string; activation: number }>, users = 6000) {
   generateSynthetic(db.$client, {
