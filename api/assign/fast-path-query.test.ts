@@ -1,25 +1,16 @@
 // The assign fast path's query reading: which query strings it takes, how it decodes them (the
 // way URLSearchParams does, so the answer equals the Hono route's), and what it leaves to Hono.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
+import { useServedApp } from '../../tests/helpers/served-app.ts';
 import { fakeRequest } from '../../tests/helpers/fake-request.ts';
-import { apiListener } from '../listener.ts';
 import { fastAssign } from './fast-path.ts';
 
 const t = createTestApp({ seed: false });
-const server = createServer(apiListener(t.app, t.deps));
-let base = '';
-beforeAll(async () => {
+const served = useServedApp(t, async () => {
   await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'hero', name: 'Hero', variants: [{ key: 'control' }, { key: 'treatment' }] } });
   await t.authed('/api/v1/experiments/hero/start', { method: 'POST' });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  t.cleanup();
 });
 
 const key = { authorization: `Bearer ${t.sdkKey}` };
@@ -77,7 +68,7 @@ describe('fastAssign answers what the Hono route answers', () => {
     ['/api/v1/assign?experiment=hero&userId=a+b%20c&expose=false', 'a b c'],
     ['/api/v1/assign?experiment=h%65ro&userId=%C3%A9t%C3%A9&expose=false', 'été']
   ])('%s decodes the user id to %j', async (path, userId) => {
-    const viaHttp = await fetch(base + path, { headers: key });
+    const viaHttp = await fetch(served.base + path, { headers: key });
     const viaHono = await t.app.request(path, { headers: key });
     const body = await viaHttp.json();
     expect(viaHttp.status).toBe(200);
@@ -88,11 +79,11 @@ describe('fastAssign answers what the Hono route answers', () => {
 
   it('expose defaults to true: the exposure is recorded once per request', async () => {
     const count = () => t.db.$client.prepare("select exposure_count from exposures where user_id = 'fp-exposed'").pluck().get();
-    expect((await fetch(`${base}/api/v1/assign?experiment=hero&userId=fp-exposed`, { headers: key })).status).toBe(200);
+    expect((await fetch(`${served.base}/api/v1/assign?experiment=hero&userId=fp-exposed`, { headers: key })).status).toBe(200);
     expect(count()).toBe(1);
-    expect((await fetch(`${base}/api/v1/assign?experiment=hero&userId=fp-exposed&expose=true`, { headers: key })).status).toBe(200);
+    expect((await fetch(`${served.base}/api/v1/assign?experiment=hero&userId=fp-exposed&expose=true`, { headers: key })).status).toBe(200);
     expect(count()).toBe(2);
-    expect((await fetch(`${base}/api/v1/assign?experiment=hero&userId=fp-exposed&expose=false`, { headers: key })).status).toBe(200);
+    expect((await fetch(`${served.base}/api/v1/assign?experiment=hero&userId=fp-exposed&expose=false`, { headers: key })).status).toBe(200);
     expect(count()).toBe(2);
   });
 });

@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
-import { apiListener } from '../listener.ts';
+import { useServedApp } from '../../tests/helpers/served-app.ts';
 import { fastAssign } from './fast-path.ts';
 import { fakeRequest } from '../../tests/helpers/fake-request.ts';
 
 const t = createTestApp();
-const server = createServer(apiListener(t.app, t.deps));
-let base = '';
-beforeAll(async () => {
+const served = useServedApp(t, async () => {
   await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'hero', name: 'Hero', variants: [{ key: 'control' }, { key: 'treatment' }] } });
   await t.authed('/api/v1/experiments/hero/start', { method: 'POST' });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  t.cleanup();
 });
 
 /** Through the real listener (fast path when it applies). */
-const overHttp = (path: string, headers: Record<string, string> = { authorization: `Bearer ${t.sdkKey}` }) => fetch(base + path, { headers });
+const overHttp = (path: string, headers: Record<string, string> = { authorization: `Bearer ${t.sdkKey}` }) => fetch(served.base + path, { headers });
 /** Through the Hono app alone. */
 const throughHono = (path: string, headers: Record<string, string> = { authorization: `Bearer ${t.sdkKey}` }) => t.app.request(path, { headers });
 const answer = async (res: Response) => ({ status: res.status, type: res.headers.get('content-type'), body: await res.json() });

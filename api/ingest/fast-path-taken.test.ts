@@ -1,24 +1,14 @@
 // Which POST /api/v1/events requests the fast path takes, at the edges of each check, and a body
 // that arrives in many chunks (read whole, not just its first chunk).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
+import { useServedApp } from '../../tests/helpers/served-app.ts';
 import { fakeRequest } from '../../tests/helpers/fake-request.ts';
-import { apiListener } from '../listener.ts';
 import { fastEvents } from './fast-path.ts';
 
 const t = createTestApp({ seed: false });
-const server = createServer(apiListener(t.app, t.deps));
-let base = '';
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  t.cleanup();
-});
+const served = useServedApp(t);
 
 const sdk = { 'content-type': 'application/json', authorization: `Bearer ${t.sdkKey}` };
 
@@ -46,7 +36,7 @@ describe('a body in many chunks', () => {
     const events = Array.from({ length: 1000 }, (_, i) => ({ userId: `chunk-${i}`, event: 'activation', id: `chunk-${i}-${'x'.repeat(180)}`, value: i }));
     const body = JSON.stringify({ events });
     expect(body.length).toBeGreaterThan(200 * 1024); // far more than one socket read
-    const res = await fetch(`${base}/api/v1/events`, { method: 'POST', headers: sdk, body });
+    const res = await fetch(`${served.base}/api/v1/events`, { method: 'POST', headers: sdk, body });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 1000, duplicates: 0, rejected: [] });
     expect(t.db.$client.prepare("select count(*) from events where user_id like 'chunk-%'").pluck().get()).toBe(1000);

@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
-import { apiListener } from '../listener.ts';
+import { useServedApp } from '../../tests/helpers/served-app.ts';
 import { fastEvents } from './fast-path.ts';
 import { fakeRequest } from '../../tests/helpers/fake-request.ts';
 
 const t = createTestApp();
-const server = createServer(apiListener(t.app, t.deps));
-let base = '';
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  t.cleanup();
-});
+const served = useServedApp(t);
 
 const json = { 'content-type': 'application/json' };
 const sdk = { ...json, authorization: `Bearer ${t.sdkKey}` };
-const overHttp = (body: string, headers: Record<string, string> = sdk) => fetch(`${base}/api/v1/events`, { method: 'POST', headers, body });
+const overHttp = (body: string, headers: Record<string, string> = sdk) => fetch(`${served.base}/api/v1/events`, { method: 'POST', headers, body });
 const throughHono = (body: string, headers: Record<string, string> = sdk) => t.app.request('/api/v1/events', { method: 'POST', headers, body });
 const answer = async (res: Response) => ({ status: res.status, type: res.headers.get('content-type'), body: await res.json() });
 const stored = (id: string) => t.db.$client.prepare('select count(*) from events where client_event_id = ?').pluck().get(id) as number;
@@ -90,7 +80,7 @@ describe('POST /api/v1/events over HTTP answers as the Hono route does', () => {
 /** Sends raw HTTP/1.1 and resolves with the status line (or '' when the connection closes first). */
 async function rawRequest(text: string): Promise<string> {
   const { connect } = await import('node:net');
-  const { port } = server.address() as AddressInfo;
+  const port = Number(new URL(served.base).port);
   return new Promise((resolve) => {
     let answer = '';
     const socket = connect(port, '127.0.0.1', () => socket.end(text));
@@ -110,7 +100,7 @@ describe('odd requests never take the server down', () => {
     await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'broken', name: 'Broken', variants: [{ key: 'control' }, { key: 'treatment' }] } });
     await t.authed('/api/v1/experiments/broken/start', { method: 'POST' });
     t.db.$client.prepare("update experiments set targeting = '{bad' where key = 'broken'").run();
-    const res = await fetch(`${base}/api/v1/assign?experiment=broken&userId=u1`, { headers: { authorization: `Bearer ${t.sdkKey}` } });
+    const res = await fetch(`${served.base}/api/v1/assign?experiment=broken&userId=u1`, { headers: { authorization: `Bearer ${t.sdkKey}` } });
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: { code: 'internal_error', message: 'Internal server error' } });
     t.db.$client.prepare("update experiments set targeting = '[]' where key = 'broken'").run();
@@ -121,7 +111,7 @@ describe('odd requests never take the server down', () => {
 describe('a client that goes away', () => {
   it('half a body and a closed socket: nothing stored, and the server keeps answering', async () => {
     const { connect } = await import('node:net');
-    const { port } = server.address() as AddressInfo;
+    const port = Number(new URL(served.base).port);
     const body = JSON.stringify({ events: [{ userId: 'gone', event: 'activation', id: 'gone-1' }] });
     await new Promise<void>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => {
