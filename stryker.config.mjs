@@ -6,7 +6,9 @@
 export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
-  vitest: { configFile: 'vitest.mutation.config.ts' },
+  // related: false: run every test file in the initial run, not only those vitest finds through
+  // static imports of the mutated files (the HTTP-level tests reach api/ through test helpers).
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   mutate: [
     'stats/**/*.ts',
     'calendar/reports/**/*.ts',
