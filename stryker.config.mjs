@@ -25,7 +25,7 @@ export default {
   // 2 cores); they are left out of the score. tsconfig extends .svelte-kit/tsconfig.json, which
   // Stryker leaves out of its sandbox by default.
   ignoreStatic: true,
-  ignorePatterns: ['!.svelte-kit', 'reports', '.stryker-tmp*', 'test-results', 'build'],
+  ignorePatterns: ['!.svelte-kit', '/reports', '/.stryker-tmp*', '/test-results', '/build'],
   incremental: true,
   incrementalFile: 'reports/mutation/incremental.json',
   reporters: ['html', 'clear-text', 'progress', 'json'],
