@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { DomainError, httpStatusOf } from '../calendar/errors.ts';
-import { databaseFault, DatabaseUnavailableError, noteWriteFailure } from '../db/faults.ts';
+import { faultOf, noteWriteFailure } from '../db/faults.ts';
 import type { AppDeps } from './deps.ts';
 
 /** The one error body every API response uses. */
@@ -30,7 +30,7 @@ function body(code: string, message: string, details?: unknown): ErrorBody {
  * Null for any other error. Used by `onError` and by the fast paths.
  */
 export function faultAnswer(err: unknown): { status: 503; body: ErrorBody; retryAfterSeconds: number } | null {
-  const fault = err instanceof DatabaseUnavailableError ? err.fault : databaseFault(err);
+  const fault = faultOf(err);
   return fault ? { status: 503, body: body(fault.code, fault.message), retryAfterSeconds: fault.retryAfterSeconds } : null;
 }
 

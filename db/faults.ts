@@ -41,12 +41,23 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+/** The fault behind `err`: its own, when it is already a DatabaseUnavailableError, else SQLite's code read. */
+export function faultOf(err: unknown): DatabaseFault | null {
+  return err instanceof DatabaseUnavailableError ? err.fault : databaseFault(err);
+}
+
+/** What a failed write is rejected with: a DatabaseUnavailableError for a fault, else the error itself. */
+export function asUnavailable(err: unknown): unknown {
+  const fault = databaseFault(err);
+  return fault ? new DatabaseUnavailableError(fault, { cause: err }) : err;
+}
+
 type Noted = { fault: DatabaseFault; atMs: number };
 const noted = new WeakMap<Database.Database, Noted>();
 
 /** Remembers a failed write's fault for `/health` (no-op for other errors). */
 export function noteWriteFailure(client: Database.Database, err: unknown, atMs = Date.now()): void {
-  const fault = err instanceof DatabaseUnavailableError ? err.fault : databaseFault(err);
+  const fault = faultOf(err);
   if (fault) noted.set(client, { fault, atMs });
 }
 

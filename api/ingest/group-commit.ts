@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { databaseFault, DatabaseUnavailableError, noteWriteFailure, noteWriteSuccess } from '../../db/faults.ts';
+import { asUnavailable, databaseFault, noteWriteFailure, noteWriteSuccess } from '../../db/faults.ts';
 
 type Job = { work: () => unknown; oneStatement: boolean; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
@@ -105,8 +105,7 @@ export class GroupCommit {
     } catch (error) {
       if (this.#client.inTransaction) s.rollback.run();
       noteWriteFailure(this.#client, error);
-      const fault = databaseFault(error);
-      const reason = fault ? new DatabaseUnavailableError(fault, { cause: error }) : error;
+      const reason = asUnavailable(error);
       for (const job of batch) job.reject(reason);
       return;
     }
@@ -134,7 +133,7 @@ export class GroupCommit {
     }
     this.#lockedSinceMs = null;
     noteWriteFailure(this.#client, error);
-    const reason = fault ? new DatabaseUnavailableError(fault, { cause: error }) : error;
+    const reason = asUnavailable(error);
     for (const job of batch) job.reject(reason);
   }
 }
