@@ -12,17 +12,16 @@ import {
 
 const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
-export const experimentStatuses = ['draft', 'scheduled', 'running', 'stopped', 'concluded', 'promoted'] as const;
-export type ExperimentStatus = (typeof experimentStatuses)[number];
+import {
+  experimentStatuses, channels, metricKinds, metricRoles, planStatuses, metricDirections, criterionKinds, ideaSources,
+  ideaStatuses, keyScopes,
+  type TargetingCondition, type Plan, type Layer, type Experiment, type Variant, type Metric, type SuccessCriterion,
+  type Decision, type PlaybookEntry, type Idea, type ApiKey, type AuditRecord
+} from '../calendar/model.ts';
 
-export const channels = ['email', 'push', 'sms', 'in-app', 'landing-page', 'web', 'social'] as const;
-export type Channel = (typeof channels)[number];
-
-export const metricKinds = ['binomial', 'count', 'sum', 'ratio'] as const;
-export type MetricKind = (typeof metricKinds)[number];
-
-export const metricRoles = ['primary', 'secondary', 'guardrail'] as const;
-export type MetricRole = (typeof metricRoles)[number];
+// The domain owns these (calendar/model.ts); re-exported for the SQLite code that reads them here.
+export { experimentStatuses, channels, metricKinds, metricRoles, type TargetingCondition };
+export type { ExperimentStatus, Channel, MetricKind, MetricRole } from '../calendar/model.ts';
 
 /** A 90-day program of weekly experiments. `templateKey` makes seeding idempotent. */
 export const plans = sqliteTable('plans', {
@@ -33,7 +32,7 @@ export const plans = sqliteTable('plans', {
   weeks: integer('weeks').notNull().default(12),
   owner: text('owner'),
   goal: text('goal'),
-  status: text('status', { enum: ['draft', 'active', 'archived'] }).notNull().default('active'),
+  status: text('status', { enum: planStatuses }).notNull().default('active'),
   /** Expected daily users per channel or audience, e.g. `{"email": 1200}`. */
   dailyTraffic: text('daily_traffic', { mode: 'json' }).$type<Record<string, number>>().notNull().default({}),
   /** Secret token for the iCalendar feed URL. */
@@ -51,12 +50,6 @@ export const layers = sqliteTable('layers', {
   description: text('description'),
   createdAtMs: integer('created_at_ms').notNull().default(nowMs)
 });
-
-export type TargetingCondition = {
-  attribute: string;
-  operator: 'eq' | 'neq' | 'in' | 'nin' | 'gt' | 'gte' | 'lt' | 'lte';
-  value: string | number | boolean | Array<string | number | boolean>;
-};
 
 export const experiments = sqliteTable('experiments', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -128,7 +121,7 @@ export const metrics = sqliteTable('metrics', {
   eventName: text('event_name').notNull(),
   /** Ratio metrics only: the denominator's event. */
   denominatorEventName: text('denominator_event_name'),
-  direction: text('direction', { enum: ['increase', 'decrease'] }).notNull().default('increase'),
+  direction: text('direction', { enum: metricDirections }).notNull().default('increase'),
   /** Window after first exposure in days; null means the experiment's duration. */
   windowDays: integer('window_days'),
   /** Cap per-user values at this percentile (0..1), e.g. 0.99 for revenue. */
@@ -155,7 +148,7 @@ export const experimentMetrics = sqliteTable('experiment_metrics', {
 export const successCriteria = sqliteTable('success_criteria', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
-  kind: text('kind', { enum: ['lift', 'guardrail', 'qualitative'] }).notNull(),
+  kind: text('kind', { enum: criterionKinds }).notNull(),
   metricKey: text('metric_key'),
   minRelativeLift: real('min_relative_lift'),
   maxPValue: real('max_p_value'),
@@ -236,16 +229,16 @@ export const ideas = sqliteTable('ideas', {
   title: text('title').notNull(),
   hypothesis: text('hypothesis'),
   channel: text('channel'),
-  source: text('source', { enum: ['analytics', 'survey', 'user-feedback', 'follow-up', 'other'] }).notNull().default('other'),
+  source: text('source', { enum: ideaSources }).notNull().default('other'),
   notes: text('notes'),
-  status: text('status', { enum: ['open', 'scheduled', 'dropped'] }).notNull().default('open'),
+  status: text('status', { enum: ideaStatuses }).notNull().default('open'),
   createdAtMs: integer('created_at_ms').notNull().default(nowMs)
 });
 
 export const apiKeys = sqliteTable('api_keys', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull(),
-  scope: text('scope', { enum: ['sdk', 'admin'] }).notNull(),
+  scope: text('scope', { enum: keyScopes }).notNull(),
   /** First characters of the key, shown in lists so people can tell keys apart. */
   prefix: text('prefix').notNull(),
   /** SHA-256 of the whole key, hex. */
@@ -278,3 +271,21 @@ export const reportMovedExposures = sqliteTable('report_moved_exposures', {
   userId: text('user_id').notNull(),
   oldFirstMs: integer('old_first_ms').notNull()
 }, (t) => [index('report_moved_exposures_experiment').on(t.experimentId, t.seq)]);
+
+/*
+ * Compile-time check that each table still reads as the domain's record (calendar/model.ts):
+ * a column added, dropped or retyped here fails `npm run check` until the domain agrees.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+function same<_T extends true>(): void {}
+same<Same<typeof plans.$inferSelect, Plan>>();
+same<Same<typeof layers.$inferSelect, Layer>>();
+same<Same<typeof experiments.$inferSelect, Experiment>>();
+same<Same<typeof variants.$inferSelect, Variant>>();
+same<Same<typeof metrics.$inferSelect, Metric>>();
+same<Same<typeof successCriteria.$inferSelect, SuccessCriterion>>();
+same<Same<typeof decisions.$inferSelect, Decision>>();
+same<Same<typeof playbookEntries.$inferSelect, PlaybookEntry>>();
+same<Same<typeof ideas.$inferSelect, Idea>>();
+same<Same<typeof apiKeys.$inferSelect, ApiKey>>();
+same<Same<typeof auditLog.$inferSelect, AuditRecord>>();

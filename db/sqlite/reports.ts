@@ -1,0 +1,13 @@
+/** The report store of SQLite: the report runner (a worker thread for a file, in process for :memory:). */
+import type { Db } from '../connection.ts';
+import type { ReportStore } from '../store/index.ts';
+import { reportsFor } from '../../calendar/reports/runner.ts';
+
+export function sqliteReportStore(db: Db): ReportStore {
+  const runner = () => reportsFor(db);
+  return {
+    report: (key, options, nowMs) => runner().report(key, options, nowMs),
+    segments: (key) => runner().segments(key),
+    get threaded() { return runner().threaded; }
+  };
+}

@@ -1,0 +1,76 @@
+import type { ApiKey, AuditRecord, Decision, Idea, IdeaSource, IdeaStatus, Metric, Plan, PlaybookEntry } from '../../calendar/model.ts';
+
+export type NewPlan = Pick<Plan, 'name' | 'startDate'> & Partial<Omit<Plan, 'id' | 'name' | 'startDate'>>;
+
+export interface PlanStore {
+  byId(id: number): Promise<Plan | null>;
+  byTemplateKey(templateKey: string): Promise<Plan | null>;
+  /** All plans, newest start first. */
+  list(): Promise<Plan[]>;
+  insert(values: NewPlan): Promise<Plan>;
+  update(id: number, patch: Partial<Omit<Plan, 'id'>>): Promise<Plan>;
+  delete(id: number): Promise<void>;
+}
+
+export type NewMetric = Pick<Metric, 'key' | 'name' | 'kind' | 'eventName'> & Partial<Omit<Metric, 'id' | 'key' | 'name' | 'kind' | 'eventName'>>;
+
+export interface MetricStore {
+  byKey(key: string): Promise<Metric | null>;
+  byKeys(keys: string[]): Promise<Metric[]>;
+  /** All metrics by key. */
+  list(): Promise<Metric[]>;
+  insert(values: NewMetric): Promise<Metric>;
+  /** Inserts unless the key exists (seeding); returns whether it inserted. */
+  insertIfAbsent(values: NewMetric): Promise<boolean>;
+  update(id: number, patch: Partial<Omit<Metric, 'id' | 'key'>>): Promise<Metric>;
+  /**
+   * The metric's rate in the control arms of earlier experiments that used it (stopped,
+   * concluded or promoted), aggregated by the database: control users who fired its event at
+   * or after their first exposure, over all control users.
+   */
+  measuredControlRate(metricId: number, excludeExperimentId: number | null): Promise<{ users: number; converted: number; experiments: number }>;
+}
+
+export interface IdeaStore {
+  byId(id: number): Promise<Idea | null>;
+  /** Newest first. */
+  list(filter?: { status?: IdeaStatus; source?: IdeaSource }): Promise<Idea[]>;
+  insert(values: Pick<Idea, 'title' | 'createdAtMs'> & Partial<Omit<Idea, 'id' | 'title' | 'createdAtMs'>>): Promise<Idea>;
+  update(id: number, patch: Partial<Omit<Idea, 'id'>>): Promise<Idea>;
+}
+
+/** A playbook entry with its experiment's key and channels (the experiment may be gone). */
+export type PlaybookItemRow = PlaybookEntry & { experimentKey: string | null; experimentChannels: string[] | null };
+
+export interface PlaybookStore {
+  insert(values: Omit<PlaybookEntry, 'id'>): Promise<PlaybookEntry>;
+  byExperiment(experimentId: number): Promise<PlaybookEntry | null>;
+  /** Newest first; `q` matches title, what was tested, learning, audience, channel, stage, winner or metric (case-insensitive substring). */
+  list(filter?: { q?: string }): Promise<PlaybookItemRow[]>;
+  /** The entries of one plan's experiments, with the experiment's key. */
+  ofPlan(planId: number): Promise<Array<{ entry: PlaybookEntry; key: string }>>;
+}
+
+export interface DecisionStore {
+  insert(values: Omit<Decision, 'id'>): Promise<Decision>;
+  /** Newest first (by id). */
+  history(experimentId: number): Promise<Decision[]>;
+  latest(experimentId: number): Promise<Decision | null>;
+}
+
+export type AuditEntryValues = Omit<AuditRecord, 'id' | 'atMs'> & { atMs?: number };
+
+export interface AuditStore {
+  append(entry: AuditEntryValues): Promise<void>;
+  /** Newest first, optionally of one entity. */
+  list(filter?: { entityType?: string; entityId?: string; action?: string; limit?: number }): Promise<AuditRecord[]>;
+}
+
+export interface KeyStore {
+  insert(values: Pick<ApiKey, 'name' | 'scope' | 'prefix' | 'hash' | 'createdAtMs'>): Promise<ApiKey>;
+  byId(id: number): Promise<ApiKey | null>;
+  byHash(hash: string): Promise<ApiKey | null>;
+  /** Newest first. */
+  list(): Promise<ApiKey[]>;
+  update(id: number, patch: Partial<Pick<ApiKey, 'revokedAtMs' | 'lastUsedAtMs' | 'name'>>): Promise<ApiKey>;
+}
