@@ -1,13 +1,52 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { isAbsolute, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { apiDevPlugin } from './api/dev-plugin.ts';
 
+const root = fileURLToPath(new URL('.', import.meta.url));
+/** The domain folders the UI's server code shares with the API (package.json `exports` names them). */
+const sharedFolders = ['calendar', 'db', 'stats'];
+
+/**
+ * `vite build` only: the SvelteKit server bundle keeps calendar/, db/ and stats/ out and imports
+ * them as `weekly-experiments/<folder>/<file>.ts` instead. At run time api/server.ts (under tsx)
+ * loads `build/handler.js`; Node resolves those specifiers through package.json `exports` to the
+ * very files the API already loaded (same URL, so the same module instances: one connection
+ * registry, one clock, one report runner), where a bundled copy would hold state of its own.
+ * The browser build still bundles what it imports ($calendar/format.ts and friends); `npm run dev`
+ * needs none of this, as Vite's one module graph already serves both the API and the UI.
+ * The `"module": null` condition in `exports` keeps adapter-node's own bundling pass (rollup's
+ * node-resolve matches `module`, Node does not) from pulling the .ts files back in; see
+ * svelte.config.js for that pass and for the analysis worker.
+ */
+function sharedDomainOnServer(): Plugin {
+  return {
+    name: 'weekly-experiments-shared-domain',
+    apply: 'build',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (this.environment.config.consumer !== 'server') return null;
+      // Only paths and aliases ($calendar/...) can land in the domain folders; packages cannot.
+      if (!(source.startsWith('.') || source.startsWith('$') || isAbsolute(source))) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (!resolved || resolved.external || !isAbsolute(resolved.id)) return null;
+      const path = relative(root, resolved.id.split('?')[0]!).split(sep);
+      if (path.length < 2 || !sharedFolders.includes(path[0]!)) return null;
+      return { id: `weekly-experiments/${path.join('/')}`, external: true };
+    }
+  };
+}
+
 export default defineConfig({
-  plugins: [apiDevPlugin(), sveltekit()],
+  plugins: [apiDevPlugin(), sharedDomainOnServer(), sveltekit()],
   test: {
     include: ['{api,db,calendar,stats,tests,web,scripts}/**/*.test.ts'],
     exclude: ['tests/e2e/**', 'node_modules/**'],
     testTimeout: 30_000,
-    pool: 'forks'
+    pool: 'forks',
+    // PostgreSQL for the tests that ask for it (started on first use, one per run): tests/helpers/postgres.ts
+    globalSetup: ['tests/postgres/global-setup.ts']
   }
 });

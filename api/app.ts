@@ -1,4 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { compress } from 'hono/compress';
+import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps.ts';
 import { errorHandler, onNotFound, validationHook } from './errors.ts';
 import { healthRoutes } from './health/index.ts';
@@ -29,7 +31,11 @@ export function createApp(deps: AppDeps) {
   const v1 = new OpenAPIHono({ defaultHook: validationHook });
   // Named: the fast paths in front of this app (api/listener.ts) list every app-wide middleware
   // they apply or waive, and a test fails when one is added that they do not know.
-  app.use('*', named('bodySizeLimit', bodySizeLimit()), named('authenticate', authenticate(deps)));
+  app.use('*',
+    named('secureHeaders', secureHeaders(apiSecureHeaders)),
+    named('compress', compress()),
+    named('bodySizeLimit', bodySizeLimit()),
+    named('authenticate', authenticate(deps)));
   v1.route('/', healthRoutes(deps));
   v1.route('/', experimentReadRoutes(deps));
   v1.route('/', reportRoutes(deps));
@@ -52,6 +58,22 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * Hono's security headers for every API answer (api/front-door/headers.ts lists the same for
+ * answers written without Hono). A route that sets its own header keeps it (`overwrite: false`):
+ * the docs page has a CSP of its own. No HSTS: the server speaks plain http unless a TLS proxy
+ * in front says otherwise, and that proxy sets it.
+ */
+const apiSecureHeaders: NonNullable<Parameters<typeof secureHeaders>[0]> = {
+  overwrite: false,
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  xFrameOptions: 'DENY',
+  referrerPolicy: 'same-origin',
+  strictTransportSecurity: false,
+  // SDKs in browsers read the API from other origins (CORS decides who may).
+  crossOriginResourcePolicy: false
+};
 
 function named<T extends (...args: never[]) => unknown>(name: string, fn: T): T {
   return Object.defineProperty(fn, 'name', { value: name });

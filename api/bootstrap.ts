@@ -1,4 +1,5 @@
 import { openDatabase, type Db } from '../db/connection.ts';
+import { sqliteData } from '../db/sqlite/data.ts';
 import { seedOnFirstStart } from '../calendar/seed/index.ts';
 import { createApp, type App } from './app.ts';
 import type { AppDeps } from './deps.ts';
@@ -15,12 +16,13 @@ export type Bootstrapped = {
  * Opens and migrates the database, loads the starter calendar on first start, and builds
  * the API. Shared by `npm start` (api/server.ts) and `npm run dev` (api/dev-plugin.ts).
  */
-export function bootstrap(options: { databasePath?: string; now?: () => number } = {}): Bootstrapped {
+export async function bootstrap(options: { databasePath?: string; now?: () => number } = {}): Promise<Bootstrapped> {
   const now = options.now ?? clockNow;
   const db = openDatabase(options.databasePath);
-  const seeded = seedOnFirstStart(db, now());
-  const deps: AppDeps = { db, now };
+  const data = sqliteData(db);
+  const seeded = await seedOnFirstStart(data, now());
+  const deps: AppDeps = { data, db, now };
   const app = createApp(deps);
-  const createdAdminKey = ensureAdminKey(db, now());
+  const createdAdminKey = await ensureAdminKey(data, now());
   return { db, app, deps, seededPlanId: seeded?.planId ?? null, createdAdminKey };
 }

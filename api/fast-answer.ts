@@ -3,13 +3,17 @@ import type { AppDeps } from './deps.ts';
 import { principalOf } from './auth/index.ts';
 import { faultAnswer } from './errors.ts';
 import { noteWriteFailure } from '../db/faults.ts';
+import { apiContentSecurityPolicy, securityHeaders } from './front-door/index.ts';
+
+/** What Hono's secureHeaders sets on API answers (api/app.ts), for the answers written here. */
+const fixedHeaders = { ...securityHeaders, 'content-security-policy': apiContentSecurityPolicy };
 
 /** The body `onError` gives an unexpected error (api/errors.ts), for the fast paths. */
 export const internalError = JSON.stringify({ error: { code: 'internal_error', message: 'Internal server error' } });
 
 /** Writes a JSON answer as Hono's `c.json` does: the same status, type and body. */
 export function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+  res.writeHead(status, { ...fixedHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
 /**
@@ -24,7 +28,7 @@ export function answerWhenDone(deps: AppDeps, res: ServerResponse, status: numbe
       const fault = faultAnswer(error);
       if (fault) {
         const body = JSON.stringify(fault.body);
-        res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'retry-after': String(fault.retryAfterSeconds) }).end(body);
+        res.writeHead(503, { ...fixedHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'retry-after': String(fault.retryAfterSeconds) }).end(body);
         return;
       }
       console.error(`unhandled error ${route}`, error);

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../tests/helpers/test-app.ts';
 import { fastPathMiddleware } from './listener.ts';
 
-const t = createTestApp({ seed: false });
+const t = await createTestApp({ seed: false });
 afterAll(() => t.cleanup());
 
 describe('fast paths and the Hono app', () => {
@@ -10,7 +10,7 @@ describe('fast paths and the Hono app', () => {
     // Every middleware (app-wide or on a sub-path) shows up as an ALL route.
     const middleware = t.app.routes.filter((r) => r.method === 'ALL').map((r) => r.handler.name);
     expect(middleware).toEqual(Object.keys(fastPathMiddleware));
-    expect(middleware).toEqual(['bodySizeLimit', 'authenticate']);
+    expect(middleware).toEqual(['secureHeaders', 'compress', 'bodySizeLimit', 'authenticate']);
     for (const reason of Object.values(fastPathMiddleware)) expect(reason).toMatch(/^(applied|waived): .{20,}/);
   });
 });

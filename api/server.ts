@@ -10,12 +10,22 @@ import { closeDatabase, defaultDatabasePath } from '../db/connection.ts';
 import { bootstrap } from './bootstrap.ts';
 import { apiListener } from './listener.ts';
 import { isLoopbackHost, uiBasicAuth } from './ui-auth/index.ts';
+import { FailureThrottle, hostAllowed, hostPolicy, securityHeaders } from './front-door/index.ts';
+import { writerFor } from './ingest/index.ts';
 import { schedulerIntervalMs, startScheduler } from '../calendar/lifecycle/index.ts';
 import { now } from '../calendar/clock.ts';
-import { closeReports, reportsFor } from '../calendar/reports/index.ts';
+import { closeReports, reportsFor } from '../db/sqlite/reports.ts';
 import { config } from '../db/config.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+
+/** 421 for a Host this server does not answer: JSON for API paths, text for pages. */
+function misdirected(req: IncomingMessage, res: ServerResponse): void {
+  const message = `This server does not answer for the host '${String(req.headers.host ?? '')}'. Set ORIGIN or ALLOWED_HOSTS to the name clients use.`;
+  const api = isApiPath(req.url);
+  const body = api ? JSON.stringify({ error: { code: 'misdirected_request', message } }) : `${message}\n`;
+  res.writeHead(421, { ...securityHeaders, 'content-type': api ? 'application/json' : 'text/plain; charset=utf-8', connection: 'close' }).end(body);
+}
 
 /** True for the paths the Hono app owns. */
 export function isApiPath(url: string | undefined): boolean {
@@ -33,7 +43,7 @@ export async function startServer(options: { host?: string; port?: number; datab
   const host = options.host ?? settings.host;
   const port = options.port ?? settings.port;
   const databasePath = options.databasePath ?? defaultDatabasePath();
-  const { app, db, deps, seededPlanId, createdAdminKey } = bootstrap({ databasePath });
+  const { app, db, deps, seededPlanId, createdAdminKey } = await bootstrap({ databasePath });
   if (seededPlanId !== null) console.log(`first start: loaded the starter 90-day calendar as plan ${seededPlanId}`);
   if (createdAdminKey !== null) {
     console.log([
@@ -43,7 +53,7 @@ export async function startServer(options: { host?: string; port?: number; datab
     ].join('\n'));
   }
 
-  // The analysis thread starts now (the UI's bundled copy of the domain finds the same one).
+  // The analysis thread starts now, not at the first report (the UI uses the same one).
   reportsFor(db);
   const api = apiListener(app, deps);
   // adapter-node assumes https unless told otherwise, and then refuses every form POST as
@@ -53,18 +63,26 @@ export async function startServer(options: { host?: string; port?: number; datab
   // The one write to the environment: adapter-node reads its settings from it when the handler loads.
   if (plainHttp) process.env.PROTOCOL_HEADER = 'x-weekly-experiments-proto';
   const web = await loadWebHandler();
-  const uiGuard = uiBasicAuth(settings.uiPassword ?? undefined);
+  const uiGuard = uiBasicAuth(settings.uiPassword ?? undefined, new FailureThrottle({ limit: settings.authFailuresPerMinute }));
   if (!settings.uiPassword && !isLoopbackHost(host)) {
     console.warn(`warning: listening on ${host} with no UI_PASSWORD: anyone who can reach it can change experiments in the UI`);
   }
+  const hosts = hostPolicy({ origin: settings.origin, allowedHosts: settings.allowedHosts });
   const server = createServer((req, res) => {
+    // DNS rebinding: only the configured names (and loopback names, IP literals) are answered.
+    if (!hostAllowed(req.headers.host, hosts)) return misdirected(req, res);
     if (plainHttp) req.headers['x-weekly-experiments-proto'] = 'http';
     if (isApiPath(req.url)) return api(req, res);
+    // The UI's answers: SvelteKit sets the CSP (kit.csp, svelte.config.js); these join it.
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     if (!uiGuard(req, res)) return;
     web(req, res, () => {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
     });
   });
+  // A slow client may not hold a connection for minutes: headers and whole requests have deadlines.
+  server.headersTimeout = settings.headersTimeoutMs;
+  server.requestTimeout = settings.requestTimeoutMs;
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -75,20 +93,24 @@ export async function startServer(options: { host?: string; port?: number; datab
   console.log(`weekly-experiments listening on http://${host}:${actualPort} (database ${databasePath})`);
 
   // Starts scheduled experiments on their start date and stops them after their duration.
-  const scheduler = startScheduler(db, { now, intervalMs: schedulerIntervalMs() });
-  const shutdown = (signal: string) => {
-    console.log(`${signal}: shutting down`);
+  const scheduler = startScheduler(deps.data, { now, intervalMs: schedulerIntervalMs() });
+  const shutdown = async (signal: string) => {
+    console.log(`${signal}: shutting down; requests in flight get up to ${settings.shutdownGraceMs / 1000} s`);
     scheduler.stop();
-    server.close(() => {
-      void closeReports(db).finally(() => {
-        closeDatabase(databasePath);
-        process.exit(0);
-      });
-    });
-    server.closeAllConnections();
+    // Stop accepting; idle keep-alive connections close now, busy ones after their answer.
+    const drained = new Promise<void>((done) => server.close(() => done()));
+    server.closeIdleConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), settings.shutdownGraceMs);
+    await drained;
+    clearTimeout(cut);
+    // Every acknowledged write has committed by now (a write is answered after its COMMIT).
+    await writerFor(db.$client).close().catch(() => {});
+    await closeReports(db).catch(() => {});
+    closeDatabase(databasePath);
+    process.exit(0);
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
   return server;
 }
 

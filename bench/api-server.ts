@@ -6,7 +6,7 @@ import { bootstrap } from '../api/bootstrap.ts';
 import { apiListener } from '../api/listener.ts';
 import { writerFor } from '../api/ingest/index.ts';
 
-const { app, db, deps } = bootstrap({ databasePath: process.env.DATABASE_PATH });
+const { app, db, deps } = await bootstrap({ databasePath: process.env.DATABASE_PATH });
 // BENCH_FAST_PATHS=0: every request through Hono, to measure what the fast paths buy.
 const server = createServer(apiListener(app, deps, { fastPaths: process.env.BENCH_FAST_PATHS !== '0' }));
 server.keepAliveTimeout = 65_000;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { closeDatabase, openDatabase, type Db } from '../db/connection.ts';
 import { buildReport } from '../calendar/reports/index.ts';
+import { sqliteData } from '../db/sqlite/data.ts';
 import { aggregateMetrics, ensureReportStore, winsorizationCaps, withMetricUsers } from '../db/queries/index.ts';
 import { generateSynthetic, seededRandom } from '../tests/reports/synthetic.ts';
 import { benchTraffic, setUpReportExperiment } from './report-fixture.ts';
@@ -26,6 +27,20 @@ function time(fn: () => unknown): number {
   const t0 = performance.now();
   fn();
   return performance.now() - t0;
+}
+
+/** `time` of an async function (awaited). */
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/** `runs` runs of `fn`, one after another. */
+async function inTurn(runs: number, fn: () => Promise<number>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) out.push(await fn());
+  return out;
 }
 
 const rows: string[] = [];
@@ -51,7 +66,8 @@ for (const users of SIZES) {
   const events = countEvents();
   const scan = client.prepare('SELECT COUNT(*), SUM(value), MAX(timestamp_ms) FROM events');
   const scanMs = () => median(Array.from({ length: REPEATS }, () => time(() => scan.get())));
-  const view = (segment?: string) => buildReport(db, 'bench', segment ? { segment } : {}, START + 20 * 86_400_000);
+  const data = sqliteData(db);
+  const view = (segment?: string) => buildReport(data, 'bench', segment ? { segment } : {}, START + 20 * 86_400_000);
   ensureReportStore(client);
   const forgetStore = () => client.prepare('DELETE FROM report_refresh_state').run();
   // ~1% new events: current and late (old timestamps) events of random exposed users.
@@ -69,21 +85,21 @@ for (const users of SIZES) {
   const scanBefore = scanMs();
   let outcome = '';
   // (a) cold: the store is rebuilt from the raw rows (state forgotten before each run).
-  const coldMs = median(Array.from({ length: REPEATS }, () => { forgetStore(); return time(() => { outcome = view().decision.outcome; }); }));
+  const coldMs = median(await inTurn(REPEATS, () => { forgetStore(); return timeAsync(async () => { outcome = (await view()).decision.outcome; }); }));
   // (b) repeat view: nothing written since the last one.
-  const repeatMs = median(Array.from({ length: REPEATS }, () => time(() => view())));
+  const repeatMs = median(await inTurn(REPEATS, () => timeAsync(() => view())));
   // (c) after ~1% new events each time.
-  const afterNewMs = median(Array.from({ length: REPEATS }, () => { addOnePercent(); return time(() => view()); }));
+  const afterNewMs = median(await inTurn(REPEATS, () => { addOnePercent(); return timeAsync(() => view()); }));
   // First split by the attribute: its sums computed from the store (kept afterwards).
   addOnePercent();
-  const segmentFirstMs = time(() => view('segment'));
-  const segmentMs = median(Array.from({ length: REPEATS }, () => { addOnePercent(); return time(() => view('segment')); }));
+  const segmentFirstMs = await timeAsync(() => view('segment'));
+  const segmentMs = median(await inTurn(REPEATS, () => { addOnePercent(); return timeAsync(() => view('segment')); }));
   // Reference: the from-scratch temp-table aggregates the report used before the store (same metrics).
   const tempTableMs = median(Array.from({ length: REPEATS }, () => time(() => withMetricUsers(client, { experimentId, metrics: specs }, () => {
     const caps = winsorizationCaps(client, specs);
     return aggregateMetrics(client, specs, caps, 'day');
   }))));
-  const segmentRepeatMs = median(Array.from({ length: REPEATS }, () => time(() => view('segment'))));
+  const segmentRepeatMs = median(await inTurn(REPEATS, () => timeAsync(() => view('segment'))));
   const scanAfter = scanMs();
   const scanAll = median([scanBefore, scanAfter, scanMs()]);
   const ratio = (ms: number) => `${(ms / scanAll).toFixed(2)}×`;

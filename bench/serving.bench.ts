@@ -15,7 +15,8 @@ import { closeDatabase, openDatabase } from '../db/connection.ts';
 import { createApp } from '../api/app.ts';
 import { apiListener } from '../api/listener.ts';
 import { createApiKey } from '../api/auth/index.ts';
-import { closeReports, reportsFor } from '../calendar/reports/index.ts';
+import { sqliteData } from '../db/sqlite/data.ts';
+import { closeReports, reportsFor } from '../db/sqlite/reports.ts';
 import { generateSynthetic } from '../tests/reports/synthetic.ts';
 import { benchTraffic, setUpReportExperiment } from './report-fixture.ts';
 
@@ -40,10 +41,10 @@ const events = (db.$client.prepare('SELECT COUNT(*) AS n FROM events').get() as 
 const scan = db.$client.prepare('SELECT COUNT(*), SUM(value), MAX(timestamp_ms) FROM events');
 const scanMs = [0, 1, 2].map(() => { const s = performance.now(); scan.get(); return performance.now() - s; }).sort((a, b) => a - b)[1];
 
-const deps = { db, now: () => NOW };
+const deps = { data: sqliteData(db), db, now: () => NOW };
 const ctx = { actor: 'bench', nowMs: NOW };
-const admin = createApiKey(db, { name: 'bench admin', scope: 'admin' }, ctx).key;
-const sdk = createApiKey(db, { name: 'bench sdk', scope: 'sdk' }, ctx).key;
+const admin = (await createApiKey(deps.data, { name: 'bench admin', scope: 'admin' }, ctx)).key;
+const sdk = (await createApiKey(deps.data, { name: 'bench sdk', scope: 'sdk' }, ctx)).key;
 const server = createServer(apiListener(createApp(deps), deps));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,5 +1,4 @@
-import { auditLog } from '../db/schema.ts';
-import type { Db } from '../db/connection.ts';
+import type { Stores } from '../db/store/index.ts';
 
 /** Who acts, as the audit log records it: `key:<name>`, `ui:planner`, `web:<reviewer>`, `system:scheduler`. */
 export type Actor = string;
@@ -16,11 +15,15 @@ export type AuditEntry = {
   atMs?: number;
 };
 
-/** Appends one line to the audit log: who did what to which entity, when. */
-export function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry): void {
-  db.insert(auditLog).values({
+/**
+ * Appends one line to the audit log: who did what to which entity, when. Call it with the
+ * transaction's stores so the line commits (or rolls back) with the change it describes.
+ * @example await recordAudit(tx, { actor: ctx.actor, action: 'plan.create', entityType: 'plan', entityId: plan.id, atMs: ctx.nowMs });
+ */
+export async function recordAudit(data: Pick<Stores, 'audit'>, entry: AuditEntry): Promise<void> {
+  await data.audit.append({
     actor: entry.actor, action: entry.action, entityType: entry.entityType,
     entityId: String(entry.entityId), details: entry.details ?? {},
     ...(entry.atMs === undefined ? {} : { atMs: entry.atMs })
-  }).run();
+  });
 }

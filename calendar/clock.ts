@@ -5,19 +5,18 @@
  * - `CLOCK_OFFSET_DAYS` (env) starts the clock that many days ahead (or behind, if negative).
  * - `advanceClock(ms)` moves it further at run time; the API exposes it at
  *   `POST /api/v1/clock/advance` only when `ALLOW_CLOCK_CONTROL=1`.
- *
- * The offset lives on `globalThis` because the SvelteKit bundle holds a second copy of
- * this module in the same process.
  */
 import { config } from '../db/config.ts';
-const stateKey = Symbol.for('weekly-experiments.clock');
 type ClockState = { offsetMs: number };
+
+// Module state: the UI and the API load this one module (the build keeps calendar/ external,
+// vite.config.ts). Under `npm run dev` an edit of this file resets the offset.
+let clock: ClockState | null = null;
 
 export const DAY_MS = 86_400_000;
 
 function state(): ClockState {
-  const holder = globalThis as unknown as Record<symbol, ClockState | undefined>;
-  return (holder[stateKey] ??= { offsetMs: envOffsetMs() });
+  return (clock ??= { offsetMs: envOffsetMs() });
 }
 
 function envOffsetMs(): number {

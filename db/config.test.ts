@@ -5,9 +5,10 @@ import { ConfigError, configFrom } from './config.ts';
 describe('configFrom', () => {
   it('gives the documented defaults for an empty environment', () => {
     expect(configFrom({})).toEqual({
-      host: '127.0.0.1', port: 3000, databasePath: resolve('data/app.db'), adminApiKey: null, ingestWriter: 'inline',
+      host: '127.0.0.1', port: 3000, databasePath: resolve('data/app.db'), databaseUrl: null, databasePoolSize: 10, adminApiKey: null, ingestWriter: 'inline',
       schedulerIntervalMs: 30_000, clockOffsetDays: 0, allowClockControl: false, uiPassword: null, origin: null,
-      protocolHeader: null, webBuildDir: 'build', migrationsPath: null
+      protocolHeader: null, webBuildDir: 'build', migrationsPath: null,
+      allowedHosts: [], headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, shutdownGraceMs: 10_000, authFailuresPerMinute: 20
     });
   });
 
@@ -31,6 +32,16 @@ describe('configFrom', () => {
   });
 
   it.each([
+    ['ALLOWED_HOSTS', ' exp.example.com , exp-internal ,', 'allowedHosts', ['exp.example.com', 'exp-internal']],
+    ['HEADERS_TIMEOUT_SECONDS', '5', 'headersTimeoutMs', 5_000],
+    ['REQUEST_TIMEOUT_SECONDS', '12', 'requestTimeoutMs', 12_000],
+    ['SHUTDOWN_GRACE_SECONDS', '0', 'shutdownGraceMs', 0],
+    ['AUTH_FAILURES_PER_MINUTE', '5', 'authFailuresPerMinute', 5]
+  ] as const)('%s=%s sets %s', (name, value, key, expected) => {
+    expect(configFrom({ [name]: value })[key]).toEqual(expected);
+  });
+
+  it.each([
     ['PORT', 'http', 'PORT: must be a whole number from 0 to 65535 (the port to listen on; 0 picks a free one; got "http")'],
     ['PORT', '70000', 'PORT: must be a whole number from 0 to 65535 (the port to listen on; 0 picks a free one; got "70000")'],
     ['PORT', '3000.5', 'PORT: must be a whole number from 0 to 65535 (the port to listen on; 0 picks a free one; got "3000.5")'],
@@ -40,6 +51,26 @@ describe('configFrom', () => {
     const error = (() => { try { configFrom({ [name]: value }); } catch (e) { return e; } })();
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([message]);
+  });
+
+  it('DATABASE_URL selects PostgreSQL; DATABASE_POOL_SIZE sizes its pool; anything else is refused clearly', () => {
+    expect(configFrom({ DATABASE_URL: 'postgres://app:pw@db.internal:5432/experiments' }).databaseUrl)
+      .toBe('postgres://app:pw@db.internal:5432/experiments');
+    expect(configFrom({ DATABASE_URL: 'postgresql://localhost/experiments' }).databaseUrl).toBe('postgresql://localhost/experiments');
+    expect(configFrom({ DATABASE_URL: '' }).databaseUrl).toBeNull();
+    expect(configFrom({ DATABASE_POOL_SIZE: '25' }).databasePoolSize).toBe(25);
+    const problems = (env: Record<string, string>) => {
+      try { configFrom(env); } catch (e) { return (e as ConfigError).problems; }
+      return [];
+    };
+    expect(problems({ DATABASE_URL: 'mysql://root:secret@db/experiments' })).toEqual([
+      'DATABASE_URL: must be a PostgreSQL URL starting with postgres:// or postgresql:// (got "mysql://…@db/experiments"); ' +
+      'leave it unset to use the SQLite file at DATABASE_PATH'
+    ]);
+    expect(problems({ DATABASE_URL: 'data/app.db' })[0]).toMatch(/^DATABASE_URL: must be a PostgreSQL URL/);
+    expect(problems({ DATABASE_POOL_SIZE: '0' })).toEqual([
+      'DATABASE_POOL_SIZE: must be a whole number from 1 to 1000 (connections per server process to PostgreSQL; got "0")'
+    ]);
   });
 
   it('names every bad variable at once', () => {

@@ -1,6 +1,9 @@
 /**
- * One SQLite connection per database file per process, shared through `globalThis` so the
- * Hono app and the bundled SvelteKit app (a second copy of this module) use the same one.
+ * One SQLite connection per database file per process. The registry sits on `globalThis` for
+ * hot reload only: under `npm run dev`, Vite re-runs an edited module, and a re-run of this one
+ * must not open a second connection to the same file (two writers in one process would take
+ * turns on the file lock instead of sharing transactions). In production the UI and the API
+ * load this one module (the build keeps db/ external, vite.config.ts).
  */
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';

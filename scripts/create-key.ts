@@ -1,6 +1,7 @@
 // `npm run key -- [admin|sdk] [name]`: creates an API key in DATABASE_PATH and prints it once.
 // For a lost first-start admin key, or for scripts that provision SDK keys.
 import { openDatabase, defaultDatabasePath } from '../db/connection.ts';
+import { sqliteData } from '../db/sqlite/data.ts';
 import { createApiKey, type KeyScope } from '../api/auth/index.ts';
 
 const [scopeArg = 'admin', ...nameParts] = process.argv.slice(2);
@@ -10,6 +11,6 @@ if (scopeArg !== 'admin' && scopeArg !== 'sdk') {
 }
 const scope: KeyScope = scopeArg;
 const name = nameParts.join(' ') || `${scope} key (cli)`;
-const created = createApiKey(openDatabase(), { name, scope }, { actor: 'cli:key', nowMs: Date.now() });
+const created = await createApiKey(sqliteData(openDatabase()), { name, scope }, { actor: 'cli:key', nowMs: Date.now() });
 console.log(`created ${scope} key #${created.id} "${name}" in ${defaultDatabasePath()}; shown only now:`);
 console.log(created.key);

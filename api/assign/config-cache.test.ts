@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { sqliteData } from '../../db/sqlite/data.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';
 import { notifyExperimentChanged } from '../../calendar/lifecycle/change-hooks.ts';
 import { ExperimentConfigCache } from './config-cache.ts';
@@ -18,11 +19,11 @@ describe('ExperimentConfigCache: TTL and freshness on the injected clock', () =>
   let cleanup = () => {};
   afterEach(() => cleanup());
 
-  function setup() {
+  async function setup() {
     const t = tempDatabase();
     const others: Database.Database[] = [];
     cleanup = () => { for (const o of others) o.close(); t.cleanup(); };
-    seedOnFirstStart(t.db, T0);
+    await seedOnFirstStart(sqliteData(t.db), T0);
     const clock = { nowMs: T0 };
     const cache = new ExperimentConfigCache(t.db.$client, { now: () => clock.nowMs });
     /** An unannounced write on the cache's own connection (PRAGMA data_version does not change for it). */
@@ -38,14 +39,14 @@ describe('ExperimentConfigCache: TTL and freshness on the injected clock', () =>
     return { cache, clock, db: t.db, setCoverageHere, setCoverageElsewhere };
   }
 
-  it('loads on first read', () => {
-    const { cache } = setup();
+  it('loads on first read', async () => {
+    const { cache } = await setup();
     expect(cache.get(KEY)).toMatchObject({ key: KEY, status: 'scheduled', coverage: 1 });
     expect(cache.get('no-such-experiment')).toBeUndefined();
   });
 
-  it('an unannounced write on the same connection is trusted-stale until exactly 2 s on the injected clock, then reloaded', () => {
-    const { cache, clock, setCoverageHere } = setup();
+  it('an unannounced write on the same connection is trusted-stale until exactly 2 s on the injected clock, then reloaded', async () => {
+    const { cache, clock, setCoverageHere } = await setup();
     expect(cache.get(KEY)?.coverage).toBe(1);
     setCoverageHere(0.5);
     clock.nowMs = T0 + 1_999;
@@ -60,8 +61,8 @@ describe('ExperimentConfigCache: TTL and freshness on the injected clock', () =>
     expect(cache.get(KEY)?.coverage).toBe(0.25);
   });
 
-  it('another connection\'s write is seen at the next data_version check, at most every 100 ms', () => {
-    const { cache, clock, setCoverageElsewhere } = setup();
+  it('another connection\'s write is seen at the next data_version check, at most every 100 ms', async () => {
+    const { cache, clock, setCoverageElsewhere } = await setup();
     expect(cache.get(KEY)?.coverage).toBe(1);
     clock.nowMs = T0 + 500; // checks data_version (unchanged) at T0 + 500
     expect(cache.get(KEY)?.coverage).toBe(1);
@@ -72,16 +73,16 @@ describe('ExperimentConfigCache: TTL and freshness on the injected clock', () =>
     expect(cache.get(KEY)?.coverage).toBe(0.3);
   });
 
-  it('a clock that went back does not extend the trust: the next read reloads', () => {
-    const { cache, clock, setCoverageHere } = setup();
+  it('a clock that went back does not extend the trust: the next read reloads', async () => {
+    const { cache, clock, setCoverageHere } = await setup();
     expect(cache.get(KEY)?.coverage).toBe(1);
     setCoverageHere(0.7);
     clock.nowMs = T0 - 60_000;
     expect(cache.get(KEY)?.coverage).toBe(0.7);
   });
 
-  it('invalidate() and an announced experiment change reload at once, whatever the clock says', () => {
-    const { cache, setCoverageHere } = setup();
+  it('invalidate() and an announced experiment change reload at once, whatever the clock says', async () => {
+    const { cache, setCoverageHere } = await setup();
     expect(cache.get(KEY)?.coverage).toBe(1);
     setCoverageHere(0.4);
     cache.invalidate();
@@ -92,8 +93,8 @@ describe('ExperimentConfigCache: TTL and freshness on the injected clock', () =>
     expect(cache.get(KEY)?.coverage).toBe(0.2);
   });
 
-  it('active() follows the same TTL: a start written without notice shows up after 2 s', () => {
-    const { cache, clock, db } = setup();
+  it('active() follows the same TTL: a start written without notice shows up after 2 s', async () => {
+    const { cache, clock, db } = await setup();
     expect(cache.active()).toEqual([]); // the seed schedules, nothing runs yet
     db.$client.prepare("update experiments set status = 'running' where key = ?").run(KEY);
     clock.nowMs = T0 + 1_999;

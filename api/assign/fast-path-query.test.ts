@@ -7,7 +7,7 @@ import { useServedApp } from '../../tests/helpers/served-app.ts';
 import { fakeRequest } from '../../tests/helpers/fake-request.ts';
 import { fastAssign } from './fast-path.ts';
 
-const t = createTestApp({ seed: false });
+const t = await createTestApp({ seed: false });
 const served = useServedApp(t, async () => {
   await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'hero', name: 'Hero', variants: [{ key: 'control' }, { key: 'treatment' }] } });
   await t.authed('/api/v1/experiments/hero/start', { method: 'POST' });

@@ -5,7 +5,7 @@ import { useServedApp } from '../../tests/helpers/served-app.ts';
 import { fastAssign } from './fast-path.ts';
 import { fakeRequest } from '../../tests/helpers/fake-request.ts';
 
-const t = createTestApp();
+const t = await createTestApp();
 const served = useServedApp(t, async () => {
   await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'hero', name: 'Hero', variants: [{ key: 'control' }, { key: 'treatment' }] } });
   await t.authed('/api/v1/experiments/hero/start', { method: 'POST' });

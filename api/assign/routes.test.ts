@@ -13,7 +13,7 @@ const exposureOf = (key: string, userId: string) => {
 
 /** Each test: a fresh app with two running 50/50 experiments, 'hero' (qa-ana forced to treatment) and 'tr-only' (country TR). */
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   expect((await admin('/api/v1/experiments', { key: 'hero', name: 'Hero', variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-ana': 'treatment' } })).status).toBe(201);
   expect((await admin('/api/v1/experiments', { key: 'tr-only', name: 'TR', variants: [{ key: 'control' }, { key: 'treatment' }], targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] })).status).toBe(201);
   expect((await admin('/api/v1/experiments/hero/start')).status).toBe(200);

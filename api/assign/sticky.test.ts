@@ -18,7 +18,7 @@ describe('assignment reads the recorded variant (guards: stickiness gone when as
 
   /** A running two-variant experiment, and user `u-1` exposed once: returns the recorded variant and the other. */
   async function exposedUser() {
-    t = createTestApp({ seed: false });
+    t = await createTestApp({ seed: false });
     const app = t;
     const admin = async (path: string, body?: unknown, method = 'POST') => {
       const res = await app.authed(path, { method, body });

@@ -5,7 +5,7 @@ import { ensureAdminKey, hashApiKey } from './keys.ts';
 import { apiKeys } from '../../db/schema.ts';
 import { reloadConfig } from '../../db/config.ts';
 
-const t = createTestApp();
+const t = await createTestApp();
 afterAll(() => t.cleanup());
 afterEach(() => { delete process.env.ADMIN_API_KEY; reloadConfig(); });
 
@@ -94,17 +94,17 @@ describe('API keys over HTTP', () => {
 });
 
 describe('ensureAdminKey', () => {
-  it('creates a key only when no active admin key exists and ADMIN_API_KEY is unset', () => {
-    const fresh = createTestApp({ seed: false });
+  it('creates a key only when no active admin key exists and ADMIN_API_KEY is unset', async () => {
+    const fresh = await createTestApp({ seed: false });
     try {
       // createTestApp made one admin key already.
-      expect(ensureAdminKey(fresh.db, 0)).toBeNull();
+      expect(await ensureAdminKey(fresh.data, 0)).toBeNull();
       fresh.db.update(apiKeys).set({ revokedAtMs: 1 }).run();
       process.env.ADMIN_API_KEY = 'set-by-the-environment'; reloadConfig();
-      expect(ensureAdminKey(fresh.db, 0)).toBeNull();
+      expect(await ensureAdminKey(fresh.data, 0)).toBeNull();
       delete process.env.ADMIN_API_KEY; reloadConfig();
-      expect(ensureAdminKey(fresh.db, 0)).toMatch(/^wx_admin_/);
-      expect(ensureAdminKey(fresh.db, 0)).toBeNull();
+      expect(await ensureAdminKey(fresh.data, 0)).toMatch(/^wx_admin_/);
+      expect(await ensureAdminKey(fresh.data, 0)).toBeNull();
     } finally { fresh.cleanup(); }
   });
 });

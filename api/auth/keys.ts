@@ -1,16 +1,18 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.ts';
+import type { Data } from '../../db/store/index.ts';
+import type { ApiKey, KeyScope } from '../../calendar/model.ts';
 import { apiKeys } from '../../db/schema.ts';
 import { NotFoundError } from '../../calendar/errors.ts';
 import { recordAudit, type CommandContext } from '../../calendar/audit.ts';
 import { groupCommitFor } from '../ingest/group-commit.ts';
 import { config } from '../../db/config.ts';
 
-export type KeyScope = 'sdk' | 'admin';
+export type { KeyScope };
 /** Who made a request: a stored key, or the `ADMIN_API_KEY` environment variable. */
 export type Principal = { keyId: number | null; name: string; scope: KeyScope };
-export type ApiKeyInfo = Omit<typeof apiKeys.$inferSelect, 'hash'>;
+export type ApiKeyInfo = Omit<ApiKey, 'hash'>;
 
 /** SHA-256 of a key, hex: what the database stores. */
 export function hashApiKey(key: string): string {
@@ -25,7 +27,6 @@ export function generateApiKey(scope: KeyScope): string {
   return `wx_${scope}_${randomBytes(32).toString('base64url')}`;
 }
 
-const cacheKey = Symbol.for('weekly-experiments.api-key-cache');
 type Cached = { principal: Principal; atMs: number };
 /**
  * Keys verified recently, by the presented key itself, so a request with a known key costs a
@@ -33,9 +34,9 @@ type Cached = { principal: Principal; atMs: number };
  * constant-time check get in; revoking clears it, and entries are short-lived so a revocation
  * from another process applies within seconds.
  */
+const verified = new Map<string, Cached>();
 function cache(): Map<string, Cached> {
-  const holder = globalThis as unknown as Record<symbol, Map<string, Cached> | undefined>;
-  return (holder[cacheKey] ??= new Map());
+  return verified;
 }
 const cacheTtlMs = 5_000;
 
@@ -43,16 +44,16 @@ const cacheTtlMs = 5_000;
  * Creates a key and returns it in clear: the only time anyone sees it. Only its hash is stored.
  * @example const { key } = createApiKey(db, { name: 'ios app', scope: 'sdk' }, { actor: 'ana', nowMs });
  */
-export function createApiKey(
-  db: Db, input: { name: string; scope: KeyScope }, ctx: CommandContext
-): ApiKeyInfo & { key: string } {
+export async function createApiKey(
+  data: Data, input: { name: string; scope: KeyScope }, ctx: CommandContext
+): Promise<ApiKeyInfo & { key: string }> {
   const key = generateApiKey(input.scope);
-  const row = db.transaction((tx) => {
-    const created = tx.insert(apiKeys).values({
+  const row = await data.transaction(async (tx) => {
+    const created = await tx.keys.insert({
       name: input.name, scope: input.scope, prefix: key.slice(0, key.indexOf('_', 3) + 5),
       hash: hashApiKey(key), createdAtMs: ctx.nowMs
-    }).returning().get();
-    recordAudit(tx, {
+    });
+    await recordAudit(tx, {
       actor: ctx.actor, action: 'api_key.create', entityType: 'api_key', entityId: created.id,
       atMs: ctx.nowMs, details: { name: input.name, scope: input.scope }
     });
@@ -63,21 +64,18 @@ export function createApiKey(
 }
 
 /** Keys without their hashes, newest first. */
-export function listApiKeys(db: Db): ApiKeyInfo[] {
-  return db.select({
-    id: apiKeys.id, name: apiKeys.name, scope: apiKeys.scope, prefix: apiKeys.prefix,
-    createdAtMs: apiKeys.createdAtMs, lastUsedAtMs: apiKeys.lastUsedAtMs, revokedAtMs: apiKeys.revokedAtMs
-  }).from(apiKeys).orderBy(desc(apiKeys.id)).all();
+export async function listApiKeys(data: Data): Promise<ApiKeyInfo[]> {
+  return (await data.keys.list()).map(({ hash: _hash, ...info }) => info);
 }
 
 /** Revokes a key at once (idempotent); throws NotFoundError for an unknown id. */
-export function revokeApiKey(db: Db, id: number, ctx: CommandContext): ApiKeyInfo {
-  const row = db.transaction((tx) => {
-    const existing = tx.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+export async function revokeApiKey(data: Data, id: number, ctx: CommandContext): Promise<ApiKeyInfo> {
+  const row = await data.transaction(async (tx) => {
+    const existing = await tx.keys.byId(id);
     if (!existing) throw new NotFoundError('API key', id);
     if (existing.revokedAtMs !== null) return existing;
-    recordAudit(tx, { actor: ctx.actor, action: 'api_key.revoke', entityType: 'api_key', entityId: id, atMs: ctx.nowMs });
-    return tx.update(apiKeys).set({ revokedAtMs: ctx.nowMs }).where(eq(apiKeys.id, id)).returning().get();
+    await recordAudit(tx, { actor: ctx.actor, action: 'api_key.revoke', entityType: 'api_key', entityId: id, atMs: ctx.nowMs });
+    return tx.keys.update(id, { revokedAtMs: ctx.nowMs });
   });
   cache().clear();
   const { hash: _hash, ...info } = row;
@@ -129,10 +127,9 @@ function remember(presented: string, principal: Principal, nowMs: number): Princ
  * On start: when no active admin key exists and `ADMIN_API_KEY` is not set, creates one and
  * returns it so the caller can print it once. Returns null otherwise.
  */
-export function ensureAdminKey(db: Db, nowMs: number): string | null {
+export async function ensureAdminKey(data: Data, nowMs: number): Promise<string | null> {
   if (config().adminApiKey) return null;
-  const active = db.select({ id: apiKeys.id }).from(apiKeys)
-    .where(and(eq(apiKeys.scope, 'admin'), isNull(apiKeys.revokedAtMs))).get();
+  const active = (await data.keys.list()).some((k) => k.scope === 'admin' && k.revokedAtMs === null);
   if (active) return null;
-  return createApiKey(db, { name: 'first admin key', scope: 'admin' }, { actor: 'system', nowMs }).key;
+  return (await createApiKey(data, { name: 'first admin key', scope: 'admin' }, { actor: 'system', nowMs })).key;
 }

@@ -2,6 +2,10 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { verifyApiKey, type KeyScope, type Principal } from './keys.ts';
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
+import { FailureThrottle } from '../front-door/index.ts';
+import { config } from '../../db/config.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -52,24 +56,38 @@ function principalOfKey(deps: AppDeps, key: string): Principal | null {
  * Authenticates every request that needs a key: 401 without a valid key, 403 when the key's
  * scope is too small. Sets `c.var.principal` for the routes (actor in the audit log).
  */
-export function authenticate(deps: AppDeps): MiddlewareHandler {
+export function authenticate(deps: AppDeps, throttle = new FailureThrottle({ limit: config().authFailuresPerMinute })): MiddlewareHandler {
   // Not async: one promise less per request; compose catches what it throws.
   return (c, next) => {
     const access = requiredAccess(c.req.path);
     if (access === 'public') return next();
     // X-API-Key is read only when Authorization holds no Bearer key (as presentedKey decides).
     const key = presentedKey(c.req.header('authorization'), undefined) ?? presentedKey(undefined, c.req.header('x-api-key'));
-    if (!key) {
-      throw new ApiError(401, 'unauthorized', 'An API key is required: send "Authorization: Bearer <key>" (or "X-API-Key: <key>")');
+    const address = clientAddress(c);
+    // A valid key is always served; a missing or bad one from an address that kept failing waits.
+    const principal = key ? principalOfKey(deps, key) : null;
+    if (!principal) {
+      const wait = throttle.retryAfterSeconds(address, deps.now());
+      if (wait > 0) {
+        c.header('retry-after', String(wait));
+        throw new ApiError(429, 'too_many_failed_attempts', `Too many requests with a missing or invalid API key from this address; retry in ${wait} s`);
+      }
+      throttle.fail(address, deps.now());
+      throw key
+        ? new ApiError(401, 'unauthorized', 'The API key is not valid or was revoked')
+        : new ApiError(401, 'unauthorized', 'An API key is required: send "Authorization: Bearer <key>" (or "X-API-Key: <key>")');
     }
-    const principal = principalOfKey(deps, key);
-    if (!principal) throw new ApiError(401, 'unauthorized', 'The API key is not valid or was revoked');
     if (access === 'admin' && principal.scope !== 'admin') {
       throw new ApiError(403, 'forbidden', `This route needs an admin key; the key '${principal.name}' has scope '${principal.scope}'`);
     }
     c.set('principal', principal);
     return next();
   };
+}
+
+/** The client's address as the socket says (a proxy in front must be trusted to say otherwise; not read here). */
+function clientAddress(c: Context): string {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress ?? 'in-process';
 }
 
 /** The audit-log actor for a request: `key:<name>`. */

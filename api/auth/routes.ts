@@ -51,12 +51,12 @@ export function keyRoutes(deps: AppDeps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'BearerAuth', {
     type: 'http', scheme: 'bearer', description: 'An API key: sdk keys for /assign, /exposures, /events and OFREP; admin keys for everything'
   });
-  app.openapi(createRouteDef, (c) => {
-    const created = createApiKey(deps.db, c.req.valid('json'), { actor: actorOf(c.var.principal), nowMs: deps.now() });
+  app.openapi(createRouteDef, async (c) => {
+    const created = await createApiKey(deps.data, c.req.valid('json'), { actor: actorOf(c.var.principal), nowMs: deps.now() });
     return c.json(created, 201);
   });
-  app.openapi(listRouteDef, (c) => c.json({ keys: listApiKeys(deps.db) }, 200));
-  app.openapi(revokeRouteDef, (c) =>
-    c.json(revokeApiKey(deps.db, c.req.valid('param').id, { actor: actorOf(c.var.principal), nowMs: deps.now() }), 200));
+  app.openapi(listRouteDef, async (c) => c.json({ keys: await listApiKeys(deps.data) }, 200));
+  app.openapi(revokeRouteDef, async (c) =>
+    c.json(await revokeApiKey(deps.data, c.req.valid('param').id, { actor: actorOf(c.var.principal), nowMs: deps.now() }), 200));
   return app;
 }

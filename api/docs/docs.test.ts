@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
 
-const t = createTestApp({ seed: false });
+const t = await createTestApp({ seed: false });
 afterAll(() => t.cleanup());
 
 describe('GET /api/v1/docs', () => {

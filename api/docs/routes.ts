@@ -29,6 +29,9 @@ const init = `window.ui = SwaggerUIBundle({
   tryItOutEnabled: true, displayRequestDuration: true
 });`;
 
+const docsContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
 /**
  * `GET /docs`: interactive API documentation (Swagger UI) for `/api/v1/openapi.json`, served
  * from the `swagger-ui-dist` package: no CDN, works offline. Public, like the document itself.
@@ -37,7 +40,8 @@ export function docsRoutes() {
   const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const cache = new Map<string, Buffer>();
   const app = new Hono();
-  app.get('/docs', (c) => c.html(page));
+  // Swagger UI: its own scripts and styles from this server (it sets inline styles), nothing else.
+  app.get('/docs', (c) => c.html(page, 200, { 'content-security-policy': docsContentSecurityPolicy }));
   app.get('/docs/init.js', (c) => c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/docs/:file', (c) => {
     const file = c.req.param('file') as keyof typeof assets;

@@ -29,15 +29,15 @@ export function catalogRoutes(deps: AppDeps) {
   const ctx = (p: Parameters<typeof actorOf>[0]) => ({ actor: actorOf(p), nowMs: deps.now() });
   app.openapi(createRoute({ method: 'post', path: '/metrics', tags: ['metrics'], summary: 'Create a metric',
     request: { body: { required: true, content: json(createMetricInput) } }, responses: created(metricSchema, 'metric') }),
-  (c) => c.json(createMetric(deps.db, c.req.valid('json'), ctx(c.var.principal)), 201));
+  async (c) => c.json(await createMetric(deps.data, c.req.valid('json'), ctx(c.var.principal)), 201));
   app.openapi(createRoute({ method: 'get', path: '/metrics', tags: ['metrics'], summary: 'List metrics',
     responses: { 200: { description: 'Metrics', content: json(z.object({ metrics: z.array(metricSchema) })) } } }),
-  (c) => c.json({ metrics: listMetrics(deps.db) }, 200));
+  async (c) => c.json({ metrics: await listMetrics(deps.data) }, 200));
   app.openapi(createRoute({ method: 'post', path: '/layers', tags: ['layers'], summary: 'Create a mutually exclusive layer',
     request: { body: { required: true, content: json(createLayerInput) } }, responses: created(layerSchema, 'layer') }),
-  (c) => c.json(createLayer(deps.db, c.req.valid('json'), ctx(c.var.principal)), 201));
+  async (c) => c.json(await createLayer(deps.data, c.req.valid('json'), ctx(c.var.principal)), 201));
   app.openapi(createRoute({ method: 'get', path: '/layers', tags: ['layers'], summary: 'List layers with their experiments and slices',
     responses: { 200: { description: 'Layers', content: json(z.object({ layers: z.array(layerSchema) })) } } }),
-  (c) => c.json({ layers: listLayers(deps.db) }, 200));
+  async (c) => c.json({ layers: await listLayers(deps.data) }, 200));
   return app;
 }

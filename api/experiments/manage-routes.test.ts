@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { auditLog } from '../../db/schema.ts';
 
 let t: TestApp;
-beforeEach(() => { t = createTestApp(); });
+beforeEach(async () => { t = await createTestApp(); });
 afterEach(() => t.cleanup());
 const post = (path: string, body?: unknown) => t.authed(path, { method: 'POST', body });
 /** The two-variant draft 'plain' (no weights, no control marked), as the first test creates it. */

@@ -51,10 +51,10 @@ const lifecycleDef = (action: 'start' | 'stop') => createRoute({
 export function experimentManageRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const ctx = (principal: Parameters<typeof actorOf>[0]) => ({ actor: actorOf(principal), nowMs: deps.now() });
-  app.openapi(createDef, (c) => c.json(createExperiment(deps.db, c.req.valid('json'), ctx(c.var.principal)), 201));
-  app.openapi(updateDef, (c) =>
-    c.json(updateExperiment(deps.db, c.req.valid('param').key, c.req.valid('json'), ctx(c.var.principal)), 200));
-  app.openapi(lifecycleDef('start'), (c) => c.json(startExperiment(deps.db, c.req.valid('param').key, ctx(c.var.principal)), 200));
-  app.openapi(lifecycleDef('stop'), (c) => c.json(stopExperiment(deps.db, c.req.valid('param').key, ctx(c.var.principal)), 200));
+  app.openapi(createDef, async (c) => c.json(await createExperiment(deps.data, c.req.valid('json'), ctx(c.var.principal)), 201));
+  app.openapi(updateDef, async (c) =>
+    c.json(await updateExperiment(deps.data, c.req.valid('param').key, c.req.valid('json'), ctx(c.var.principal)), 200));
+  app.openapi(lifecycleDef('start'), async (c) => c.json(await startExperiment(deps.data, c.req.valid('param').key, ctx(c.var.principal)), 200));
+  app.openapi(lifecycleDef('stop'), async (c) => c.json(await stopExperiment(deps.data, c.req.valid('param').key, ctx(c.var.principal)), 200));
   return app;
 }

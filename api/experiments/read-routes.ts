@@ -38,10 +38,10 @@ const getRoute = createRoute({
 /** Read-only experiment routes shared by the UI, scripts and reviewers. */
 export function experimentReadRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  app.openapi(listRoute, (c) => {
+  app.openapi(listRoute, async (c) => {
     const query = c.req.valid('query');
-    return c.json({ experiments: listExperiments(deps.db, query) }, 200);
+    return c.json({ experiments: await listExperiments(deps.data, query) }, 200);
   });
-  app.openapi(getRoute, (c) => c.json(getExperimentDetail(deps.db, c.req.valid('param').key), 200));
+  app.openapi(getRoute, async (c) => c.json(await getExperimentDetail(deps.data, c.req.valid('param').key), 200));
   return app;
 }

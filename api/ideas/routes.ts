@@ -27,9 +27,9 @@ const routes = {
 export function ideaRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const ctx = (c: Parameters<typeof actor>[0]) => ({ actor: actor(c), nowMs: deps.now() });
-  app.openapi(routes.list, (c) => c.json({ ideas: listIdeas(deps.db, c.req.valid('query')) }, 200));
-  app.openapi(routes.create, (c) => c.json(createIdea(deps.db, c.req.valid('json'), ctx(c)), 201));
-  app.openapi(routes.move, (c) => c.json(moveIdeaToWeek(deps.db, c.req.valid('param').id, c.req.valid('json'), ctx(c)), 201));
-  app.openapi(routes.drop, (c) => c.json(dropIdea(deps.db, c.req.valid('param').id, ctx(c)), 200));
+  app.openapi(routes.list, async (c) => c.json({ ideas: await listIdeas(deps.data, c.req.valid('query')) }, 200));
+  app.openapi(routes.create, async (c) => c.json(await createIdea(deps.data, c.req.valid('json'), ctx(c)), 201));
+  app.openapi(routes.move, async (c) => c.json(await moveIdeaToWeek(deps.data, c.req.valid('param').id, c.req.valid('json'), ctx(c)), 201));
+  app.openapi(routes.drop, async (c) => c.json(await dropIdea(deps.data, c.req.valid('param').id, ctx(c)), 200));
   return app;
 }

@@ -7,7 +7,7 @@ import { useServedApp } from '../../tests/helpers/served-app.ts';
 import { fakeRequest } from '../../tests/helpers/fake-request.ts';
 import { fastEvents } from './fast-path.ts';
 
-const t = createTestApp({ seed: false });
+const t = await createTestApp({ seed: false });
 const served = useServedApp(t);
 
 const sdk = { 'content-type': 'application/json', authorization: `Bearer ${t.sdkKey}` };

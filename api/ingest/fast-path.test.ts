@@ -5,7 +5,7 @@ import { useServedApp } from '../../tests/helpers/served-app.ts';
 import { fastEvents } from './fast-path.ts';
 import { fakeRequest } from '../../tests/helpers/fake-request.ts';
 
-const t = createTestApp();
+const t = await createTestApp();
 const served = useServedApp(t);
 
 const json = { 'content-type': 'application/json' };

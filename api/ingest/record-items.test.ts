@@ -16,7 +16,7 @@ const admin = async (path: string, body?: unknown, method = 'POST') => {
 const DAY = 86_400_000;
 
 beforeEach(async () => {
-  t = createTestApp({ seed: false });
+  t = await createTestApp({ seed: false });
   await admin('/api/v1/experiments', { key: 'run', name: 'Running', variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-ana': 'treatment' } });
   await admin('/api/v1/experiments/run/start');
   await admin('/api/v1/experiments', { key: 'half', name: 'Half coverage', coverage: 0.5, variants: [{ key: 'control' }, { key: 'treatment' }] });

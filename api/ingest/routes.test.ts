@@ -4,7 +4,7 @@ import { createTestApp } from '../../tests/helpers/test-app.ts';
 import { events, experiments, exposures } from '../../db/schema.ts';
 import { writerFor } from './writer.ts';
 
-const t = createTestApp();
+const t = await createTestApp();
 afterAll(() => t.cleanup());
 const sdk = (path: string, body: unknown) => t.authed(path, { method: 'POST', body, key: t.sdkKey });
 const variantOf = async (userId: string) =>

@@ -9,10 +9,10 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 // Mounted on its own so the test does not depend on how app.ts registers it.
 let t: TestApp;
 let app: OpenAPIHono;
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
   app = new OpenAPIHono();
-  app.route('/api/v1', metricEditRoutes({ db: t.db, now: () => t.clock.nowMs }));
+  app.route('/api/v1', metricEditRoutes({ data: t.data, db: t.db, now: () => t.clock.nowMs }));
   app.onError(onError);
   app.notFound(onNotFound);
 });

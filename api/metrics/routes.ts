@@ -30,8 +30,8 @@ function actor(c: Context): string {
 /** PATCH /metrics/{key}: editing metric definitions (creation is in the catalog routes). */
 export function metricEditRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  app.openapi(patchRoute, (c) => {
-    const metric = updateMetric(deps.db, c.req.valid('param').key, c.req.valid('json'), { actor: actor(c), nowMs: deps.now() });
+  app.openapi(patchRoute, async (c) => {
+    const metric = await updateMetric(deps.data, c.req.valid('param').key, c.req.valid('json'), { actor: actor(c), nowMs: deps.now() });
     return c.json({ metric }, 200);
   });
   return app;

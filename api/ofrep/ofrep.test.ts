@@ -7,7 +7,7 @@ import { OFREPProvider } from '@openfeature/ofrep-provider';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
 
 // The real OpenFeature server SDK with the generic OFREP provider, over real HTTP on 127.0.0.1.
-const t = createTestApp();
+const t = await createTestApp();
 let server: Server;
 let baseUrl: string;
 let client: Client;

@@ -41,7 +41,8 @@ export function ofrepRoutes(deps: AppDeps) {
     const body = JSON.stringify({ flags: Object.entries(result.assignments).map(([key, a]) => toEvaluation(key, a)) });
     const etag = etagOf(body);
     const ifNoneMatch = c.req.header('if-none-match');
-    if (ifNoneMatch && ifNoneMatch.split(',').map((s) => s.trim()).includes(etag)) {
+    // Weak comparison (RFC 9110 §13.1.2): compress() sends a compressed answer with W/"…".
+    if (ifNoneMatch && ifNoneMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
       return c.body(null, 304, { etag });
     }
     return c.body(body, 200, { 'content-type': 'application/json', etag });

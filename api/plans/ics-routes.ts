@@ -17,9 +17,9 @@ const feedRoute = createRoute({
 /** `GET /plans/{id}/calendar.ics?token=...`: a wrong token is a 404, like a missing plan. */
 export function icsRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  app.openapi(feedRoute, (c) => {
+  app.openapi(feedRoute, async (c) => {
     const origin = new URL(c.req.url).origin;
-    const body = planCalendarIcs(deps.db, c.req.valid('param').id, c.req.valid('query').token, { baseUrl: origin });
+    const body = await planCalendarIcs(deps.data, c.req.valid('param').id, c.req.valid('query').token, { baseUrl: origin });
     return c.body(body, 200, { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, max-age=300' });
   });
   return app;

@@ -42,20 +42,20 @@ const routes = {
 export function lifecycleRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const ctx = (c: Parameters<typeof actor>[0]) => ({ actor: actor(c), nowMs: deps.now() });
-  app.openapi(routes.schedule, (c) => c.json(transition(deps.db, c.req.valid('param').key, 'schedule', ctx(c)), 200));
-  app.openapi(routes.unschedule, (c) => c.json(transition(deps.db, c.req.valid('param').key, 'unschedule', ctx(c)), 200));
-  app.openapi(routes.extend, (c) => c.json(extendDuration(deps.db, c.req.valid('param').key, c.req.valid('json').days, ctx(c)), 200));
-  app.openapi(routes.reschedule, (c) => c.json(reschedule(deps.db, c.req.valid('param').key, c.req.valid('json'), ctx(c)), 200));
-  app.openapi(routes.conclude, (c) => c.json(concludeExperiment(deps.db, c.req.valid('param').key, ctx(c)), 200));
+  app.openapi(routes.schedule, async (c) => c.json(await transition(deps.data, c.req.valid('param').key, 'schedule', ctx(c)), 200));
+  app.openapi(routes.unschedule, async (c) => c.json(await transition(deps.data, c.req.valid('param').key, 'unschedule', ctx(c)), 200));
+  app.openapi(routes.extend, async (c) => c.json(await extendDuration(deps.data, c.req.valid('param').key, c.req.valid('json').days, ctx(c)), 200));
+  app.openapi(routes.reschedule, async (c) => c.json(await reschedule(deps.data, c.req.valid('param').key, c.req.valid('json'), ctx(c)), 200));
+  app.openapi(routes.conclude, async (c) => c.json(await concludeExperiment(deps.data, c.req.valid('param').key, ctx(c)), 200));
   app.openapi(routes.clock, (c) => {
     const nowMs = deps.now();
     return c.json({ now: new Date(nowMs).toISOString(), nowMs, offsetMs: clockOffsetMs() }, 200);
   });
-  app.openapi(routes.advanceClock, (c) => {
+  app.openapi(routes.advanceClock, async (c) => {
     if (!clockControlEnabled()) throw new ApiError(403, 'forbidden', 'moving the clock needs the server started with ALLOW_CLOCK_CONTROL=1');
     advanceClock(c.req.valid('json').days * DAY_MS);
     const nowMs = deps.now();
-    return c.json({ now: new Date(nowMs).toISOString(), nowMs, offsetMs: clockOffsetMs(), scheduler: tick(deps.db, nowMs) }, 200);
+    return c.json({ now: new Date(nowMs).toISOString(), nowMs, offsetMs: clockOffsetMs(), scheduler: await tick(deps.data, nowMs) }, 200);
   });
   return app;
 }

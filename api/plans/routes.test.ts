@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 
 let t: TestApp;
-beforeEach(() => { t = createTestApp({ nowMs: new Date(2026, 10, 25, 10).getTime() }); });
+beforeEach(async () => { t = await createTestApp({ nowMs: new Date(2026, 10, 25, 10).getTime() }); });
 afterEach(() => t.cleanup());
 
 const week3 = {

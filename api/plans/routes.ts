@@ -41,25 +41,25 @@ const routes = {
 export function planRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const ctx = (c: Parameters<typeof actor>[0]) => ({ actor: actor(c), nowMs: deps.now() });
-  app.openapi(routes.list, (c) => c.json({ plans: listPlans(deps.db) }, 200));
-  app.openapi(routes.create, (c) => c.json(createPlan(deps.db, c.req.valid('json'), ctx(c)), 201));
-  app.openapi(routes.get, (c) => c.json(getPlanTimeline(deps.db, c.req.valid('param').id, deps.now()), 200));
-  app.openapi(routes.update, (c) => c.json(updatePlan(deps.db, c.req.valid('param').id, c.req.valid('json'), ctx(c)), 200));
-  app.openapi(routes.remove, (c) => { deletePlan(deps.db, c.req.valid('param').id, ctx(c)); return c.json({ deleted: true }, 200); });
-  app.openapi(routes.start, (c) => c.json({ scheduled: startPlan(deps.db, c.req.valid('param').id, ctx(c)) }, 200));
-  app.openapi(routes.addExperiment, (c) => {
+  app.openapi(routes.list, async (c) => c.json({ plans: await listPlans(deps.data) }, 200));
+  app.openapi(routes.create, async (c) => c.json(await createPlan(deps.data, c.req.valid('json'), ctx(c)), 201));
+  app.openapi(routes.get, async (c) => c.json(await getPlanTimeline(deps.data, c.req.valid('param').id, deps.now()), 200));
+  app.openapi(routes.update, async (c) => c.json(await updatePlan(deps.data, c.req.valid('param').id, c.req.valid('json'), ctx(c)), 200));
+  app.openapi(routes.remove, async (c) => { await deletePlan(deps.data, c.req.valid('param').id, ctx(c)); return c.json({ deleted: true }, 200); });
+  app.openapi(routes.start, async (c) => c.json({ scheduled: await startPlan(deps.data, c.req.valid('param').id, ctx(c)) }, 200));
+  app.openapi(routes.addExperiment, async (c) => {
     const planId = c.req.valid('param').id;
-    const created = createPlannedExperiment(deps.db, planId, c.req.valid('json'), ctx(c));
-    const power = getPlanTimeline(deps.db, planId, deps.now()).experiments.find((e) => e.key === created.key)?.power;
+    const created = await createPlannedExperiment(deps.data, planId, c.req.valid('json'), ctx(c));
+    const power = (await getPlanTimeline(deps.data, planId, deps.now())).experiments.find((e) => e.key === created.key)?.power;
     return c.json({ ...created, power: power ?? null }, 201);
   });
-  app.openapi(routes.layer, (c) => {
-    getPlan(deps.db, c.req.valid('param').id);
-    return c.json(putInOneLayer(deps.db, c.req.valid('json').experiments, ctx(c)), 200);
+  app.openapi(routes.layer, async (c) => {
+    await getPlan(deps.data, c.req.valid('param').id);
+    return c.json(await putInOneLayer(deps.data, c.req.valid('json').experiments, ctx(c)), 200);
   });
-  app.openapi(routes.token, (c) => {
+  app.openapi(routes.token, async (c) => {
     const id = c.req.valid('param').id;
-    const token = rotateCalendarToken(deps.db, id, ctx(c));
+    const token = await rotateCalendarToken(deps.data, id, ctx(c));
     return c.json({ token, feedPath: `/api/v1/plans/${id}/calendar.ics?token=${token}` }, 200);
   });
   return app;

@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 
 const nowMs = new Date(2026, 10, 25, 10).getTime();
 let t: TestApp;
-beforeEach(() => { t = createTestApp({ nowMs }); });
+beforeEach(async () => { t = await createTestApp({ nowMs }); });
 afterEach(() => t.cleanup());
 const w01 = 'w01-onboarding-ebook-reminder';
 const post = (path: string, body?: unknown) => t.authed(path, { method: 'POST', ...(body === undefined ? {} : { body }) });

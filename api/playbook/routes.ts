@@ -54,21 +54,21 @@ const routes = {
 export function playbookRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const ctx = (c: Parameters<typeof actor>[0]) => ({ actor: actor(c), nowMs: deps.now() });
-  app.openapi(routes.promote, (c) => c.json(promoteExperiment(deps.db, c.req.valid('param').key, c.req.valid('json'), ctx(c)), 201));
-  app.openapi(routes.rollout, (c) => c.json(setRollout(deps.db, c.req.valid('param').key, 'winner', ctx(c)), 200));
-  app.openapi(routes.stopRollout, (c) => c.json(setRollout(deps.db, c.req.valid('param').key, null, ctx(c)), 200));
-  app.openapi(routes.list, (c) => {
+  app.openapi(routes.promote, async (c) => c.json(await promoteExperiment(deps.data, c.req.valid('param').key, c.req.valid('json'), ctx(c)), 201));
+  app.openapi(routes.rollout, async (c) => c.json(await setRollout(deps.data, c.req.valid('param').key, 'winner', ctx(c)), 200));
+  app.openapi(routes.stopRollout, async (c) => c.json(await setRollout(deps.data, c.req.valid('param').key, null, ctx(c)), 200));
+  app.openapi(routes.list, async (c) => {
     const q = c.req.valid('query').q?.trim() ?? '';
-    const items = listPlaybook(deps.db, { q });
+    const items = await listPlaybook(deps.data, { q });
     return c.json({ q, total: items.length, groups: groupPlaybook(items) }, 200);
   });
-  app.openapi(routes.markdown, (c) => {
-    const md = exportPlaybookMarkdown(deps.db, { q: c.req.valid('query').q, baseUrl: new URL(c.req.url).origin, nowMs: deps.now() });
+  app.openapi(routes.markdown, async (c) => {
+    const md = await exportPlaybookMarkdown(deps.data, { q: c.req.valid('query').q, baseUrl: new URL(c.req.url).origin, nowMs: deps.now() });
     return c.body(md, 200, { 'content-type': 'text/markdown; charset=utf-8', 'content-disposition': 'inline; filename="playbook.md"' });
   });
-  app.openapi(routes.draftNext, (c) => {
-    const draft = draftNextPlan(deps.db, c.req.valid('param').id, ctx(c));
-    return c.json({ items: draft.items, ...getPlanTimeline(deps.db, draft.planId, deps.now()) }, 201);
+  app.openapi(routes.draftNext, async (c) => {
+    const draft = await draftNextPlan(deps.data, c.req.valid('param').id, ctx(c));
+    return c.json({ items: draft.items, ...(await getPlanTimeline(deps.data, draft.planId, deps.now())) }, 201);
   });
   return app;
 }

@@ -16,8 +16,8 @@ const saved = process.env.ADMIN_API_KEY;
 beforeAll(() => { process.env.ADMIN_API_KEY = ADMIN; reloadConfig(); });
 afterAll(() => { if (saved === undefined) delete process.env.ADMIN_API_KEY; else process.env.ADMIN_API_KEY = saved; reloadConfig(); });
 
-beforeEach(() => {
-  t = createTestApp({ nowMs: Date.parse('2026-12-20T12:00:00Z') });
+beforeEach(async () => {
+  t = await createTestApp({ nowMs: Date.parse('2026-12-20T12:00:00Z') });
   const id = t.db.select().from(experiments).where(eq(experiments.key, KEY)).get()!.id;
   t.db.update(experiments).set({ status: 'stopped', startedAtMs: START, stoppedAtMs: START + 14 * 86_400_000 }).where(eq(experiments.id, id)).run();
   generateSynthetic(t.db.$client, {

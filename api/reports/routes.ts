@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import {
-  decisionHistory, recordDecision, reportsFor, reportToCsv, reportToMarkdown, type Report
+  decisionHistory, recordDecision, reportToCsv, reportToMarkdown, type Report
 } from '../../calendar/reports/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
@@ -75,8 +75,8 @@ function actor(c: Context): string {
 /** Report routes: results (JSON, Markdown, CSV) and reviewer decisions. */
 export function reportRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  // Reports are computed on the analysis thread (calendar/reports/runner.ts), never on this one.
-  const reports = () => reportsFor(deps.db);
+  // Reports are computed on the analysis thread (db/sqlite/report-runner.ts), never on this one.
+  const reports = () => deps.data.reports;
   app.openapi(resultsRoute, async (c) => {
     const { key } = c.req.valid('param');
     const { format, ...options } = c.req.valid('query');
@@ -96,9 +96,9 @@ export function reportRoutes(deps: AppDeps) {
     const by = actor(c);
     const nowMs = deps.now();
     const report = await reports().report(key, {}, nowMs);
-    const { recorded, computed } = recordDecision(deps.db, key, { ...body, decidedBy: body.decidedBy ?? by, actor: by }, nowMs, report);
+    const { recorded, computed } = await recordDecision(deps.data, key, { ...body, decidedBy: body.decidedBy ?? by, actor: by }, nowMs, report);
     return c.json({ decision: recorded, computed }, 201);
   });
-  app.openapi(historyRoute, (c) => c.json({ decisions: decisionHistory(deps.db, c.req.valid('param').key) }, 200));
+  app.openapi(historyRoute, async (c) => c.json({ decisions: await decisionHistory(deps.data, c.req.valid('param').key) }, 200));
   return app;
 }

@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { experiments, exposures } from '../../db/schema.ts';
-import type { Db } from '../../db/connection.ts';
+import type { Data } from '../../db/store/index.ts';
 import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
+import { experimentRows, type ExperimentRows } from '../../tests/helpers/experiment-rows.ts';
 import { createPlan } from '../plans/index.ts';
 import { createPlannedExperiment, updatePlannedExperiment, type PlannedExperimentInput } from '../planning/index.ts';
 import { createExperiment, getExperimentDetail, startExperiment, updateExperiment, type CreateExperimentInput } from './index.ts';
 
 const nowMs = new Date(2026, 10, 25, 10).getTime();
 const ctx = { actor: 'ana', nowMs };
-let db: Db;
-useSeededDatabase(nowMs, (fresh) => { db = fresh; });
+let data: Data;
+let rows: ExperimentRows;
+useSeededDatabase(nowMs, (db, fresh) => { data = fresh; rows = experimentRows(db); });
 
 const twoVariants = [{ key: 'a' }, { key: 'b' }];
 const week3: PlannedExperimentInput = {
   name: 'Shorter signup form', week: 3, channels: ['landing-page'], primaryMetric: 'click_through', durationDays: 14,
   variants: [{ key: 'control', name: 'Long form', weight: 1 }, { key: 'short', name: 'Short form', weight: 1 }]
 };
-const newPlan = () => createPlan(db, { name: 'Q1', startDate: '2027-03-01', weeks: 12 }, ctx);
+const newPlan = () => createPlan(data, { name: 'Q1', startDate: '2027-03-01', weeks: 12 }, ctx);
 
 describe('createExperiment: the one writer', () => {
   it.each<[string, Partial<CreateExperimentInput>, RegExp]>([
@@ -27,41 +27,41 @@ describe('createExperiment: the one writer', () => {
     ['an invalid coverage (no edge validation in front)', { coverage: 2 }, /coverage/],
     ['a start date that does not exist', { startDate: '2026-02-31' }, /not a real calendar date/],
     ['a negative minimum lift (direction is the metric\'s own)', { successCriteria: [{ kind: 'lift', metricKey: 'bounce', minRelativeLift: -0.1, description: 'x' }] }, /improvement in the metric's direction/]
-  ])('refuses %s with a domain error', (_name, change, message) => {
-    expect(() => createExperiment(db, { key: 'x', name: 'X', variants: twoVariants, ...change }, ctx)).toThrow(message);
-    expect(db.select().from(experiments).where(eq(experiments.key, 'x')).get()).toBeUndefined();
+  ])('refuses %s with a domain error', async (_name, change, message) => {
+    await expect(createExperiment(data, { key: 'x', name: 'X', variants: twoVariants, ...change }, ctx)).rejects.toThrow(message);
+    expect(await data.experiments.byKey('x')).toBeNull();
   });
 });
 
 describe('the week editor writes through createExperiment / updateExperiment', () => {
-  it('keeps what only the API sets (coverage, targeting, seed) when the planner edits the experiment', () => {
-    const { key } = createPlannedExperiment(db, newPlan().id, week3, ctx);
-    updateExperiment(db, key, { coverage: 0.5, seed: 's1', targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] }, ctx);
-    updatePlannedExperiment(db, key, { ...week3, name: 'Short signup form', week: 4 }, ctx);
-    expect(getExperimentDetail(db, key)).toMatchObject({
+  it('keeps what only the API sets (coverage, targeting, seed) when the planner edits the experiment', async () => {
+    const { key } = await createPlannedExperiment(data, (await newPlan()).id, week3, ctx);
+    await updateExperiment(data, key, { coverage: 0.5, seed: 's1', targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] }, ctx);
+    await updatePlannedExperiment(data, key, { ...week3, name: 'Short signup form', week: 4 }, ctx);
+    expect(await getExperimentDetail(data, key)).toMatchObject({
       name: 'Short signup form', week: 4, startDate: '2027-03-22', coverage: 0.5, seed: 's1',
       targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }]
     });
   });
 
-  it('renames a draft variant (names are sent even when keys and weights stay)', () => {
-    const { key } = createPlannedExperiment(db, newPlan().id, week3, ctx);
-    updatePlannedExperiment(db, key, { ...week3, variants: [week3.variants[0]!, { key: 'short', name: 'Three fields', weight: 1 }] }, ctx);
-    expect(getExperimentDetail(db, key).variants.map((v) => v.name)).toEqual(['Long form', 'Three fields']);
+  it('renames a draft variant (names are sent even when keys and weights stay)', async () => {
+    const { key } = await createPlannedExperiment(data, (await newPlan()).id, week3, ctx);
+    await updatePlannedExperiment(data, key, { ...week3, variants: [week3.variants[0]!, { key: 'short', name: 'Three fields', weight: 1 }] }, ctx);
+    expect((await getExperimentDetail(data, key)).variants.map((v) => v.name)).toEqual(['Long form', 'Three fields']);
   });
 
-  it('refuses, even confirmed, to remove a variant users were exposed to', () => {
-    const { key, id } = createPlannedExperiment(db, newPlan().id, week3, ctx);
-    startExperiment(db, key, ctx);
-    db.insert(exposures).values({ experimentId: id, userId: 'u1', variantKey: 'short', firstExposedAtMs: nowMs, lastExposedAtMs: nowMs }).run();
+  it('refuses, even confirmed, to remove a variant users were exposed to', async () => {
+    const { key, id } = await createPlannedExperiment(data, (await newPlan()).id, week3, ctx);
+    await startExperiment(data, key, ctx);
+    rows.addExposures([{ experimentId: id, userId: 'u1', variantKey: 'short', firstExposedAtMs: nowMs, lastExposedAtMs: nowMs }]);
     const dropShort = { ...week3, variants: [week3.variants[0]!, { key: 'shorter', name: 'Shorter', weight: 1 }] };
-    expect(() => updatePlannedExperiment(db, key, dropShort, { ...ctx, confirmVariantChange: true })).toThrow(/1 users were exposed/);
-    expect(getExperimentDetail(db, key).variants.map((v) => v.key)).toEqual(['control', 'short']);
+    await expect(updatePlannedExperiment(data, key, dropShort, { ...ctx, confirmVariantChange: true })).rejects.toThrow(/1 users were exposed/);
+    expect((await getExperimentDetail(data, key)).variants.map((v) => v.key)).toEqual(['control', 'short']);
   });
 
-  it('a week past a 12-week plan is refused on update too', () => {
-    const { key } = createPlannedExperiment(db, newPlan().id, week3, ctx);
-    expect(() => updatePlannedExperiment(db, key, { ...week3, week: 13 }, ctx)).toThrow(/week must be between 1 and 12/);
+  it('a week past a 12-week plan is refused on update too', async () => {
+    const { key } = await createPlannedExperiment(data, (await newPlan()).id, week3, ctx);
+    await expect(updatePlannedExperiment(data, key, { ...week3, week: 13 }, ctx)).rejects.toThrow(/week must be between 1 and 12/);
   });
 });
 
@@ -71,11 +71,11 @@ describe('updateExperiment: a concluded result is frozen', () => {
     ['success criteria', { successCriteria: [{ kind: 'lift', metricKey: 'activation', minRelativeLift: 0.01, description: 'lower bar' }] }],
     ['metric roles', { metrics: { primary: ['ebook_access'] } }],
     ['the seed', { seed: 'reshuffle', confirm: true }]
-  ])('refuses to change %s after conclusion, but still takes notes', (_name, patch) => {
-    createExperiment(db, { key: 'done', name: 'Done', variants: twoVariants }, ctx);
-    db.update(experiments).set({ status: 'concluded' }).where(eq(experiments.key, 'done')).run();
-    expect(() => updateExperiment(db, 'done', patch, ctx)).toThrow(/is concluded: .* can no longer change/);
-    expect(updateExperiment(db, 'done', { notes: 'learned a lot' }, ctx).notes).toBe('learned a lot');
+  ])('refuses to change %s after conclusion, but still takes notes', async (_name, patch) => {
+    await createExperiment(data, { key: 'done', name: 'Done', variants: twoVariants }, ctx);
+    rows.setExperiments({ key: 'done' }, { status: 'concluded' });
+    await expect(updateExperiment(data, 'done', patch, ctx)).rejects.toThrow(/is concluded: .* can no longer change/);
+    expect((await updateExperiment(data, 'done', { notes: 'learned a lot' }, ctx)).notes).toBe('learned a lot');
   });
 });
 
@@ -84,11 +84,12 @@ describe('updateExperiment: dates of a started experiment move only through the 
     ['start date', { startDate: '2027-06-07' }],
     ['duration', { durationDays: 30 }],
     ['week', { week: 9 }]
-  ])('refuses a new %s while running, accepts the same value', (_name, patch) => {
-    createExperiment(db, { key: 'live', name: 'Live', variants: twoVariants, startDate: '2026-11-25', week: 1, durationDays: 14 }, ctx);
-    startExperiment(db, 'live', ctx);
-    expect(() => updateExperiment(db, 'live', patch, ctx)).toThrow(/is running: .* change only through extend/);
-    const same = Object.fromEntries(Object.keys(patch).map((k) => [k, getExperimentDetail(db, 'live')[k as 'week']]));
-    expect(() => updateExperiment(db, 'live', same, ctx)).not.toThrow();
+  ])('refuses a new %s while running, accepts the same value', async (_name, patch) => {
+    await createExperiment(data, { key: 'live', name: 'Live', variants: twoVariants, startDate: '2026-11-25', week: 1, durationDays: 14 }, ctx);
+    await startExperiment(data, 'live', ctx);
+    await expect(updateExperiment(data, 'live', patch, ctx)).rejects.toThrow(/is running: .* change only through extend/);
+    const live = await getExperimentDetail(data, 'live');
+    const same = Object.fromEntries(Object.keys(patch).map((k) => [k, live[k as 'week']]));
+    await expect(updateExperiment(data, 'live', same, ctx)).resolves.toBeDefined();
   });
 });

@@ -1,6 +1,6 @@
 import { isoDateInput } from '../dates.ts';
 import { z } from 'zod';
-import { channels } from '../../db/schema.ts';
+import { channels } from '../model.ts';
 
 const text = (max: number) => z.string().trim().max(max, `is longer than the limit of ${max} characters`);
 const key = (what: string, max = 100) => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/,

@@ -1,15 +1,11 @@
-import { and, asc, eq, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import {
-  experiments, variants, metrics, experimentMetrics, successCriteria, plans, layers,
-  type ExperimentStatus
-} from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
+import type { Experiment, ExperimentStatus, SuccessCriterion, Variant } from '../model.ts';
 import { addDaysIso } from '../dates.ts';
 import { NotFoundError } from '../errors.ts';
 
-export type ExperimentRow = typeof experiments.$inferSelect;
-export type VariantRow = typeof variants.$inferSelect;
-export type SuccessCriterionRow = typeof successCriteria.$inferSelect;
+export type ExperimentRow = Experiment;
+export type VariantRow = Variant;
+export type SuccessCriterionRow = SuccessCriterion;
 
 /** An experiment as lists show it: the row plus its computed end date. */
 export type ExperimentSummary = Pick<ExperimentRow,
@@ -33,45 +29,37 @@ export function endDateOf(e: { startDate: string | null; durationDays: number })
 
 /**
  * Experiments ordered by plan and week, optionally filtered.
- * @example listExperiments(db, { planId: 1 }).map((e) => e.week) // [1, 2, ..., 12]
+ * @example (await listExperiments(data, { planId: 1 })).map((e) => e.week) // [1, 2, ..., 12]
  */
-export function listExperiments(
-  db: Db, filter: { planId?: number; status?: ExperimentStatus } = {}
-): ExperimentSummary[] {
-  const conditions: SQL[] = [];
-  if (filter.planId !== undefined) conditions.push(eq(experiments.planId, filter.planId));
-  if (filter.status !== undefined) conditions.push(eq(experiments.status, filter.status));
-  const rows = db.select({
-    id: experiments.id, key: experiments.key, name: experiments.name, planId: experiments.planId,
-    week: experiments.week, status: experiments.status, channels: experiments.channels,
-    startDate: experiments.startDate, durationDays: experiments.durationDays
-  }).from(experiments).where(and(...conditions))
-    .orderBy(asc(experiments.planId), asc(experiments.week), asc(experiments.id)).all();
-  return rows.map((r) => ({ ...r, endDate: endDateOf(r) }));
+export async function listExperiments(
+  data: Data, filter: { planId?: number; status?: ExperimentStatus } = {}
+): Promise<ExperimentSummary[]> {
+  const rows = await data.experiments.list(filter);
+  return rows.map((r) => ({
+    id: r.id, key: r.key, name: r.name, planId: r.planId, week: r.week, status: r.status, channels: r.channels,
+    startDate: r.startDate, durationDays: r.durationDays, endDate: endDateOf(r)
+  }));
 }
 
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** One experiment with variants, metrics and success criteria; throws NotFoundError. */
-export function getExperimentDetail(db: Db, key: string): ExperimentDetail {
-  const row = db.select().from(experiments).where(eq(experiments.key, key)).get();
+export async function getExperimentDetail(data: Data, key: string): Promise<ExperimentDetail> {
+  const row = await data.experiments.byKey(key);
   if (!row) throw new NotFoundError('experiment', key);
-  const plan = row.planId === null ? null
-    : db.select({ id: plans.id, name: plans.name }).from(plans).where(eq(plans.id, row.planId)).get() ?? null;
-  const layer = row.layerId === null ? null
-    : db.select({ id: layers.id, key: layers.key, name: layers.name }).from(layers)
-      .where(eq(layers.id, row.layerId)).get() ?? null;
+  const planRow = row.planId === null ? null : await data.plans.byId(row.planId);
+  const layerRow = row.layerId === null ? null : await data.layers.byId(row.layerId);
+  const links = await data.experiments.metricLinks(row.id);
   return {
     ...row,
     endDate: endDateOf(row),
-    plan,
-    layer,
-    variants: db.select().from(variants).where(eq(variants.experimentId, row.id))
-      .orderBy(asc(variants.position)).all(),
-    metrics: db.select({
-      key: metrics.key, name: metrics.name, kind: metrics.kind, direction: metrics.direction,
-      role: experimentMetrics.role
-    }).from(experimentMetrics).innerJoin(metrics, eq(metrics.id, experimentMetrics.metricId))
-      .where(eq(experimentMetrics.experimentId, row.id)).orderBy(asc(experimentMetrics.role), asc(metrics.key)).all(),
-    successCriteria: db.select().from(successCriteria).where(eq(successCriteria.experimentId, row.id))
-      .orderBy(asc(successCriteria.id)).all()
+    plan: planRow ? { id: planRow.id, name: planRow.name } : null,
+    layer: layerRow ? { id: layerRow.id, key: layerRow.key, name: layerRow.name } : null,
+    variants: await data.experiments.variants(row.id),
+    // By role name, then metric key (as the detail has always listed them).
+    metrics: links
+      .map(({ metric: m, role }) => ({ key: m.key, name: m.name, kind: m.kind, direction: m.direction, role }))
+      .sort((a, b) => byText(a.role, b.role) || byText(a.key, b.key)),
+    successCriteria: await data.experiments.criteria(row.id)
   };
 }

@@ -5,10 +5,10 @@ import { calendarTokenOf, createPlan } from '../plans/index.ts';
 import { extendDuration } from '../lifecycle/index.ts';
 
 let t: TestApp;
-beforeEach(() => { t = createTestApp({ nowMs: new Date(2026, 10, 25, 10).getTime() }); });
+beforeEach(async () => { t = await createTestApp({ nowMs: new Date(2026, 10, 25, 10).getTime() }); });
 afterEach(() => t.cleanup());
 /** A second, empty plan (the seed has only plan 1). */
-const createOtherPlan = () => createPlan(t.db, { name: 'Other', startDate: '2027-03-01' }, { actor: 'test', nowMs: t.clock.nowMs });
+const createOtherPlan = () => createPlan(t.data, { name: 'Other', startDate: '2027-03-01' }, { actor: 'test', nowMs: t.clock.nowMs });
 
 /** Parses a feed with ical.js (a real RFC 5545 parser) into plain events. */
 function parse(text: string) {
@@ -24,8 +24,8 @@ function parse(text: string) {
 
 describe('GET /api/v1/plans/{id}/calendar.ics', () => {
   it('has each run and its review date as separate all-day events that ical.js reads back', async () => {
-    const token = calendarTokenOf(t.db, 1);
-    extendDuration(t.db, 'w02-email-subject-line', 4, { actor: 'test', nowMs: t.clock.nowMs }); // 10 -> 14 days
+    const token = await calendarTokenOf(t.data, 1);
+    await extendDuration(t.data, 'w02-email-subject-line', 4, { actor: 'test', nowMs: t.clock.nowMs }); // 10 -> 14 days
     const res = await t.app.request(`/api/v1/plans/1/calendar.ics?token=${token}`); // no API key: the token is the key
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/calendar/);
@@ -46,26 +46,26 @@ describe('GET /api/v1/plans/{id}/calendar.ics', () => {
   });
 
   it('an empty plan is a valid, empty calendar', async () => {
-    const plan = createPlan(t.db, { name: 'Empty', startDate: '2027-03-01' }, { actor: 'test', nowMs: t.clock.nowMs });
+    const plan = await createPlan(t.data, { name: 'Empty', startDate: '2027-03-01' }, { actor: 'test', nowMs: t.clock.nowMs });
     const res = await t.app.request(`/api/v1/plans/${plan.id}/calendar.ics?token=${plan.calendarToken}`);
     expect(res.status).toBe(200);
     expect(parse(await res.text())).toEqual({ name: 'Empty', events: [] });
   });
 
   it.each([
-    ['a wrong token', () => `/api/v1/plans/1/calendar.ics?token=not-the-token`, 404],
-    ['a token of another plan', () => `/api/v1/plans/1/calendar.ics?token=${createOtherPlan().calendarToken}`, 404],
-    ['a plan that does not exist', () => `/api/v1/plans/999/calendar.ics?token=${calendarTokenOf(t.db, 1)}`, 404],
-    ['no token', () => '/api/v1/plans/1/calendar.ics', 400]
+    ['a wrong token', async () => `/api/v1/plans/1/calendar.ics?token=not-the-token`, 404],
+    ['a token of another plan', async () => `/api/v1/plans/1/calendar.ics?token=${(await createOtherPlan()).calendarToken}`, 404],
+    ['a plan that does not exist', async () => `/api/v1/plans/999/calendar.ics?token=${await calendarTokenOf(t.data, 1)}`, 404],
+    ['no token', async () => '/api/v1/plans/1/calendar.ics', 400]
   ])('%s -> %i, without saying whether the plan exists', async (_name, path, status) => {
-    const res = await t.app.request(path());
+    const res = await t.app.request(await path());
     expect(res.status).toBe(status);
     const body = await res.json();
     if (status === 404) expect(body.error.message).toMatch(/^plan '\d+' was not found$/);
   });
 
   it('a rotated token retires the old feed URL', async () => {
-    const old = calendarTokenOf(t.db, 1);
+    const old = await calendarTokenOf(t.data, 1);
     const rotated = await (await t.authed('/api/v1/plans/1/calendar-token', { method: 'POST' })).json();
     expect((await t.app.request(`/api/v1/plans/1/calendar.ics?token=${old}`)).status).toBe(404);
     expect((await t.app.request(rotated.feedPath)).status).toBe(200);

@@ -1,9 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
 import { createEvents, type DateArray, type EventAttributes } from 'ics';
-import type { Db } from '../../db/connection.ts';
-import { experiments, plans } from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
 import { addDaysIso } from '../dates.ts';
+import { icsLine, icsText } from '../escape.ts';
 import { NotFoundError } from '../errors.ts';
 
 const dateArray = (iso: string): DateArray => iso.split('-').map(Number) as DateArray;
@@ -20,13 +19,14 @@ function sameToken(given: string, expected: string | null): boolean {
  * run is an all-day event from its start date through its last day, and its review is a
  * separate all-day event on the day after. UIDs are stable, so calendar apps update events
  * in place when dates move. A wrong token answers exactly like a missing plan.
- * @example planCalendarIcs(db, 1, token, { baseUrl: 'https://experiments.example.com' })
+ * @example await planCalendarIcs(data, 1, token, { baseUrl: 'https://experiments.example.com' })
  */
-export function planCalendarIcs(db: Db, planId: number, token: string, options: { baseUrl?: string } = {}): string {
-  const plan = db.select().from(plans).where(eq(plans.id, planId)).get();
+export async function planCalendarIcs(data: Data, planId: number, token: string, options: { baseUrl?: string } = {}): Promise<string> {
+  const plan = await data.plans.byId(planId);
   if (!plan || !sameToken(token, plan.calendarToken)) throw new NotFoundError('plan', planId);
-  const rows = db.select().from(experiments).where(eq(experiments.planId, planId))
-    .orderBy(asc(experiments.startDate), asc(experiments.id)).all().filter((e) => e.startDate);
+  // By start date, then id (ISO dates compare as text).
+  const rows = (await data.experiments.list({ planId, hasStartDate: true }))
+    .sort((a, b) => (a.startDate! < b.startDate! ? -1 : a.startDate! > b.startDate! ? 1 : a.id - b.id));
   const base = options.baseUrl ?? '';
   const events: EventAttributes[] = rows.flatMap((e) => {
     const end = addDaysIso(e.startDate!, e.durationDays); // exclusive end of the run = review day
@@ -44,10 +44,11 @@ export function planCalendarIcs(db: Db, planId: number, token: string, options: 
         status, categories: ['review'], transp: 'TRANSPARENT', busyStatus: 'FREE' }
     ] satisfies EventAttributes[];
   });
-  const header = { productId: 'weekly-experiments/ics', calName: plan.name };
+  // `ics` escapes line breaks in the calendar name but not ';' or ',' (RFC 5545 §3.3.11): escape it here.
+  const header = { productId: 'weekly-experiments/ics', calName: icsText(plan.name) };
   if (events.length === 0) {
     // `ics` refuses an empty list; an empty VCALENDAR is still a valid feed.
-    return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'CALSCALE:GREGORIAN', `PRODID:${header.productId}`, `X-WR-CALNAME:${plan.name}`, 'END:VCALENDAR', ''].join('\r\n');
+    return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'CALSCALE:GREGORIAN', `PRODID:${header.productId}`, icsLine('X-WR-CALNAME', plan.name), 'END:VCALENDAR', ''].join('\r\n');
   }
   const { error, value } = createEvents(events, header);
   if (error || !value) throw new Error(`could not write the calendar of plan ${planId}`, { cause: error });

@@ -1,14 +1,14 @@
 /**
  * Listeners told when an experiment's status or configuration changes, e.g. the assignment
- * API's config cache. Held on `globalThis` so the API and the SvelteKit bundle (a second copy
- * of this module in the same process) share them.
+ * API's config cache. Module state: the UI's form actions and the API load this same module
+ * (the build keeps calendar/ external, vite.config.ts), so a change made in the UI reaches the
+ * API's cache.
  */
 type Listener = (experimentKey: string) => void;
-const listenersKey = Symbol.for('weekly-experiments.experiment-change-listeners');
+const registered = new Set<Listener>();
 
 function listeners(): Set<Listener> {
-  const holder = globalThis as unknown as Record<symbol, Set<Listener> | undefined>;
-  return (holder[listenersKey] ??= new Set());
+  return registered;
 }
 
 /**

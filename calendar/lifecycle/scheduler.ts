@@ -1,6 +1,4 @@
-import { and, eq, lte, sql } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { experiments } from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
 import { addDaysIso, isoDay } from '../dates.ts';
 import { DomainError } from '../errors.ts';
 import { transition } from './transitions.ts';
@@ -16,17 +14,16 @@ export type TickResult = { started: string[]; stopped: string[]; failed: Array<{
  * 2. starts scheduled experiments whose start date is today or earlier. A start whose whole
  *    window has already passed (the server was down) moves to today (logged) and runs its full duration.
  * Days are the server's local calendar days. Pure apart from the database: no timers.
- * @example tick(db, Date.parse('2026-12-14T00:00:00')) // { started: ['w03-...'], stopped: ['w01-...'], failed: [] }
+ * @example await tick(data, Date.parse('2026-12-14T00:00:00')) // { started: ['w03-...'], stopped: ['w01-...'], failed: [] }
  */
-export function tick(db: Db, nowMs: number, actor = SCHEDULER_ACTOR): TickResult {
+export async function tick(data: Data, nowMs: number, actor = SCHEDULER_ACTOR): Promise<TickResult> {
   const today = isoDay(nowMs);
   const result: TickResult = { started: [], stopped: [], failed: [] };
-  const endDate = sql<string>`date(${experiments.startDate}, '+' || (${experiments.durationDays} - 1) || ' days')`;
 
-  const due = (key: string, action: 'start' | 'stop', list: string[], extra: Record<string, unknown> = {}) => {
+  const due = async (key: string, action: 'start' | 'stop', list: string[], extra: Record<string, unknown> = {}) => {
     try {
       const reason = action === 'start' ? 'start date reached' : 'duration elapsed';
-      transition(db, key, action, { actor, nowMs, details: { reason, ...extra } });
+      await transition(data, key, action, { actor, nowMs, details: { reason, ...extra } });
       list.push(key);
     } catch (err) {
       // Another actor may have moved it between the query and the transition: report, go on.
@@ -35,12 +32,10 @@ export function tick(db: Db, nowMs: number, actor = SCHEDULER_ACTOR): TickResult
     }
   };
 
-  const toStop = db.select({ key: experiments.key }).from(experiments)
-    .where(and(eq(experiments.status, 'running'), sql`${endDate} < ${today}`)).all();
-  for (const { key } of toStop) due(key, 'stop', result.stopped);
+  const toStop = await data.experiments.runningPastEnd(today);
+  for (const { key } of toStop) await due(key, 'stop', result.stopped);
 
-  const toStart = db.select({ key: experiments.key, startDate: experiments.startDate, durationDays: experiments.durationDays })
-    .from(experiments).where(and(eq(experiments.status, 'scheduled'), lte(experiments.startDate, today))).all();
+  const toStart = (await data.experiments.list({ status: 'scheduled', hasStartDate: true })).filter((e) => e.startDate! <= today);
   for (const row of toStart) {
     let late: boolean;
     try {
@@ -50,13 +45,13 @@ export function tick(db: Db, nowMs: number, actor = SCHEDULER_ACTOR): TickResult
       result.failed.push({ key: row.key, error: `bad start date '${row.startDate}': ${(err as Error).message}` });
       continue;
     }
-    if (late) db.update(experiments).set({ startDate: today }).where(eq(experiments.key, row.key)).run();
-    due(row.key, 'start', result.started, late ? { lateStart: { plannedStartDate: row.startDate, startDate: today } } : {});
+    if (late) await data.transaction((tx) => tx.experiments.update(row.id, { startDate: today }));
+    await due(row.key, 'start', result.started, late ? { lateStart: { plannedStartDate: row.startDate, startDate: today } } : {});
   }
   return result;
 }
 
-export type SchedulerHandle = { stop: () => void; tickNow: () => TickResult };
+export type SchedulerHandle = { stop: () => void; tickNow: () => Promise<TickResult> };
 
 /** The servers' tick interval: `SCHEDULER_INTERVAL_SECONDS` (default 30 s). */
 export function schedulerIntervalMs(): number {
@@ -64,24 +59,24 @@ export function schedulerIntervalMs(): number {
 }
 
 /**
- * Runs `tick` every `intervalMs` (and once at once) with the given clock. Errors are logged
- * (`logError`, default console.error), never thrown out of the timer. The timer does not keep
- * the process alive.
- * @example const scheduler = startScheduler(db, { now, intervalMs: 30_000 }); ...; scheduler.stop();
+ * Runs `tick` every `intervalMs` (and once at once) with the given clock. Errors (a throwing
+ * clock, a rejected tick) are logged (`logError`, default console.error), never thrown out of
+ * the timer. The timer does not keep the process alive. `tickNow()` runs one tick and resolves with what it moved.
+ * @example const scheduler = startScheduler(data, { now, intervalMs: 30_000 }); ...; scheduler.stop();
  */
-export function startScheduler(db: Db, options: {
+export function startScheduler(data: Data, options: {
   now: () => number; intervalMs: number; log?: (line: string) => void; logError?: (message: string, err: unknown) => void;
 }): SchedulerHandle {
   const log = options.log ?? ((line: string) => console.log(line));
   const logError = options.logError ?? ((message: string, err: unknown) => console.error(message, err));
-  const tickNow = () => {
-    const result = tick(db, options.now());
+  const tickNow = async (): Promise<TickResult> => {
+    const result = await tick(data, options.now());
     if (result.started.length) log(`scheduler: started ${result.started.join(', ')}`);
     if (result.stopped.length) log(`scheduler: stopped ${result.stopped.join(', ')}`);
     for (const f of result.failed) log(`scheduler: could not move ${f.key}: ${f.error}`);
     return result;
   };
-  const safeTick = () => { try { tickNow(); } catch (err) { logError('scheduler tick failed', err); } };
+  const safeTick = () => { tickNow().catch((err: unknown) => logError('scheduler tick failed', err)); };
   safeTick();
   const timer = setInterval(safeTick, options.intervalMs);
   timer.unref();

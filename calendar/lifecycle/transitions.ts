@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { experiments, type ExperimentStatus } from '../../db/schema.ts';
+import type { Data, ExperimentPatch } from '../../db/store/index.ts';
+import type { Experiment, ExperimentStatus } from '../model.ts';
 import { recordAudit } from '../audit.ts';
 import { addDaysIso, isoDay } from '../dates.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
@@ -24,15 +23,14 @@ export type LifecycleAction = keyof typeof transitions;
 
 export type TransitionContext = CommandContext & { details?: Record<string, unknown> };
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-type ExperimentRow = typeof experiments.$inferSelect;
+type ExperimentRow = Experiment;
 
 /** What a start changes besides the status: the run begins today unless it began earlier. */
-function startStamps(row: ExperimentRow, today: string, key: string): Partial<typeof experiments.$inferInsert> {
+function startStamps(row: ExperimentRow, today: string, key: string): ExperimentPatch {
   if (row.status === 'stopped' && row.startDate && addDaysIso(row.startDate, row.durationDays - 1) < today) {
     throw new ConflictError(`experiment '${key}' already ran its ${row.durationDays} days; extend its duration before starting it again`);
   }
-  const stamps: Partial<typeof experiments.$inferInsert> = { stoppedAtMs: null };
+  const stamps: ExperimentPatch = { stoppedAtMs: null };
   // A manual start before the planned date (or without one) moves the run to today, so the
   // scheduler stops it after its duration counted from the real start. So does a first start
   // of a draft or scheduled experiment whose whole window has passed (as the scheduler does).
@@ -45,23 +43,23 @@ function startStamps(row: ExperimentRow, today: string, key: string): Partial<ty
  * Applies one lifecycle move inside an open transaction: checks the rule, stamps the times,
  * writes the audit log. Used by `transition` and by commands that do more in the same transaction.
  */
-export function applyTransition(tx: Tx, key: string, action: LifecycleAction, ctx: TransitionContext): ExperimentRow {
+export async function applyTransition(tx: Data, key: string, action: LifecycleAction, ctx: TransitionContext): Promise<ExperimentRow> {
   const rule = transitions[action];
-  const row = tx.select().from(experiments).where(eq(experiments.key, key)).get();
+  const row = await tx.experiments.byKey(key);
   if (!row) throw new NotFoundError('experiment', key);
   if (!(rule.from as readonly string[]).includes(row.status)) {
     throw new ConflictError(`cannot ${action} experiment '${key}' while it is ${row.status} (allowed from: ${rule.from.join(', ')})`);
   }
   const today = isoDay(ctx.nowMs);
-  let stamps: Partial<typeof experiments.$inferInsert> = { status: rule.to, updatedAtMs: ctx.nowMs };
+  let stamps: ExperimentPatch = { status: rule.to, updatedAtMs: ctx.nowMs };
   if (action === 'schedule' && !row.startDate) {
     throw new ConflictError(`cannot schedule experiment '${key}' without a start date; put it in a week first`);
   }
   if (action === 'start') stamps = { ...stamps, ...startStamps(row, today, key), startedAtMs: row.startedAtMs ?? ctx.nowMs };
   if (action === 'stop') stamps.stoppedAtMs = ctx.nowMs;
   if (action === 'conclude') stamps.concludedAtMs = ctx.nowMs;
-  const updated = tx.update(experiments).set(stamps).where(eq(experiments.id, row.id)).returning().get();
-  recordAudit(tx, {
+  const updated = await tx.experiments.update(row.id, stamps);
+  await recordAudit(tx, {
     actor: ctx.actor, action: `experiment.${action}`, entityType: 'experiment', entityId: key,
     atMs: ctx.nowMs,
     details: {
@@ -76,10 +74,10 @@ export function applyTransition(tx: Tx, key: string, action: LifecycleAction, ct
 /**
  * Moves an experiment through the lifecycle, stamping the times and writing the audit log,
  * in one transaction. Throws NotFoundError, or ConflictError when the move is not allowed.
- * @example transition(db, 'w01-onboarding-ebook-reminder', 'start', { actor: 'ana', nowMs: Date.now() })
+ * @example await transition(data, 'w01-onboarding-ebook-reminder', 'start', { actor: 'ana', nowMs: Date.now() })
  */
-export function transition(db: Db, key: string, action: LifecycleAction, ctx: TransitionContext): ExperimentRow {
-  const updated = db.transaction((tx) => applyTransition(tx, key, action, ctx), { behavior: 'immediate' });
+export async function transition(data: Data, key: string, action: LifecycleAction, ctx: TransitionContext): Promise<ExperimentRow> {
+  const updated = await data.transaction((tx) => applyTransition(tx, key, action, ctx));
   notifyExperimentChanged(key);
   return updated;
 }

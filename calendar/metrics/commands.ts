@@ -1,7 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/connection.ts';
-import { metricKinds, metrics } from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
+import { metricKinds, type Metric } from '../model.ts';
 import { recordAudit, type CommandContext } from '../audit.ts';
 import { ConflictError } from '../errors.ts';
 
@@ -21,25 +20,25 @@ export const createMetricInput = z.object({
   if (m.kind === 'ratio' && !m.denominatorEventName) ctx.addIssue({ code: 'custom', path: ['denominatorEventName'], message: 'a ratio metric needs a denominator event' });
 });
 export type CreateMetricInput = z.input<typeof createMetricInput>;
-export type MetricRow = typeof metrics.$inferSelect;
+export type MetricRow = Metric;
 
 /**
  * Creates a metric (audit-logged); ConflictError when the key is taken.
- * @example createMetric(db, { key: 'activation', name: 'Activation', kind: 'binomial', eventName: 'activation' }, ctx)
+ * @example await createMetric(data, { key: 'activation', name: 'Activation', kind: 'binomial', eventName: 'activation' }, ctx)
  */
-export function createMetric(db: Db, raw: CreateMetricInput, ctx: CommandContext): MetricRow {
+export async function createMetric(data: Data, raw: CreateMetricInput, ctx: CommandContext): Promise<MetricRow> {
   const input = createMetricInput.parse(raw);
-  return db.transaction((tx) => {
-    if (tx.select({ id: metrics.id }).from(metrics).where(eq(metrics.key, input.key)).get()) {
+  return data.transaction(async (tx) => {
+    if (await tx.metrics.byKey(input.key)) {
       throw new ConflictError(`a metric with key '${input.key}' already exists`);
     }
-    const row = tx.insert(metrics).values({ ...input, createdAtMs: ctx.nowMs, updatedAtMs: ctx.nowMs }).returning().get();
-    recordAudit(tx, { actor: ctx.actor, action: 'metric.create', entityType: 'metric', entityId: input.key, atMs: ctx.nowMs });
+    const row = await tx.metrics.insert({ ...input, createdAtMs: ctx.nowMs, updatedAtMs: ctx.nowMs });
+    await recordAudit(tx, { actor: ctx.actor, action: 'metric.create', entityType: 'metric', entityId: input.key, atMs: ctx.nowMs });
     return row;
-  }, { behavior: 'immediate' });
+  });
 }
 
 /** All metrics by key. */
-export function listMetrics(db: Db): MetricRow[] {
-  return db.select().from(metrics).orderBy(asc(metrics.key)).all();
+export async function listMetrics(data: Data): Promise<MetricRow[]> {
+  return data.metrics.list();
 }

@@ -1,10 +1,9 @@
 /** The week editor: keys from week and name, criterion descriptions, one role per metric,
  *  what an update may change in each status, and its refusals with their messages. */
 import { describe, expect, it } from 'vitest';
-import { asc, desc, eq } from 'drizzle-orm';
-import { auditLog, experimentMetrics, experiments, metrics, successCriteria, variants } from '../../db/schema.ts';
-import type { Db } from '../../db/connection.ts';
+import type { Data } from '../../db/store/index.ts';
 import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
+import { experimentRows, type ExperimentRows } from '../../tests/helpers/experiment-rows.ts';
 import { createPlan } from '../plans/index.ts';
 import { transition } from '../lifecycle/index.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
@@ -13,18 +12,18 @@ import { slugify } from './experiment-editor.ts';
 
 const nowMs = new Date(2026, 10, 25, 10).getTime();
 const ctx = { actor: 'ana', nowMs };
-let db: Db;
-useSeededDatabase(nowMs, (fresh) => { db = fresh; });
+let data: Data;
+let rows: ExperimentRows;
+useSeededDatabase(nowMs, (db, fresh) => { data = fresh; rows = experimentRows(db); });
 
 const input: PlannedExperimentInput = {
   name: 'Shorter signup form', week: 3, channels: ['landing-page'], primaryMetric: 'click_through', durationDays: 14,
   variants: [{ key: 'control', name: 'Long form', weight: 1 }, { key: 'short', name: 'Short form', weight: 1 }]
 };
 // The plan starts Monday 1 March 2027; week n starts 7(n - 1) days later.
-const newPlan = () => createPlan(db, { name: 'Q1', startDate: '2027-03-01', weeks: 13, goal: 'sign-ups', owner: 'Ana', dailyTraffic: {} }, ctx).id;
-const row = (key: string) => db.select().from(experiments).where(eq(experiments.key, key)).get()!;
-const variantRows = (id: number) => db.select().from(variants).where(eq(variants.experimentId, id)).orderBy(asc(variants.position)).all()
-  .map((v) => [v.key, v.weight, v.isControl]);
+const newPlan = async () => (await createPlan(data, { name: 'Q1', startDate: '2027-03-01', weeks: 13, goal: 'sign-ups', owner: 'Ana', dailyTraffic: {} }, ctx)).id;
+const row = (key: string) => rows.row(key);
+const variantRows = (id: number) => rows.variants(id).map((v) => [v.key, v.weight, v.isControl]);
 
 describe('slugify', () => {
   it.each<[string, string]>([
@@ -38,23 +37,23 @@ describe('slugify', () => {
 });
 
 describe('createPlannedExperiment', () => {
-  it('keys from the two-digit week and the name, numbered when taken', () => {
-    const plan = newPlan();
-    expect(createPlannedExperiment(db, plan, input, ctx).key).toBe('w03-shorter-signup-form');
-    expect(createPlannedExperiment(db, plan, input, ctx).key).toBe('w03-shorter-signup-form-2');
-    expect(createPlannedExperiment(db, plan, input, ctx).key).toBe('w03-shorter-signup-form-3');
-    expect(createPlannedExperiment(db, plan, { ...input, week: 11 }, ctx).key).toBe('w11-shorter-signup-form');
-    expect(createPlannedExperiment(db, plan, { ...input, key: 'my-own-key' }, ctx).key).toBe('my-own-key');
+  it('keys from the two-digit week and the name, numbered when taken', async () => {
+    const plan = await newPlan();
+    expect((await createPlannedExperiment(data, plan, input, ctx)).key).toBe('w03-shorter-signup-form');
+    expect((await createPlannedExperiment(data, plan, input, ctx)).key).toBe('w03-shorter-signup-form-2');
+    expect((await createPlannedExperiment(data, plan, input, ctx)).key).toBe('w03-shorter-signup-form-3');
+    expect((await createPlannedExperiment(data, plan, { ...input, week: 11 }, ctx)).key).toBe('w11-shorter-signup-form');
+    expect((await createPlannedExperiment(data, plan, { ...input, key: 'my-own-key' }, ctx)).key).toBe('my-own-key');
   });
 
-  it('describes criteria that have no description; keeps those that have one', () => {
-    const { id } = createPlannedExperiment(db, newPlan(), { ...input, successCriteria: [
+  it('describes criteria that have no description; keeps those that have one', async () => {
+    const { id } = await createPlannedExperiment(data, await newPlan(), { ...input, successCriteria: [
       { kind: 'lift', metricKey: 'click_through', minRelativeLift: 0.204, maxPValue: 0.01 },
       { kind: 'guardrail', metricKey: 'bounce', maxRelativeDegradation: 0.055 },
       { kind: 'lift', metricKey: 'signup', minRelativeLift: 0.1, description: 'signups up 10%' },
       { kind: 'qualitative', description: 'users like it' }
     ] }, ctx);
-    expect(db.select().from(successCriteria).where(eq(successCriteria.experimentId, id)).orderBy(asc(successCriteria.id)).all().map((c) => c.description)).toEqual([
+    expect(rows.criteria(id).map((c) => c.description)).toEqual([
       'click_through improves by at least 20% (p < 0.01)',
       'bounce gets no more than 6% worse',
       'signups up 10%',
@@ -62,100 +61,98 @@ describe('createPlannedExperiment', () => {
     ]);
   });
 
-  it('gives each metric one role, the first listed winning, and lists all of them as planned', () => {
-    const { id, key } = createPlannedExperiment(db, newPlan(), { ...input,
+  it('gives each metric one role, the first listed winning, and lists all of them as planned', async () => {
+    const { id, key } = await createPlannedExperiment(data, await newPlan(), { ...input,
       secondaryMetrics: ['signup', 'click_through', 'signup'], guardrailMetrics: ['bounce', 'signup', 'click_through', 'bounce'] }, ctx);
-    const roles = db.select({ key: metrics.key, role: experimentMetrics.role }).from(experimentMetrics)
-      .innerJoin(metrics, eq(metrics.id, experimentMetrics.metricId)).where(eq(experimentMetrics.experimentId, id)).all();
+    const roles = rows.metricRoles(id);
     expect(Object.fromEntries(roles.map((r) => [r.key, r.role]))).toEqual({ click_through: 'primary', signup: 'secondary', bounce: 'guardrail' });
     expect(roles).toHaveLength(3);
     expect(row(key).metricsPlanned).toEqual(['click_through', 'signup', 'click_through', 'signup', 'bounce', 'signup', 'click_through', 'bounce']);
   });
 
-  it('without a primary metric, the others keep their roles', () => {
-    const { id } = createPlannedExperiment(db, newPlan(), { ...input, primaryMetric: null, secondaryMetrics: ['signup'], guardrailMetrics: ['bounce'] }, ctx);
-    const roles = db.select({ key: metrics.key, role: experimentMetrics.role }).from(experimentMetrics)
-      .innerJoin(metrics, eq(metrics.id, experimentMetrics.metricId)).where(eq(experimentMetrics.experimentId, id)).all();
+  it('without a primary metric, the others keep their roles', async () => {
+    const { id } = await createPlannedExperiment(data, await newPlan(), { ...input, primaryMetric: null, secondaryMetrics: ['signup'], guardrailMetrics: ['bounce'] }, ctx);
+    const roles = rows.metricRoles(id);
     expect(Object.fromEntries(roles.map((r) => [r.key, r.role]))).toEqual({ signup: 'secondary', bounce: 'guardrail' });
   });
 
-  it.each<[string, () => number, Partial<PlannedExperimentInput>, new (...args: never[]) => Error, string]>([
+  it.each<[string, () => number | Promise<number>, Partial<PlannedExperimentInput>, new (...args: never[]) => Error, string]>([
     ['an unknown plan', () => 999, {}, NotFoundError, "plan '999' was not found"],
-    ['week 13 of a 12-week plan', () => createPlan(db, { name: 'Q2', startDate: '2027-03-01', weeks: 12, goal: 'g', owner: 'o', dailyTraffic: {} }, ctx).id,
+    ['week 13 of a 12-week plan', async () => (await createPlan(data, { name: 'Q2', startDate: '2027-03-01', weeks: 12, goal: 'g', owner: 'o', dailyTraffic: {} }, ctx)).id,
       { week: 13 }, InvalidInputError, 'week must be between 1 and 12, got 13'],
     ['a bad form', () => newPlan(), { name: '', durationDays: 0 }, InvalidInputError, 'name: '],
-  ])('refuses %s', (_name, planId, change, errorClass, message) => {
-    const id = planId();
-    const call = () => createPlannedExperiment(db, id, { ...input, ...change }, ctx);
-    expect(call).toThrow(errorClass);
-    expect(call).toThrow(message);
+  ])('refuses %s', async (_name, planId, change, errorClass, message) => {
+    const id = await planId();
+    const call = () => createPlannedExperiment(data, id, { ...input, ...change }, ctx);
+    await expect(call()).rejects.toThrow(errorClass);
+    await expect(call()).rejects.toThrow(message);
   });
 
-  it('the last week of a plan is fine', () => {
-    const plan = createPlan(db, { name: 'Q2', startDate: '2027-03-01', weeks: 12, goal: 'g', owner: 'o', dailyTraffic: {} }, ctx).id;
-    expect(row(createPlannedExperiment(db, plan, { ...input, week: 12 }, ctx).key)).toMatchObject({ week: 12, startDate: '2027-05-17' });
+  it('the last week of a plan is fine', async () => {
+    const plan = (await createPlan(data, { name: 'Q2', startDate: '2027-03-01', weeks: 12, goal: 'g', owner: 'o', dailyTraffic: {} }, ctx)).id;
+    expect(row((await createPlannedExperiment(data, plan, { ...input, week: 12 }, ctx)).key)).toMatchObject({ week: 12, startDate: '2027-05-17' });
   });
 });
 
 describe('updatePlannedExperiment', () => {
-  it('a draft moves to another week and changes its variants freely', () => {
-    const { key, id } = createPlannedExperiment(db, newPlan(), input, ctx);
-    updatePlannedExperiment(db, key, { ...input, week: 5, variants: [{ key: 'control', name: 'A', weight: 1 }, { key: 'b', name: 'B', weight: 3 }] }, ctx);
+  it('a draft moves to another week and changes its variants freely', async () => {
+    const { key, id } = await createPlannedExperiment(data, await newPlan(), input, ctx);
+    await updatePlannedExperiment(data, key, { ...input, week: 5, variants: [{ key: 'control', name: 'A', weight: 1 }, { key: 'b', name: 'B', weight: 3 }] }, ctx);
     expect(row(key)).toMatchObject({ week: 5, startDate: '2027-03-29' });
     expect(variantRows(id)).toEqual([['control', 0.25, true], ['b', 0.75, false]]);
   });
 
-  it('a running experiment keeps its week and start date', () => {
-    const { key } = createPlannedExperiment(db, newPlan(), input, ctx);
-    transition(db, key, 'start', ctx);
+  it('a running experiment keeps its week and start date', async () => {
+    const { key } = await createPlannedExperiment(data, await newPlan(), input, ctx);
+    await transition(data, key, 'start', ctx);
     const started = row(key).startDate;
-    updatePlannedExperiment(db, key, { ...input, week: 9, name: 'Renamed' }, ctx);
+    await updatePlannedExperiment(data, key, { ...input, week: 9, name: 'Renamed' }, ctx);
     expect(row(key)).toMatchObject({ week: 3, startDate: started, name: 'Renamed' });
   });
 
-  it('a running experiment: the same weights at another scale are no change; new keys, weights or count are', () => {
-    const { key, id } = createPlannedExperiment(db, newPlan(), input, ctx);
-    transition(db, key, 'start', ctx);
-    const audits = () => db.select().from(auditLog).where(eq(auditLog.action, 'experiment.variants-changed-while-running')).all().length;
-    updatePlannedExperiment(db, key, { ...input, variants: [{ key: 'control', name: 'Long', weight: 5 }, { key: 'short', name: 'Short', weight: 5 }] }, ctx);
+  it('a running experiment: the same weights at another scale are no change; new keys, weights or count are', async () => {
+    const { key, id } = await createPlannedExperiment(data, await newPlan(), input, ctx);
+    await transition(data, key, 'start', ctx);
+    const audits = () => rows.audit({ action: 'experiment.variants-changed-while-running' }).length;
+    await updatePlannedExperiment(data, key, { ...input, variants: [{ key: 'control', name: 'Long', weight: 5 }, { key: 'short', name: 'Short', weight: 5 }] }, ctx);
     expect(audits()).toBe(0);
     for (const changed of [
       [{ key: 'control', name: 'A', weight: 1 }, { key: 'other', name: 'B', weight: 1 }],
       [{ key: 'control', name: 'A', weight: 1 }, { key: 'short', name: 'B', weight: 1.001 }],
       [{ key: 'control', name: 'A', weight: 1 }, { key: 'short', name: 'B', weight: 1 }, { key: 'third', name: 'C', weight: 1 }],
     ]) {
-      expect(() => updatePlannedExperiment(db, key, { ...input, variants: changed }, ctx)).toThrow(/explicit confirmation/);
+      await expect(updatePlannedExperiment(data, key, { ...input, variants: changed }, ctx)).rejects.toThrow(/explicit confirmation/);
     }
     expect(audits()).toBe(0);
-    updatePlannedExperiment(db, key, { ...input, variants: [{ key: 'control', name: 'A', weight: 3 }, { key: 'short', name: 'B', weight: 1 }] }, { ...ctx, confirmVariantChange: true });
+    await updatePlannedExperiment(data, key, { ...input, variants: [{ key: 'control', name: 'A', weight: 3 }, { key: 'short', name: 'B', weight: 1 }] }, { ...ctx, confirmVariantChange: true });
     expect(variantRows(id)).toEqual([['control', 0.75, true], ['short', 0.25, false]]);
-    expect(db.select().from(auditLog).orderBy(desc(auditLog.id)).get()).toMatchObject({
+    expect(rows.lastAudit()).toMatchObject({
       actor: 'ana', action: 'experiment.variants-changed-while-running', entityType: 'experiment', entityId: key, atMs: nowMs,
       details: { from: [['control', 0.5], ['short', 0.5]], to: [['control', 0.75], ['short', 0.25]] }
     });
   });
 
-  it.each<[string, (key: string, id: number) => void, Partial<PlannedExperimentInput>, new (...args: never[]) => Error, (key: string) => string]>([
+  it.each<[string, (key: string, id: number) => unknown, Partial<PlannedExperimentInput>, new (...args: never[]) => Error, (key: string) => string]>([
     ['an unknown experiment', () => {}, {}, NotFoundError, () => "experiment 'nope' was not found"],
-    ['a stopped experiment', (key) => { transition(db, key, 'start', ctx); transition(db, key, 'stop', ctx); }, {}, ConflictError,
+    ['a stopped experiment', async (key) => { await transition(data, key, 'start', ctx); await transition(data, key, 'stop', ctx); }, {}, ConflictError,
       (key) => `experiment '${key}' is stopped; it can no longer be edited`],
-    ['an experiment in no plan', (_key, id) => { db.update(experiments).set({ planId: null }).where(eq(experiments.id, id)).run(); }, {}, ConflictError,
+    ['an experiment in no plan', (_key, id) => { rows.setExperiments({ id }, { planId: null }); }, {}, ConflictError,
       (key) => `experiment '${key}' belongs to no plan`],
     ['a draft moved past the plan', () => {}, { week: 13.5 }, InvalidInputError, () => 'week: '],
-  ])('refuses %s', (name, setup, change, errorClass, message) => {
-    const created = createPlannedExperiment(db, newPlan(), input, ctx);
-    setup(created.key, created.id);
+  ])('refuses %s', async (name, setup, change, errorClass, message) => {
+    const created = await createPlannedExperiment(data, await newPlan(), input, ctx);
+    await setup(created.key, created.id);
     const key = name === 'an unknown experiment' ? 'nope' : created.key;
-    const call = () => updatePlannedExperiment(db, key, { ...input, name: 'Renamed', ...change }, ctx);
-    expect(call).toThrow(errorClass);
-    expect(call).toThrow(message(key));
+    const call = () => updatePlannedExperiment(data, key, { ...input, name: 'Renamed', ...change }, ctx);
+    await expect(call()).rejects.toThrow(errorClass);
+    await expect(call()).rejects.toThrow(message(key));
     expect(row(created.key).name).toBe('Shorter signup form');
   });
 
-  it('a scheduled experiment is edited like a draft', () => {
-    const { key } = createPlannedExperiment(db, newPlan(), input, ctx);
-    transition(db, key, 'schedule', ctx);
-    updatePlannedExperiment(db, key, { ...input, week: 2 }, ctx);
+  it('a scheduled experiment is edited like a draft', async () => {
+    const { key } = await createPlannedExperiment(data, await newPlan(), input, ctx);
+    await transition(data, key, 'schedule', ctx);
+    await updatePlannedExperiment(data, key, { ...input, week: 2 }, ctx);
     expect(row(key)).toMatchObject({ status: 'scheduled', week: 2, startDate: '2027-03-08' });
   });
 });

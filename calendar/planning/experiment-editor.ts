@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { experiments, plans, variants } from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
 import { recordAudit, type CommandContext } from '../audit.ts';
 import { weekStartIso } from '../dates.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
@@ -17,17 +15,16 @@ import { plannedExperimentInput, type PlannedExperiment, type PlannedExperimentI
  */
 
 type Ctx = CommandContext;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** "Landing page: testimonials!" -> "landing-page-testimonials". */
 export function slugify(text: string): string {
   return text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'experiment';
 }
 
-function uniqueKey(tx: Tx, base: string): string {
+async function uniqueKey(tx: Data, base: string): Promise<string> {
   for (let i = 1; ; i++) {
     const key = i === 1 ? base : `${base}-${i}`;
-    if (!tx.select({ id: experiments.id }).from(experiments).where(eq(experiments.key, key)).get()) return key;
+    if (!(await tx.experiments.byKey(key))) return key;
   }
 }
 
@@ -60,8 +57,8 @@ function describing(input: PlannedExperiment) {
 }
 
 /** The plan, checking that `week` (when given) is one of its weeks. */
-function planOf(tx: Tx, planId: number, week?: number) {
-  const plan = tx.select().from(plans).where(eq(plans.id, planId)).get();
+async function planOf(tx: Data, planId: number, week?: number) {
+  const plan = await tx.plans.byId(planId);
   if (!plan) throw new NotFoundError('plan', planId);
   if (week !== undefined && week > plan.weeks) throw new InvalidInputError(`week must be between 1 and ${plan.weeks}, got ${week}`);
   return plan;
@@ -70,19 +67,19 @@ function planOf(tx: Tx, planId: number, week?: number) {
 /**
  * Creates a draft experiment in a week of a plan (start date = that week's Monday), with a key
  * from the week and name unless one is given; the first variant is the control.
- * @example createPlannedExperiment(db, 1, { name: 'Testimonials', week: 3, channels: ['landing-page'], ... }, { actor: 'ana', nowMs })
+ * @example await createPlannedExperiment(data, 1, { name: 'Testimonials', week: 3, channels: ['landing-page'], ... }, { actor: 'ana', nowMs })
  */
-export function createPlannedExperiment(db: Db, planId: number, raw: PlannedExperimentInput, ctx: Ctx): { key: string; id: number } {
+export async function createPlannedExperiment(data: Data, planId: number, raw: PlannedExperimentInput, ctx: Ctx): Promise<{ key: string; id: number }> {
   const input = parseInput(plannedExperimentInput, raw);
-  return db.transaction((tx) => {
-    const plan = planOf(tx, planId, input.week);
-    const key = input.key ?? uniqueKey(tx, `w${String(input.week).padStart(2, '0')}-${slugify(input.name)}`);
-    const created = createExperiment(tx as unknown as Db, {
+  return data.transaction(async (tx) => {
+    const plan = await planOf(tx, planId, input.week);
+    const key = input.key ?? await uniqueKey(tx, `w${String(input.week).padStart(2, '0')}-${slugify(input.name)}`);
+    const created = await createExperiment(tx, {
       key, planId, week: input.week, startDate: weekStartIso(plan.startDate, input.week), ...describing(input),
       variants: input.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight }))
     }, ctx);
     return { key, id: created.id };
-  }, { behavior: 'immediate' });
+  });
 }
 
 /**
@@ -90,18 +87,18 @@ export function createPlannedExperiment(db: Db, planId: number, raw: PlannedExpe
  * its week and start date, and may change its variants or weights only with
  * `confirmVariantChange` (logged as `experiment.variants-changed-while-running`); later ones are frozen.
  */
-export function updatePlannedExperiment(
-  db: Db, key: string, raw: PlannedExperimentInput, ctx: Ctx & { confirmVariantChange?: boolean }
-): { key: string; id: number } {
+export async function updatePlannedExperiment(
+  data: Data, key: string, raw: PlannedExperimentInput, ctx: Ctx & { confirmVariantChange?: boolean }
+): Promise<{ key: string; id: number }> {
   const input = parseInput(plannedExperimentInput, raw);
-  return db.transaction((tx) => {
-    const row = tx.select().from(experiments).where(eq(experiments.key, key)).get();
+  return data.transaction(async (tx) => {
+    const row = await tx.experiments.byKey(key);
     if (!row) throw new NotFoundError('experiment', key);
     if (!['draft', 'scheduled', 'running'].includes(row.status)) throw new ConflictError(`experiment '${key}' is ${row.status}; it can no longer be edited`);
     if (row.planId === null) throw new ConflictError(`experiment '${key}' belongs to no plan`);
     const running = row.status === 'running';
-    const plan = planOf(tx, row.planId, running ? undefined : input.week);
-    const before = tx.select().from(variants).where(eq(variants.experimentId, row.id)).all();
+    const plan = await planOf(tx, row.planId, running ? undefined : input.week);
+    const before = await tx.experiments.variants(row.id);
     const total = input.variants.reduce((s, v) => s + v.weight, 0);
     const at = (i: number) => before.find((b) => b.position === i);
     const variantsChanged = before.length !== input.variants.length ||
@@ -111,11 +108,11 @@ export function updatePlannedExperiment(
     // fixing a typo elsewhere needs no confirmation.
     const variantChange = running && !variantsChanged ? {}
       : { variants: input.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight })), confirm: ctx.confirmVariantChange === true };
-    updateExperiment(tx as unknown as Db, key, { ...describing(input), ...schedule, ...variantChange }, ctx);
+    await updateExperiment(tx, key, { ...describing(input), ...schedule, ...variantChange }, ctx);
     if (running && variantsChanged) {
-      recordAudit(tx, { actor: ctx.actor, action: 'experiment.variants-changed-while-running', entityType: 'experiment', entityId: key, atMs: ctx.nowMs,
+      await recordAudit(tx, { actor: ctx.actor, action: 'experiment.variants-changed-while-running', entityType: 'experiment', entityId: key, atMs: ctx.nowMs,
         details: { from: before.map((b) => [b.key, b.weight]), to: input.variants.map((v) => [v.key, v.weight / total]) } });
     }
     return { key, id: row.id };
-  }, { behavior: 'immediate' });
+  });
 }

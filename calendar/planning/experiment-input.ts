@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channels } from '../../db/schema.ts';
+import { channels } from '../model.ts';
 
 const text = (max: number) => z.string().trim().max(max);
 const optionalText = (max: number) => text(max).nullish().transform((s) => (s ? s : null));

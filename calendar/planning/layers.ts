@@ -1,6 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { experiments, layers } from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
 import { recordAudit, type CommandContext } from '../audit.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { notifyExperimentChanged } from '../lifecycle/change-hooks.ts';
@@ -25,13 +23,13 @@ function largestGap(fixed: Array<[number, number]>): [number, number] {
  * assignment API never gives a user more than one of them. Uses the layer one of them is
  * already in, else creates one. Running members keep their slice; the others share the
  * largest free part of the layer equally.
- * @example putInOneLayer(db, ['w01-onboarding-ebook-reminder', 'w02-email-subject-line'], { actor: 'ana', nowMs })
+ * @example await putInOneLayer(data, ['w01-onboarding-ebook-reminder', 'w02-email-subject-line'], { actor: 'ana', nowMs })
  */
-export function putInOneLayer(db: Db, keys: string[], ctx: Ctx): { layerKey: string; slices: Record<string, [number, number]> } {
+export async function putInOneLayer(data: Data, keys: string[], ctx: Ctx): Promise<{ layerKey: string; slices: Record<string, [number, number]> }> {
   const unique = [...new Set(keys)];
   if (unique.length < 2) throw new InvalidInputError('give at least two experiments to separate');
-  const result = db.transaction((tx) => {
-    const rows = tx.select().from(experiments).where(inArray(experiments.key, unique)).all();
+  const result = await data.transaction(async (tx) => {
+    const rows = await tx.experiments.byKeys(unique);
     const missing = unique.find((k) => !rows.some((r) => r.key === k));
     if (missing) throw new NotFoundError('experiment', missing);
     const layerIds = [...new Set(rows.map((r) => r.layerId).filter((id): id is number => id !== null))];
@@ -39,13 +37,13 @@ export function putInOneLayer(db: Db, keys: string[], ctx: Ctx): { layerKey: str
     let layerId = layerIds[0];
     if (layerId === undefined) {
       const first = rows[0]!;
-      layerId = tx.insert(layers).values({
+      layerId = (await tx.layers.insert({
         key: `exclusive-${first.key}`.slice(0, 100), name: `Exclusive: ${rows.map((r) => r.name).join(' / ')}`.slice(0, 200),
         description: 'Created by the planner to keep overlapping experiments on the same channel and audience apart.'
-      }).returning({ id: layers.id }).get().id;
+      })).id;
     }
-    const layer = tx.select().from(layers).where(eq(layers.id, layerId)).get()!;
-    const members = tx.select().from(experiments).where(eq(experiments.layerId, layerId)).all()
+    const layer = (await tx.layers.byId(layerId))!;
+    const members = (await tx.experiments.list({ layerId }))
       .filter((m) => ['draft', 'scheduled', 'running'].includes(m.status));
     const all = [...members, ...rows.filter((r) => !members.some((m) => m.id === r.id))];
     const fixed = all.filter((m) => !MOVABLE.has(m.status));
@@ -56,15 +54,15 @@ export function putInOneLayer(db: Db, keys: string[], ctx: Ctx): { layerKey: str
     const [start, end] = largestGap(fixed.map((m) => [m.layerStart ?? 0, m.layerEnd ?? 1]));
     if (end - start < 0.02 * movable.length) throw new ConflictError(`layer '${layer.key}' has no room left; move one experiment instead`);
     const slices: Record<string, [number, number]> = {};
-    movable.forEach((m, i) => {
+    for (const [i, m] of movable.entries()) {
       const slice: [number, number] = [start + ((end - start) * i) / movable.length, start + ((end - start) * (i + 1)) / movable.length];
       slices[m.key] = slice;
-      tx.update(experiments).set({ layerId, layerStart: slice[0], layerEnd: slice[1], updatedAtMs: ctx.nowMs }).where(eq(experiments.id, m.id)).run();
-      recordAudit(tx, { actor: ctx.actor, action: 'experiment.layer', entityType: 'experiment', entityId: m.key, atMs: ctx.nowMs,
+      await tx.experiments.update(m.id, { layerId, layerStart: slice[0], layerEnd: slice[1], updatedAtMs: ctx.nowMs });
+      await recordAudit(tx, { actor: ctx.actor, action: 'experiment.layer', entityType: 'experiment', entityId: m.key, atMs: ctx.nowMs,
         details: { layer: layer.key, from: [m.layerStart, m.layerEnd], to: slice } });
-    });
+    }
     return { layerKey: layer.key, slices };
-  }, { behavior: 'immediate' });
+  });
   for (const key of Object.keys(result.slices)) notifyExperimentChanged(key);
   return result;
 }

@@ -1,6 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { experiments, layers } from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
 import { addDaysIso, isoDay, weekStartIso } from '../dates.ts';
 import { endDateOf } from '../experiments/queries.ts';
 import { getPlan, type PlanRow } from '../plans/commands.ts';
@@ -22,18 +20,28 @@ export type PlanTimeline = {
   conflicts: Conflict[];
 };
 
+function nullsFirst<T extends number | string>(a: T | null, b: T | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
 /**
  * Everything the calendar page draws: weeks, each experiment with its dates, status, power
  * check and conflicts, and today's date from the server clock.
- * @example getPlanTimeline(db, 1, now()).experiments[0].power.message
+ * @example (await getPlanTimeline(data, 1, now())).experiments[0].power.message
  */
-export function getPlanTimeline(db: Db, planId: number, nowMs: number): PlanTimeline {
-  const plan = getPlan(db, planId);
-  const rows = db.select({ e: experiments, layerKey: layers.key }).from(experiments)
-    .leftJoin(layers, eq(layers.id, experiments.layerId))
-    .where(eq(experiments.planId, planId)).orderBy(asc(experiments.week), asc(experiments.startDate), asc(experiments.id)).all();
-  const list = rows.map(({ e, layerKey }) => ({ ...e, endDate: endDateOf(e), layer: layerKey }));
+export async function getPlanTimeline(data: Data, planId: number, nowMs: number): Promise<PlanTimeline> {
+  const plan = await getPlan(data, planId);
+  // By week, then start date, then id (no week and no start date first, as SQL sorts nulls).
+  const rows = (await data.experiments.list({ planId }))
+    .sort((a, b) => nullsFirst(a.week, b.week) || nullsFirst(a.startDate, b.startDate) || a.id - b.id);
+  const layerKeys = new Map((await data.layers.list()).map((l) => [l.id, l.key]));
+  const list = rows.map((e) => ({ ...e, endDate: endDateOf(e), layer: e.layerId === null ? null : layerKeys.get(e.layerId) ?? null }));
   const conflicts = findConflicts(list);
+  const power = new Map<number, ExperimentPower>();
+  for (const e of list) power.set(e.id, await experimentPower(data, e.id));
   return {
     plan: { ...plan, endDate: addDaysIso(plan.startDate, plan.weeks * 7 - 1) },
     today: isoDay(nowMs),
@@ -45,7 +53,7 @@ export function getPlanTimeline(db: Db, planId: number, nowMs: number): PlanTime
       id: e.id, key: e.key, name: e.name, week: e.week, status: e.status, channels: e.channels,
       audience: e.audience, owner: e.owner, lifecycleStage: e.lifecycleStage,
       startDate: e.startDate, endDate: e.endDate, durationDays: e.durationDays, layer: e.layer,
-      power: experimentPower(db, e.id),
+      power: power.get(e.id)!,
       conflictsWith: conflicts.flatMap((c) => (c.keys[0] === e.key ? [c.keys[1]] : c.keys[1] === e.key ? [c.keys[0]] : []))
     })),
     conflicts

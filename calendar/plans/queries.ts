@@ -1,11 +1,10 @@
-import { asc, desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { plans } from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
+import type { Plan } from '../model.ts';
 import { addDaysIso, weekStartIso } from '../dates.ts';
 import { NotFoundError } from '../errors.ts';
 import { listExperiments, type ExperimentSummary } from '../experiments/queries.ts';
 
-export type PlanRow = typeof plans.$inferSelect;
+export type PlanRow = Plan;
 
 /** A plan with its weekly slots; a slot may hold several experiments or none. */
 export type PlanCalendar = PlanRow & {
@@ -14,26 +13,26 @@ export type PlanCalendar = PlanRow & {
 };
 
 /** All plans, newest start first. */
-export function listPlans(db: Db): PlanRow[] {
-  return db.select().from(plans).orderBy(desc(plans.startDate), asc(plans.id)).all();
+export async function listPlans(data: Data): Promise<PlanRow[]> {
+  return data.plans.list();
 }
 
 /** The plan teams look at by default: the active one starting last, else the newest. */
-export function currentPlan(db: Db): PlanRow | null {
-  const all = listPlans(db);
+export async function currentPlan(data: Data): Promise<PlanRow | null> {
+  const all = await listPlans(data);
   return all.find((p) => p.status === 'active') ?? all[0] ?? null;
 }
 
 /** How many weeks a plan has, or null when there is no such plan. */
-export function planWeeks(db: Db, planId: number): number | null {
-  return db.select({ weeks: plans.weeks }).from(plans).where(eq(plans.id, planId)).get()?.weeks ?? null;
+export async function planWeeks(data: Data, planId: number): Promise<number | null> {
+  return (await data.plans.byId(planId))?.weeks ?? null;
 }
 
 /** A plan laid out week by week. Throws NotFoundError. */
-export function getPlanCalendar(db: Db, planId: number): PlanCalendar {
-  const plan = db.select().from(plans).where(eq(plans.id, planId)).get();
+export async function getPlanCalendar(data: Data, planId: number): Promise<PlanCalendar> {
+  const plan = await data.plans.byId(planId);
   if (!plan) throw new NotFoundError('plan', planId);
-  const experiments = listExperiments(db, { planId });
+  const experiments = await listExperiments(data, { planId });
   const weekSlots = Array.from({ length: plan.weeks }, (_, i) => {
     const week = i + 1;
     const startDate = weekStartIso(plan.startDate, week);

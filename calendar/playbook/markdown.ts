@@ -1,16 +1,18 @@
-import type { Db } from '../../db/connection.ts';
+import type { Data } from '../../db/store/index.ts';
 import { isoDay } from '../dates.ts';
 import { groupPlaybook, listPlaybook, type PlaybookGroup } from './queries.ts';
 import { formatPercent } from '../format.ts';
+import { markdownText } from '../escape.ts';
 
 const pct = (x: number | null) => formatPercent(x, { sign: 'nonnegative', trim: true });
 const pText = (p: number | null) => (p === null ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
-const cell = (s: string | null | undefined) => (s ?? '—').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+/** Text from people and SDKs can make no markup in the export (calendar/escape.ts). */
+const cell = (s: string | null | undefined) => (s == null ? '—' : markdownText(s));
 
 /**
  * The playbook as Markdown: a "what we know works" table per channel, then each stage's
  * entries with effect, CI, p-value, audience, evidence link and learning.
- * @example playbookToMarkdown(groupPlaybook(listPlaybook(db)), { baseUrl: 'https://x.example' })
+ * @example playbookToMarkdown(groupPlaybook(await listPlaybook(data)), { baseUrl: 'https://x.example' })
  */
 export function playbookToMarkdown(groups: PlaybookGroup[], options: { baseUrl?: string; generatedAt?: string } = {}): string {
   const out = ['# Playbook: what we know works', ''];
@@ -19,15 +21,15 @@ export function playbookToMarkdown(groups: PlaybookGroup[], options: { baseUrl?:
   out.push('| Channel | Wins | Median lift |', '|---|---:|---:|');
   for (const g of groups) out.push(`| ${cell(g.channel)} | ${g.summary.wins} | ${pct(g.summary.medianLift)} |`);
   for (const g of groups) {
-    out.push('', `## ${g.channel}`);
+    out.push('', `## ${cell(g.channel)}`);
     for (const s of g.stages) {
-      out.push('', `### ${s.stage}`);
+      out.push('', `### ${cell(s.stage)}`);
       for (const e of s.entries) {
         const link = e.evidenceUrl ? `${options.baseUrl ?? ''}${e.evidenceUrl}` : null;
         out.push('', `- **${cell(e.title)}**: winner \`${e.winningVariantKey ?? '—'}\`, ${cell(e.metricKey)} ${pct(e.relativeLift)} ` +
           `(95% CI ${pct(e.ciLow)} to ${pct(e.ciHigh)}, p ${pText(e.pValue)})`);
         if (e.whatWasTested) out.push(`  - Tested: ${cell(e.whatWasTested)}`);
-        out.push(`  - Channels: ${e.channels.join(', ') || '—'} · Audience: ${cell(e.audience ?? 'everyone')}`);
+        out.push(`  - Channels: ${cell(e.channels.join(', ') || null)} · Audience: ${cell(e.audience ?? 'everyone')}`);
         out.push(`  - Learning: ${cell(e.learning)}`);
         if (link) out.push(`  - Evidence: [report](${link})`);
       }
@@ -39,8 +41,8 @@ export function playbookToMarkdown(groups: PlaybookGroup[], options: { baseUrl?:
 /**
  * The whole export: search the playbook, group it and write it, dated by the server's day.
  * Shared by `GET /api/v1/playbook.md` and the UI's `/playbook/export.md`.
- * @example exportPlaybookMarkdown(db, { q: 'email', baseUrl: 'http://127.0.0.1:3000', nowMs: Date.now() })
+ * @example await exportPlaybookMarkdown(data, { q: 'email', baseUrl: 'http://127.0.0.1:3000', nowMs: Date.now() })
  */
-export function exportPlaybookMarkdown(db: Db, options: { q?: string; baseUrl: string; nowMs: number }): string {
-  return playbookToMarkdown(groupPlaybook(listPlaybook(db, { q: options.q })), { baseUrl: options.baseUrl, generatedAt: isoDay(options.nowMs) });
+export async function exportPlaybookMarkdown(data: Data, options: { q?: string; baseUrl: string; nowMs: number }): Promise<string> {
+  return playbookToMarkdown(groupPlaybook(await listPlaybook(data, { q: options.q })), { baseUrl: options.baseUrl, generatedAt: isoDay(options.nowMs) });
 }

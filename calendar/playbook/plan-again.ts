@@ -1,6 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { experiments, ideas, playbookEntries, plans } from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
 import { recordAudit, type CommandContext } from '../audit.ts';
 import { ConflictError } from '../errors.ts';
 import { addDaysIso, isoDay, nextMondayIso, weekStartIso } from '../dates.ts';
@@ -16,7 +14,7 @@ import { buildReport } from '../reports/index.ts';
 type Ctx = CommandContext;
 export type DraftItem = { key: string; kind: 'follow-up' | 're-run' | 'idea'; week: number; source: string; power: string };
 export type DraftResult = { planId: number; items: DraftItem[] };
-type Candidate = { kind: DraftItem['kind']; source: string; channels: string[]; audience: string | null; durationDays: number; create: (week: number) => { key: string; id: number } };
+type Candidate = { kind: DraftItem['kind']; source: string; channels: string[]; audience: string | null; durationDays: number; create: (tx: Data, week: number) => Promise<{ key: string; id: number }> };
 
 /** The planner's fields of an existing experiment, for a follow-up or a re-run. */
 function copyOf(e: ExperimentDetail, change: Partial<PlannedExperimentInput>): PlannedExperimentInput {
@@ -45,13 +43,13 @@ function copyOf(e: ExperimentDetail, change: Partial<PlannedExperimentInput>): P
  * 3. open backlog ideas.
  * Each goes in the first week where it overlaps nothing already placed on its channels and
  * audience (else the least busy week). The planner edits the draft, then accepts it.
- * @example draftNextPlan(db, 1, { actor: 'ana', nowMs }) // { planId: 2, items: [{ kind: 'follow-up', week: 1, ... }] }
+ * @example await draftNextPlan(data, 1, { actor: 'ana', nowMs }) // { planId: 2, items: [{ kind: 'follow-up', week: 1, ... }] }
  */
-export function draftNextPlan(db: Db, sourcePlanId: number, ctx: Ctx): DraftResult {
-  const source = getPlan(db, sourcePlanId);
+export async function draftNextPlan(data: Data, sourcePlanId: number, ctx: Ctx): Promise<DraftResult> {
+  const source = await getPlan(data, sourcePlanId);
   // One next plan per plan: drafting twice would duplicate every follow-up and re-run.
   const draftedKey = `next-of-plan-${sourcePlanId}`;
-  const drafted = db.select({ id: plans.id, status: plans.status }).from(plans).where(eq(plans.templateKey, draftedKey)).get();
+  const drafted = await data.plans.byTemplateKey(draftedKey);
   if (drafted) {
     throw new ConflictError(`plan ${sourcePlanId} already has a next plan: plan ${drafted.id} (${drafted.status}); edit that one${drafted.status === 'draft' ? ', or delete it to draft again' : ''}`);
   }
@@ -61,13 +59,12 @@ export function draftNextPlan(db: Db, sourcePlanId: number, ctx: Ctx): DraftResu
   const candidates: Candidate[] = [];
   let planId = 0;
 
-  const winners = db.select({ entry: playbookEntries, key: experiments.key }).from(playbookEntries)
-    .innerJoin(experiments, eq(experiments.id, playbookEntries.experimentId)).where(eq(experiments.planId, sourcePlanId)).all();
+  const winners = await data.playbook.ofPlan(sourcePlanId);
   for (const { entry, key } of winners) {
-    const e = getExperimentDetail(db, key);
+    const e = await getExperimentDetail(data, key);
     const winner = e.variants.find((v) => v.key === entry.winningVariantKey);
     candidates.push({ kind: 'follow-up', source: key, channels: e.channels, audience: e.audience, durationDays: e.durationDays,
-      create: (week) => createPlannedExperiment(db, planId, copyOf(e, {
+      create: (tx, week) => createPlannedExperiment(tx, planId, copyOf(e, {
         name: `Follow-up: ${e.name}`, week,
         hypothesis: `Building on the winner '${winner?.name ?? entry.winningVariantKey}' (${entry.learning}), a further iteration improves ${entry.metricKey ?? 'the primary metric'} again.`,
         variants: [{ key: 'winner', name: `Winner: ${winner?.name ?? entry.winningVariantKey}`, weight: 1 }, { key: 'iteration', name: 'Next iteration', weight: 1 }],
@@ -75,37 +72,36 @@ export function draftNextPlan(db: Db, sourcePlanId: number, ctx: Ctx): DraftResu
       }), ctx) });
   }
 
-  const concluded = db.select({ key: experiments.key }).from(experiments)
-    .where(and(eq(experiments.planId, sourcePlanId), inArray(experiments.status, ['stopped', 'concluded']))).all();
+  const concluded = await data.experiments.list({ planId: sourcePlanId, statuses: ['stopped', 'concluded'] });
   for (const { key } of concluded) {
-    const report = buildReport(db, key, {}, ctx.nowMs);
+    const report = await buildReport(data, key, {}, ctx.nowMs);
     if ((report.recorded?.finalDecision ?? report.decision.outcome) !== 'inconclusive') continue;
-    const e = getExperimentDetail(db, key);
-    const power = experimentPower(db, e.id);
+    const e = await getExperimentDetail(data, key);
+    const power = await experimentPower(data, e.id);
     const neededDays = power.daysNeeded ?? report.decision.needed?.days ?? e.durationDays * 2;
     const durationDays = Math.min(56, Math.max(e.durationDays, neededDays));
     const needed = report.decision.needed ? `${report.decision.needed.users.toLocaleString('en-US')} more users` : `${power.totalUsers?.toLocaleString('en-US') ?? 'more'} users in total`;
     candidates.push({ kind: 're-run', source: key, channels: e.channels, audience: e.audience, durationDays,
-      create: (week) => createPlannedExperiment(db, planId, copyOf(e, {
+      create: (tx, week) => createPlannedExperiment(tx, planId, copyOf(e, {
         name: `Re-run: ${e.name}`, week, durationDays,
         notes: `Re-run of ${key}: inconclusive after ${report.health.usersExposed.toLocaleString('en-US')} users; needs ${needed} (${durationDays} days planned).`
       }), ctx) });
   }
 
-  const openIdeas = db.select().from(ideas).where(eq(ideas.status, 'open')).all();
+  const openIdeas = (await data.ideas.list({ status: 'open' })).reverse(); // oldest first, in the order they were added
   for (const idea of openIdeas) {
     candidates.push({ kind: 'idea', source: `idea ${idea.id}: ${idea.title}`, channels: [idea.channel ?? 'web'], audience: null, durationDays: 14,
-      create: (week) => moveIdeaToWeek(db, idea.id, { planId, week }, ctx) });
+      create: (tx, week) => moveIdeaToWeek(tx, idea.id, { planId, week }, ctx) });
   }
 
-  return db.transaction(() => {
-    const plan = createPlan(db, {
+  return data.transaction(async (tx) => {
+    const plan = await createPlan(tx, {
       name: `Next 90 days after “${source.name}”`.slice(0, 200), startDate, weeks: source.weeks as 12 | 13,
       owner: source.owner, goal: source.goal, dailyTraffic: source.dailyTraffic,
       notes: `Drafted from plan ${source.id}: ${winners.length} follow-up(s), ${candidates.filter((c) => c.kind === 're-run').length} re-run(s), ${openIdeas.length} idea(s).`
     }, ctx);
     planId = plan.id;
-    db.update(plans).set({ templateKey: draftedKey }).where(eq(plans.id, plan.id)).run();
+    await tx.plans.update(plan.id, { templateKey: draftedKey });
     const placed: Array<{ key: string; channels: string[]; audience: string | null; startDate: string; endDate: string; week: number }> = [];
     const items: DraftItem[] = [];
     for (const c of candidates) {
@@ -116,17 +112,17 @@ export function draftNextPlan(db: Db, sourcePlanId: number, ctx: Ctx): DraftResu
       };
       const weeks = Array.from({ length: source.weeks }, (_, i) => i + 1);
       const week = weeks.find(fits) ?? weeks.reduce((best, w) => (placed.filter((p) => p.week === w).length < placed.filter((p) => p.week === best).length ? w : best), 1);
-      const created = c.create(week);
+      const created = await c.create(tx, week);
       const start = weekStartIso(startDate, week);
       placed.push({ key: created.key, channels: c.channels, audience: c.audience, startDate: start, endDate: addDaysIso(start, c.durationDays - 1), week });
-      items.push({ key: created.key, kind: c.kind, week, source: c.source, power: experimentPower(db, created.id).message });
+      items.push({ key: created.key, kind: c.kind, week, source: c.source, power: (await experimentPower(tx, created.id)).message });
     }
-    recordAudit(db, { actor: ctx.actor, action: 'plan.draft-next', entityType: 'plan', entityId: plan.id, atMs: ctx.nowMs, details: { from: sourcePlanId, items } });
+    await recordAudit(tx, { actor: ctx.actor, action: 'plan.draft-next', entityType: 'plan', entityId: plan.id, atMs: ctx.nowMs, details: { from: sourcePlanId, items } });
     return { planId: plan.id, items };
-  }, { behavior: 'immediate' });
+  });
 }
 
 /** True when `planId` is a draft (the plan-again page shows accept / discard). */
-export function isDraftPlan(db: Db, planId: number): boolean {
-  return db.select({ status: plans.status }).from(plans).where(eq(plans.id, planId)).get()?.status === 'draft';
+export async function isDraftPlan(data: Data, planId: number): Promise<boolean> {
+  return (await data.plans.byId(planId))?.status === 'draft';
 }

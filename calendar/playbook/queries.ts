@@ -1,8 +1,7 @@
-import { desc, eq, like, or, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { experiments, playbookEntries } from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
+import type { PlaybookEntry } from '../model.ts';
 
-export type PlaybookItem = typeof playbookEntries.$inferSelect & { experimentKey: string | null; channels: string[] };
+export type PlaybookItem = PlaybookEntry & { experimentKey: string | null; channels: string[] };
 export type PlaybookGroup = {
   channel: string;
   stages: Array<{ stage: string; entries: PlaybookItem[] }>;
@@ -20,21 +19,13 @@ function median(values: number[]): number | null {
 /**
  * Playbook entries, newest first, optionally filtered by a search over title, what was tested,
  * learning, audience, channel and stage (case-insensitive).
- * @example listPlaybook(db, { q: 'email' })
+ * @example await listPlaybook(data, { q: 'email' })
  */
-export function listPlaybook(db: Db, filter: { q?: string } = {}): PlaybookItem[] {
-  const where: SQL[] = [];
-  const q = filter.q?.trim();
-  if (q) {
-    const pattern = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    const cols = [playbookEntries.title, playbookEntries.whatWasTested, playbookEntries.learning, playbookEntries.audience,
-      playbookEntries.channel, playbookEntries.lifecycleStage, playbookEntries.winningVariantKey, playbookEntries.metricKey];
-    where.push(or(...cols.map((c) => like(c, pattern)))!);
-  }
-  return db.select({ entry: playbookEntries, experimentKey: experiments.key, channels: experiments.channels })
-    .from(playbookEntries).leftJoin(experiments, eq(experiments.id, playbookEntries.experimentId))
-    .where(where[0]).orderBy(desc(playbookEntries.createdAtMs), desc(playbookEntries.id)).all()
-    .map((r) => ({ ...r.entry, experimentKey: r.experimentKey, channels: r.channels ?? (r.entry.channel ? [r.entry.channel] : []) }));
+export async function listPlaybook(data: Data, filter: { q?: string } = {}): Promise<PlaybookItem[]> {
+  const rows = await data.playbook.list(filter);
+  return rows.map(({ experimentChannels, ...entry }) => ({
+    ...entry, channels: experimentChannels ?? (entry.channel ? [entry.channel] : [])
+  }));
 }
 
 /** Entries grouped by channel, then lifecycle stage, each channel with its combined picture. */
@@ -57,8 +48,8 @@ export function groupPlaybook(items: PlaybookItem[]): PlaybookGroup[] {
 
 /**
  * The playbook entry of an experiment, or null before it was promoted.
- * @example playbookEntryOf(db, 7)?.title
+ * @example (await playbookEntryOf(data, 7))?.title
  */
-export function playbookEntryOf(db: Db, experimentId: number): typeof playbookEntries.$inferSelect | null {
-  return db.select().from(playbookEntries).where(eq(playbookEntries.experimentId, experimentId)).get() ?? null;
+export async function playbookEntryOf(data: Data, experimentId: number): Promise<PlaybookEntry | null> {
+  return data.playbook.byExperiment(experimentId);
 }

@@ -1,12 +1,9 @@
 // buildReport's plumbing on a small seeded experiment (3,000 synthetic users over 14 days): the
 // options and their defaults, the fields copied from the design, which metric is primary, the
 // segment table (largest first, at most 20) and the cumulative series day by day.
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
-import { generateSynthetic } from '../../tests/reports/synthetic.ts';
-import { experimentMetrics, experiments, metrics, successCriteria } from '../../db/schema.ts';
-import type { Db } from '../../db/connection.ts';
+import { useReportDatabase, type ReportRows } from '../../tests/helpers/report-rows.ts';
+import type { Data, NewCriterion } from '../../db/store/index.ts';
 import { buildReport } from './build.ts';
 import { recordDecision } from './decisions.ts';
 
@@ -18,14 +15,16 @@ const MID_RUN = Date.parse('2026-12-05T12:00:00Z');
 const AFTER_END = Date.parse('2026-12-20T12:00:00Z');
 const USERS = 3000;
 
-let db: Db;
+let data: Data;
+let rows: ReportRows;
 let experimentId: number;
 
-useSeededDatabase(SEEDED_AT, (fresh) => {
-  db = fresh;
-  experimentId = db.select().from(experiments).where(eq(experiments.key, KEY)).get()!.id;
-  db.update(experiments).set({ status: 'running', startedAtMs: START }).where(eq(experiments.id, experimentId)).run();
-  generateSynthetic(db.$client, {
+useReportDatabase(SEEDED_AT, async (fresh, freshRows) => {
+  data = fresh;
+  rows = freshRows;
+  experimentId = (await data.experiments.byKey(KEY))!.id;
+  await data.experiments.update(experimentId, { status: 'running', startedAtMs: START });
+  rows.synthetic({
     experimentId, users: USERS, seed: 5, startMs: START, days: 14,
     variants: [{ key: 'control', weight: 1 }, { key: 'guided', weight: 1 }],
     events: [
@@ -44,21 +43,21 @@ describe('buildReport options', () => {
     ['ended: fixed-horizon', AFTER_END, {}, ['fixed', 'holm', 0.05]],
     ['asked for: fixed while running, no correction, alpha 0.1', MID_RUN, { analysis: 'fixed' as const, correction: 'none' as const, alpha: 0.1 }, ['fixed', 'none', 0.1]],
     ['asked for: sequential after the end, Benjamini-Hochberg', AFTER_END, { analysis: 'sequential' as const, correction: 'benjamini-hochberg' as const }, ['sequential', 'benjamini-hochberg', 0.05]]
-  ])('%s', (_name, nowMs, options, [analysis, correction, alpha]) => {
-    const report = buildReport(db, KEY, options, nowMs);
+  ])('%s', async (_name, nowMs, options, [analysis, correction, alpha]) => {
+    const report = await buildReport(data, KEY, options, nowMs);
     expect([report.analysis, report.correction, report.alpha, report.generatedAtMs]).toEqual([analysis, correction, alpha, nowMs]);
   });
 
-  it('alpha decides significance: what is significant at 0.05 is not at 0.0001', () => {
-    const loose = buildReport(db, KEY, { analysis: 'fixed', correction: 'none' }, AFTER_END).metrics[0]!.comparisons[0]!;
-    const strict = buildReport(db, KEY, { analysis: 'fixed', correction: 'none', alpha: 1e-12 }, AFTER_END).metrics[0]!.comparisons[0]!;
+  it('alpha decides significance: what is significant at 0.05 is not at 0.0001', async () => {
+    const loose = (await buildReport(data, KEY, { analysis: 'fixed', correction: 'none' }, AFTER_END)).metrics[0]!.comparisons[0]!;
+    const strict = (await buildReport(data, KEY, { analysis: 'fixed', correction: 'none', alpha: 1e-12 }, AFTER_END)).metrics[0]!.comparisons[0]!;
     expect(loose.pValue).toBe(strict.pValue);
     expect([loose.significant, strict.significant]).toEqual([true, false]);
   });
 
-  it('copies the design: experiment, variants with the control marked, criteria as written', () => {
-    const report = buildReport(db, KEY, {}, AFTER_END);
-    const e = db.select().from(experiments).where(eq(experiments.id, experimentId)).get()!;
+  it('copies the design: experiment, variants with the control marked, criteria as written', async () => {
+    const report = await buildReport(data, KEY, {}, AFTER_END);
+    const e = (await data.experiments.byId(experimentId))!;
     expect(report.experiment).toEqual({
       key: KEY, name: e.name, status: 'running', startDate: '2026-11-30', endDate: '2026-12-13', durationDays: 14,
       plannedMde: e.plannedMde, hypothesis: e.hypothesis
@@ -69,45 +68,51 @@ describe('buildReport options', () => {
       { kind: 'guardrail', metricKey: 'unsubscribe', description: 'Unsubscribe rate not worse by more than 5%.', minRelativeLift: null, maxPValue: null, maxRelativeDegradation: 0.05 }
     ]);
     expect(report.recorded).toBeNull();
-    const { recorded } = recordDecision(db, KEY, { finalDecision: 'no-ship', rationale: 'Waiting for the legal review.', decidedBy: 'ana' }, AFTER_END);
-    expect(buildReport(db, KEY, {}, AFTER_END).recorded).toEqual(recorded);
+    const { recorded } = await recordDecision(data, KEY, { finalDecision: 'no-ship', rationale: 'Waiting for the legal review.', decidedBy: 'ana' }, AFTER_END);
+    expect((await buildReport(data, KEY, {}, AFTER_END)).recorded).toEqual(recorded);
   });
 });
 
+/** Rewrites the experiment's success criteria (null drops one), keeping their order. */
+async function editCriteria(edit: (c: NewCriterion) => NewCriterion | null) {
+  const criteria = await data.experiments.criteria(experimentId);
+  const edited = criteria.map(({ id: _id, experimentId: _e, ...c }) => edit(c)).filter((c): c is NewCriterion => c !== null);
+  await data.experiments.replaceCriteria(experimentId, edited);
+}
+
 describe('which metric is primary', () => {
-  it('the lift criterion\'s metric, even when another metric has the primary role', () => {
-    const ebook = db.select().from(metrics).where(eq(metrics.key, 'ebook_access')).get()!;
-    db.update(successCriteria).set({ metricKey: 'ebook_access' }).where(eq(successCriteria.kind, 'lift')).run();
-    const report = buildReport(db, KEY, {}, AFTER_END);
+  it('the lift criterion\'s metric, even when another metric has the primary role', async () => {
+    const ebook = (await data.metrics.byKey('ebook_access'))!;
+    await editCriteria((c) => (c.kind === 'lift' ? { ...c, metricKey: 'ebook_access' } : c));
+    const report = await buildReport(data, KEY, {}, AFTER_END);
     expect(report.cumulative.map((s) => [s.metric, s.variant])).toEqual([['ebook_access', 'guided']]);
     expect(report.decision.primary?.metric).toBe('ebook_access');
     expect(ebook.key).toBe('ebook_access');
   });
 
-  it('without a lift criterion, the metric with the primary role', () => {
-    db.delete(successCriteria).where(eq(successCriteria.kind, 'lift')).run();
-    expect(buildReport(db, KEY, {}, AFTER_END).cumulative.map((s) => s.metric)).toEqual(['activation']);
+  it('without a lift criterion, the metric with the primary role', async () => {
+    await editCriteria((c) => (c.kind === 'lift' ? null : c));
+    expect((await buildReport(data, KEY, {}, AFTER_END)).cumulative.map((s) => s.metric)).toEqual(['activation']);
   });
 
-  it('with neither, no cumulative series', () => {
-    db.delete(successCriteria).where(eq(successCriteria.kind, 'lift')).run();
-    db.update(experimentMetrics).set({ role: 'secondary' }).where(eq(experimentMetrics.role, 'primary')).run();
-    const report = buildReport(db, KEY, {}, AFTER_END);
+  it('with neither, no cumulative series', async () => {
+    await editCriteria((c) => (c.kind === 'lift' ? null : c));
+    const links = await data.experiments.metricLinks(experimentId);
+    await data.experiments.replaceMetricLinks(experimentId, links.map((l) => ({ metricId: l.metric.id, role: l.role === 'primary' ? 'secondary' : l.role })));
+    const report = await buildReport(data, KEY, {}, AFTER_END);
     expect(report.cumulative).toEqual([]);
     expect(report.health.usersNeeded).toBeNull();
   });
 });
 
 describe('segments and the cumulative series', () => {
-  it('no segment asked: none', () => {
-    expect(buildReport(db, KEY, {}, AFTER_END).segments).toBeNull();
+  it('no segment asked: none', async () => {
+    expect((await buildReport(data, KEY, {}, AFTER_END)).segments).toBeNull();
   });
 
-  it('the 20 largest values, largest first, users summed over the variants, each with its own metric table', () => {
-    const report = buildReport(db, KEY, { segment: 'country' }, AFTER_END);
-    const counts = db.$client.prepare(
-      "select coalesce(json_extract(attributes, '$.country'), '(none)') as value, count(*) as users from exposures where experiment_id = ? group by value order by users desc, value"
-    ).all(experimentId) as Array<{ value: string; users: number }>;
+  it('the 20 largest values, largest first, users summed over the variants, each with its own metric table', async () => {
+    const report = await buildReport(data, KEY, { segment: 'country' }, AFTER_END);
+    const counts = rows.usersByAttribute(experimentId, 'country');
     expect(counts.length).toBeGreaterThan(20);
     const segments = report.segments!;
     expect(segments.attribute).toBe('country');
@@ -124,8 +129,8 @@ describe('segments and the cumulative series', () => {
     expect(largest.metrics[0]!.arms.reduce((a, arm) => a + arm.users, 0)).toBe(largest.users);
   });
 
-  it('one point per day with exposures, cumulative users, ending at the overall comparison', () => {
-    const report = buildReport(db, KEY, { analysis: 'fixed' }, AFTER_END);
+  it('one point per day with exposures, cumulative users, ending at the overall comparison', async () => {
+    const report = await buildReport(data, KEY, { analysis: 'fixed' }, AFTER_END);
     const [series] = report.cumulative;
     expect(series!.points.map((p) => p.date)).toEqual(Array.from({ length: 14 }, (_, i) => new Date(START + i * 86_400_000).toISOString().slice(0, 10)));
     const users = series!.points.map((p) => p.users);

@@ -1,10 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
-import { generateSynthetic, type SyntheticSpec } from '../../tests/reports/synthetic.ts';
-import { seedOnFirstStart } from '../seed/index.ts';
-import { experiments, successCriteria, variants } from '../../db/schema.ts';
-import type { Db } from '../../db/connection.ts';
+import { reportDatabase, type ReportRows, type SyntheticSpec } from '../../tests/helpers/report-rows.ts';
+import type { Data } from '../../db/store/index.ts';
 import { buildReport } from './index.ts';
 
 const KEY = 'w01-onboarding-ebook-reminder'; // activation ≥ +20%, p < 0.05; unsubscribe not > 5% worse
@@ -13,21 +9,25 @@ const START = Date.parse('2026-11-30T00:00:00Z');
 const AFTER_END = Date.parse('2026-12-20T12:00:00Z');
 const MID_RUN = Date.parse('2026-12-05T12:00:00Z');
 
-let database: ReturnType<typeof tempDatabase>;
-let db: Db;
+let database: Awaited<ReturnType<typeof reportDatabase>>;
+let data: Data;
+let rows: ReportRows;
 let experimentId: number;
 
-beforeEach(() => {
-  database = tempDatabase();
-  db = database.db;
-  seedOnFirstStart(db, SEEDED_AT);
-  experimentId = db.select().from(experiments).where(eq(experiments.key, KEY)).get()!.id;
-  db.update(experiments).set({ status: 'running', startedAtMs: START }).where(eq(experiments.id, experimentId)).run();
+async function freshDatabase() {
+  database = await reportDatabase(SEEDED_AT);
+  ({ data, rows } = database);
+  experimentId = (await data.experiments.byKey(KEY))!.id;
+}
+
+beforeEach(async () => {
+  await freshDatabase();
+  await data.experiments.update(experimentId, { status: 'running', startedAtMs: START });
 });
 afterEach(() => database.cleanup());
 
 function simulate(activation: [number, number], options: Partial<SyntheticSpec> = {}) {
-  generateSynthetic(db.$client, {
+  rows.synthetic({
     experimentId, users: 20_000, seed: 7, startMs: START, days: 14,
     variants: [{ key: 'control', weight: 1 }, { key: 'guided', weight: 1 }],
     events: [
@@ -50,45 +50,46 @@ describe('buildReport decisions from raw events', () => {
     ['little data mid-run is inconclusive', [0.12, 0.13], { users: 600 }, MID_RUN, 'inconclusive', null],
     ['an underpowered test that ended is inconclusive, not no-ship', [0.12, 0.12], { users: 600 }, AFTER_END, 'inconclusive', null]
   ];
-  it.each(cases)('%s', (_name, activation, spec, nowMs, outcome, winner) => {
+  it.each(cases)('%s', async (_name, activation, spec, nowMs, outcome, winner) => {
     simulate(activation, spec);
-    const report = buildReport(db, KEY, {}, nowMs);
+    const report = await buildReport(data, KEY, {}, nowMs);
     expect(report.decision.outcome, report.decision.reasons.join('\n')).toBe(outcome);
     expect(report.decision.winningVariant).toBe(winner);
     expect(report.decision.reasons.length).toBeGreaterThan(0);
   });
 
-  it('an ended test whose needed sample is unknown (no planned effect) is inconclusive, not no-ship', () => {
-    db.update(experiments).set({ plannedMde: null }).where(eq(experiments.id, experimentId)).run();
-    db.update(successCriteria).set({ minRelativeLift: 0 }).where(eq(successCriteria.experimentId, experimentId)).run();
+  it('an ended test whose needed sample is unknown (no planned effect) is inconclusive, not no-ship', async () => {
+    await data.experiments.update(experimentId, { plannedMde: null });
+    const criteria = await data.experiments.criteria(experimentId);
+    await data.experiments.replaceCriteria(experimentId, criteria.map(({ id: _id, experimentId: _e, ...c }) => ({ ...c, minRelativeLift: 0 })));
     simulate([0.12, 0.12], { users: 600 });
-    const report = buildReport(db, KEY, {}, AFTER_END);
+    const report = await buildReport(data, KEY, {}, AFTER_END);
     expect(report.health.usersNeeded).toBeNull();
     expect(report.decision.outcome).toBe('inconclusive');
   });
 
-  it('a variant weighted 0 needs no users: the sample needed stays finite and sequential analysis works', () => {
-    db.insert(variants).values({ experimentId, key: 'paused', name: 'Paused arm', weight: 0, position: 2 }).run();
+  it('a variant weighted 0 needs no users: the sample needed stays finite and sequential analysis works', async () => {
+    await data.experiments.upsertVariant(experimentId, { key: 'paused', name: 'Paused arm', description: null, weight: 0, isControl: false, position: 2 });
     simulate([0.12, 0.18], { users: 4000 });
-    const report = buildReport(db, KEY, {}, MID_RUN);
+    const report = await buildReport(data, KEY, {}, MID_RUN);
     expect(Number.isFinite(report.health.usersNeeded)).toBe(true);
     const activation = report.metrics.find((m) => m.key === 'activation')!;
     expect(activation.notes.join(' ')).not.toMatch(/tuning|Infinity/);
     expect(activation.comparisons.map((c) => c.variant)).toContain('guided');
   });
 
-  it('flags SRM, says why ship is blocked and still shows the metrics', () => {
+  it('flags SRM, says why ship is blocked and still shows the metrics', async () => {
     simulate([0.12, 0.18], { variants: [{ key: 'control', weight: 45 }, { key: 'guided', weight: 55 }] });
-    const report = buildReport(db, KEY, {}, AFTER_END);
+    const report = await buildReport(data, KEY, {}, AFTER_END);
     expect(report.health.srm?.mismatch).toBe(true);
     expect(report.decision.blockedBySrm).toBe(true);
     expect(report.health.warnings.join(' ')).toMatch(/Sample ratio mismatch/);
     expect(report.metrics.find((m) => m.key === 'activation')?.comparisons[0].verdict).toBe('better');
   });
 
-  it('says how many more users and days an underpowered running test needs', () => {
+  it('says how many more users and days an underpowered running test needs', async () => {
     simulate([0.12, 0.13], { users: 600 });
-    const report = buildReport(db, KEY, {}, MID_RUN);
+    const report = await buildReport(data, KEY, {}, MID_RUN);
     expect(report.analysis).toBe('sequential');
     expect(report.decision.needed?.users).toBeGreaterThan(0);
     expect(report.decision.needed?.days).toBeGreaterThan(0);
@@ -99,8 +100,8 @@ describe('buildReport decisions from raw events', () => {
 describe('buildReport contents', () => {
   beforeEach(() => simulate([0.12, 0.18]));
 
-  it('defaults to fixed-horizon analysis once ended and to Holm', () => {
-    const report = buildReport(db, KEY, {}, AFTER_END);
+  it('defaults to fixed-horizon analysis once ended and to Holm', async () => {
+    const report = await buildReport(data, KEY, {}, AFTER_END);
     expect([report.analysis, report.correction]).toEqual(['fixed', 'holm']);
     const activation = report.metrics.find((m) => m.key === 'activation')!;
     expect(activation.arms.map((a) => a.variant)).toEqual(['control', 'guided']);
@@ -109,9 +110,9 @@ describe('buildReport contents', () => {
     expect(activation.comparisons[0].chanceToBeatControl).toBeGreaterThan(0.99);
   });
 
-  it('adjusts goal metrics as one family and leaves guardrails unadjusted', () => {
-    const bonferroni = buildReport(db, KEY, { correction: 'bonferroni' }, AFTER_END);
-    const none = buildReport(db, KEY, { correction: 'none' }, AFTER_END);
+  it('adjusts goal metrics as one family and leaves guardrails unadjusted', async () => {
+    const bonferroni = await buildReport(data, KEY, { correction: 'bonferroni' }, AFTER_END);
+    const none = await buildReport(data, KEY, { correction: 'none' }, AFTER_END);
     const goals = bonferroni.metrics.filter((m) => m.role !== 'guardrail').map((m) => m.comparisons[0]);
     expect(goals).toHaveLength(3);
     for (const c of goals) expect(c.adjustedPValue).toBeCloseTo(Math.min(1, 3 * c.pValue), 12);
@@ -120,19 +121,16 @@ describe('buildReport contents', () => {
     expect(guardrail.adjustedPValue).toBe(guardrail.pValue);
   });
 
-  it('a guardrail that cannot be shown within its limit keeps the decision inconclusive', () => {
+  it('a guardrail that cannot be shown within its limit keeps the decision inconclusive', async () => {
     database.cleanup();
-    database = tempDatabase();
-    db = database.db;
-    seedOnFirstStart(db, SEEDED_AT);
-    experimentId = db.select().from(experiments).where(eq(experiments.key, KEY)).get()!.id;
+    await freshDatabase();
     simulate([0.12, 0.18], { events: [{ name: 'activation', rate: { control: 0.12, guided: 0.18 } }, { name: 'unsubscribe', rate: { control: 0.05, guided: 0.05 } }] });
-    const decision = buildReport(db, KEY, {}, AFTER_END).decision;
+    const decision = (await buildReport(data, KEY, {}, AFTER_END)).decision;
     expect(decision.outcome).toBe('inconclusive');
     expect(decision.reasons.join(' ')).toMatch(/guardrail/i);
 
     // How many users it needs: the sample at which the one-sided test at the 5% margin has 80% power.
-    const fixed = buildReport(db, KEY, { analysis: 'fixed' }, AFTER_END);
+    const fixed = await buildReport(data, KEY, { analysis: 'fixed' }, AFTER_END);
     const unsubscribe = fixed.metrics.find((m) => m.key === 'unsubscribe')!;
     const c = unsubscribe.comparisons[0]!;
     const g = unsubscribe.guardrails[0]!;
@@ -146,29 +144,29 @@ describe('buildReport contents', () => {
     expect(fixed.decision.reasons[0]).toMatch(/about [\d,]+ more users .* are needed for that \(80% power in the final fixed-horizon test/);
   });
 
-  it('sequential intervals are wider than fixed-horizon ones', () => {
-    const width = (analysis: 'sequential' | 'fixed') => {
-      const c = buildReport(db, KEY, { analysis }, AFTER_END).metrics[0].comparisons[0];
+  it('sequential intervals are wider than fixed-horizon ones', async () => {
+    const width = async (analysis: 'sequential' | 'fixed') => {
+      const c = (await buildReport(data, KEY, { analysis }, AFTER_END)).metrics[0].comparisons[0];
       return c.relative!.ciHigh - c.relative!.ciLow;
     };
-    expect(width('sequential')).toBeGreaterThan(width('fixed'));
+    expect(await width('sequential')).toBeGreaterThan(await width('fixed'));
   });
 
-  it('checks the guardrail for non-inferiority', () => {
-    const g = buildReport(db, KEY, {}, AFTER_END).metrics.find((m) => m.key === 'unsubscribe')!.guardrails[0];
+  it('checks the guardrail for non-inferiority', async () => {
+    const g = (await buildReport(data, KEY, {}, AFTER_END)).metrics.find((m) => m.key === 'unsubscribe')!.guardrails[0];
     expect(g).toMatchObject({ variant: 'guided', maxRelativeDegradation: 0.05 });
     expect(typeof g.nonInferior).toBe('boolean');
   });
 
-  it('splits by segment with the exploratory caveat', () => {
-    const report = buildReport(db, KEY, { segment: 'segment' }, AFTER_END);
+  it('splits by segment with the exploratory caveat', async () => {
+    const report = await buildReport(data, KEY, { segment: 'segment' }, AFTER_END);
     expect(report.segments?.values.map((v) => v.value).sort()).toEqual(['new', 'returning']);
     expect(report.segments?.values.reduce((a, v) => a + v.users, 0)).toBe(20_000);
     expect(report.segments?.caveat).toMatch(/exploratory/);
   });
 
-  it('has cumulative lift by day, ending at the overall users', () => {
-    const report = buildReport(db, KEY, {}, AFTER_END);
+  it('has cumulative lift by day, ending at the overall users', async () => {
+    const report = await buildReport(data, KEY, {}, AFTER_END);
     const series = report.cumulative[0];
     expect(series).toMatchObject({ metric: 'activation', variant: 'guided' });
     expect(series.points).toHaveLength(14);
@@ -176,17 +174,17 @@ describe('buildReport contents', () => {
     expect(series.points.at(-1)!.relative).toBeCloseTo(report.metrics[0].comparisons[0].relative!.estimate, 10);
   });
 
-  it('reports health: days, users needed and exposures per day', () => {
-    const h = buildReport(db, KEY, {}, AFTER_END).health;
+  it('reports health: days, users needed and exposures per day', async () => {
+    const h = (await buildReport(data, KEY, {}, AFTER_END)).health;
     expect(h.usersExposed).toBe(20_000);
     expect(h.exposuresByDay).toHaveLength(14);
     expect(h.usersNeeded).toBeGreaterThan(0);
     expect(h.daysPlanned).toBe(14);
   });
 
-  it('counts a variant with no exposures as 0 users, not an error', () => {
-    db.insert(variants).values({ experimentId, key: 'extra', name: 'Extra', weight: 0, position: 9 }).run();
-    const report = buildReport(db, KEY, {}, AFTER_END);
+  it('counts a variant with no exposures as 0 users, not an error', async () => {
+    await data.experiments.upsertVariant(experimentId, { key: 'extra', name: 'Extra', description: null, weight: 0, isControl: false, position: 9 });
+    const report = await buildReport(data, KEY, {}, AFTER_END);
     expect(report.metrics[0].arms.find((a) => a.variant === 'extra')?.users).toBe(0);
     expect(report.metrics[0].notes.join(' ')).toMatch(/not enough users/);
   });

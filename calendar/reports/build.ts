@@ -1,6 +1,4 @@
-import type { Db } from '../../db/connection.ts';
-import { segmentAttributeSeen, totalsFromCumulative, type GroupAggregate, type StoreMetric } from '../../db/queries/index.ts';
-import { reportAggregates } from './aggregates.ts';
+import type { Data, GroupAggregate, StoreMetric } from '../../db/store/index.ts';
 import { DEFAULT_TUNING } from '../../stats/index.ts';
 import { applyCorrection, compareMetric, type CompareSettings } from './compare.ts';
 import { decide } from './decide.ts';
@@ -8,6 +6,7 @@ import { buildHealth, isoDateOfDay, usersNeededFor } from './health.ts';
 import { latestRecordedDecision } from './recorded.ts';
 import { isoDay } from '../dates.ts';
 import { loadReportDesign, type ReportDesign } from './load.ts';
+import { totalsFromCumulative } from './totals.ts';
 import type { CumulativeSeries, MetricResult, Report, ReportOptions } from './types.ts';
 
 const MAX_SEGMENTS = 20;
@@ -32,13 +31,13 @@ function metricTable(design: ReportDesign, specs: StoreMetric[], caps: Array<num
 }
 
 /**
- * Builds the full report of experiment `key` from the raw exposures and events, in SQL
- * aggregates plus `stats/`. Throws NotFoundError for an unknown key.
- * @example buildReport(db, 'w01-onboarding-ebook-reminder', { correction: 'holm' }, Date.now()).decision.outcome
+ * Builds the full report of experiment `key`: the design from the stores, the sufficient
+ * statistics of the raw exposures and events from the report source (aggregated by the
+ * engine), the rest by `stats/`. Throws NotFoundError for an unknown key.
+ * @example (await buildReport(data, 'w01-onboarding-ebook-reminder', { correction: 'holm' }, Date.now())).decision.outcome
  */
-export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: number): Report {
-  const design = loadReportDesign(db, key);
-  const client = db.$client;
+export async function buildReport(data: Data, key: string, options: ReportOptions, nowMs: number): Promise<Report> {
+  const design = await loadReportDesign(data, key);
   const experimentId = design.experiment.id;
   const specs = metricSpecs(design);
   const ended = hasEnded(design, nowMs);
@@ -51,9 +50,9 @@ export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: 
   const primaryIndex = primary ? design.metrics.indexOf(primary) : -1;
 
   // A split by an attribute no exposure carries is empty: not built.
-  const segment = options.segment && segmentAttributeSeen(client, experimentId, options.segment) ? options.segment : null;
-  // Sufficient statistics from the incremental store (cached until the database changes).
-  const { caps, daily, exposuresByDay, span, segmentRows } = reportAggregates(client, {
+  const segment = options.segment && await data.reportSource.segmentSeen(experimentId, options.segment) ? options.segment : null;
+  // Sufficient statistics (for SQLite: from the incremental store, cached until the database changes).
+  const { caps, daily, exposuresByDay, span, segmentRows } = await data.reportSource.aggregates({
     experimentId, metrics: specs, variantKeys, segment, nowMs
   });
   const byVariant = totalsFromCumulative(daily);
@@ -103,6 +102,7 @@ export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: 
     treatmentKeys: variantKeys.filter((k) => k !== design.control.key)
   });
   const e = design.experiment;
+  const recorded = await latestRecordedDecision(data, experimentId);
   return {
     experiment: { key: e.key, name: e.name, status: e.status, startDate: e.startDate, endDate: e.endDate, durationDays: e.durationDays, plannedMde: e.plannedMde, hypothesis: e.hypothesis },
     generatedAtMs: nowMs, analysis, correction, alpha,
@@ -112,6 +112,6 @@ export function buildReport(db: Db, key: string, options: ReportOptions, nowMs: 
       minRelativeLift: c.minRelativeLift, maxPValue: c.maxPValue, maxRelativeDegradation: c.maxRelativeDegradation
     })),
     health, metrics, segments, cumulative, decision,
-    recorded: latestRecordedDecision(db, experimentId)
+    recorded
   };
 }

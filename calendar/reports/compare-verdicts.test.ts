@@ -3,7 +3,7 @@
 // is impossible, the guardrail non-inferiority checks, and which p-values the correction adjusts.
 // Expected values are the stats/ functions' own results (checked against R there) or plain arithmetic.
 import { describe, expect, it } from 'vitest';
-import type { GroupAggregate, MetricSums } from '../../db/queries/index.ts';
+import type { GroupAggregate, MetricSums } from '../../db/store/index.ts';
 import {
   adjustPValues, chanceToBeatControl, compareMeans, compareProportions, compareRatios, nonInferiorityScale, testNonInferiority
 } from '../../stats/index.ts';

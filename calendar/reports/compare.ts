@@ -2,12 +2,12 @@
  * From per-variant sufficient statistics to comparisons against control, using `stats/`
  * only: proportions (binomial), Welch means (count, sum), delta-method ratios (ratio).
  */
-import type { GroupAggregate, MetricSums } from '../../db/queries/index.ts';
+import type { GroupAggregate, MetricSums } from '../../db/store/index.ts';
 import {
   adjustPValues, chanceToBeatControl, compareMeans, compareProportions, compareRatios, nonInferiorityScale,
   testNonInferiority, StatsInputError, type Comparison, type CompareOptions
 } from '../../stats/index.ts';
-import type { MetricKind } from '../../db/schema.ts';
+import type { MetricKind } from '../model.ts';
 import type { ComparisonResult, Correction, GuardrailResult, MetricResult } from './types.ts';
 import type { CriterionRow, MetricRow } from './load.ts';
 

@@ -1,12 +1,9 @@
 // Reviewer decisions, the promotion view of them, metric edits, segments and the report design,
 // on a fresh seeded SQLite file per test with synthetic traffic for the week-1 experiment
 // (activation 12% -> 18%, unsubscribe 5% -> 3%: the computed decision ships 'guided').
-import { and, desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
-import { generateSynthetic } from '../../tests/reports/synthetic.ts';
-import { auditLog, experiments, metrics, variants } from '../../db/schema.ts';
-import type { Db } from '../../db/connection.ts';
+import { useReportDatabase, type ReportRows } from '../../tests/helpers/report-rows.ts';
+import type { Data } from '../../db/store/index.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { buildReport, hasEnded } from './build.ts';
 import { decisionHistory, latestDecision, recordDecision } from './decisions.ts';
@@ -20,17 +17,19 @@ const SEEDED_AT = new Date(2026, 10, 23, 9).getTime();
 const START = Date.parse('2026-11-30T00:00:00Z');
 const NOW = Date.parse('2026-12-20T12:00:00Z');
 
-let db: Db;
+let data: Data;
+let rows: ReportRows;
 let experimentId: number;
 
-useSeededDatabase(SEEDED_AT, (fresh) => {
-  db = fresh;
-  experimentId = db.select().from(experiments).where(eq(experiments.key, KEY)).get()!.id;
-  db.update(experiments).set({ status: 'stopped', startedAtMs: START, stoppedAtMs: START + 14 * 86_400_000 }).where(eq(experiments.id, experimentId)).run();
+useReportDatabase(SEEDED_AT, async (fresh, freshRows) => {
+  data = fresh;
+  rows = freshRows;
+  experimentId = (await data.experiments.byKey(KEY))!.id;
+  await data.experiments.update(experimentId, { status: 'stopped', startedAtMs: START, stoppedAtMs: START + 14 * 86_400_000 });
 });
 
 function traffic(arms: Array<{ key: string; activation: number }>, users = 6000) {
-  generateSynthetic(db.$client, {
+  rows.synthetic({
     experimentId, users, seed: 11, startMs: START, days: 14,
     variants: arms.map((a) => ({ key: a.key, weight: 1 })),
     events: [
@@ -41,17 +40,17 @@ function traffic(arms: Array<{ key: string; activation: number }>, users = 6000)
   });
 }
 const shipTraffic = () => traffic([{ key: 'control', activation: 0.12 }, { key: 'guided', activation: 0.18 }]);
-const audits = () => db.select().from(auditLog).where(eq(auditLog.action, 'experiment.decision')).orderBy(desc(auditLog.id)).all();
+const audits = () => data.audit.list({ action: 'experiment.decision' });
 
 describe('recordDecision', () => {
-  it('a "ship" that follows the computed decision takes its winner, needs no long rationale, and is audited in full', () => {
+  it('a "ship" that follows the computed decision takes its winner, needs no long rationale, and is audited in full', async () => {
     shipTraffic();
-    const { recorded, computed } = recordDecision(db, KEY, { finalDecision: 'ship', rationale: 'ok', decidedBy: 'ana' }, NOW);
+    const { recorded, computed } = await recordDecision(data, KEY, { finalDecision: 'ship', rationale: 'ok', decidedBy: 'ana' }, NOW);
     expect(computed).toMatchObject({ outcome: 'ship', winningVariant: 'guided' });
     expect(recorded).toEqual({
       id: recorded.id, computedDecision: 'ship', finalDecision: 'ship', winningVariantKey: 'guided', rationale: 'ok', decidedBy: 'ana', decidedAtMs: NOW
     });
-    const [audit] = audits();
+    const [audit] = await audits();
     expect(audit).toMatchObject({ actor: 'ana', entityType: 'experiment', entityId: KEY, atMs: NOW });
     expect(audit!.details).toEqual({
       decisionId: recorded.id, computed: 'ship', computedWinner: 'guided', final: 'ship', winner: 'guided', decidedBy: 'ana',
@@ -59,34 +58,36 @@ describe('recordDecision', () => {
     });
   });
 
-  it('the audit actor can differ from who decided', () => {
+  it('the audit actor can differ from who decided', async () => {
     shipTraffic();
-    recordDecision(db, KEY, { finalDecision: 'ship', rationale: 'ok', decidedBy: 'ana', actor: 'key:ci' }, NOW);
-    expect(audits()[0]).toMatchObject({ actor: 'key:ci', details: { decidedBy: 'ana' } });
+    await recordDecision(data, KEY, { finalDecision: 'ship', rationale: 'ok', decidedBy: 'ana', actor: 'key:ci' }, NOW);
+    expect((await audits())[0]).toMatchObject({ actor: 'key:ci', details: { decidedBy: 'ana' } });
   });
 
-  it('an override needs a rationale of at least 10 characters, spaces not counted', () => {
+  it('an override needs a rationale of at least 10 characters, spaces not counted', async () => {
     shipTraffic();
     const message = 'the final decision differs from the computed one (ship); write a rationale of at least 10 characters';
-    expect(() => recordDecision(db, KEY, { finalDecision: 'no-ship', rationale: '  123456789  ', decidedBy: 'bo' }, NOW))
-      .toThrow(new InvalidInputError(message));
-    const { recorded } = recordDecision(db, KEY, { finalDecision: 'no-ship', rationale: '1234567890', decidedBy: 'bo' }, NOW);
+    await expect(recordDecision(data, KEY, { finalDecision: 'no-ship', rationale: '  123456789  ', decidedBy: 'bo' }, NOW))
+      .rejects.toThrow(new InvalidInputError(message));
+    const { recorded } = await recordDecision(data, KEY, { finalDecision: 'no-ship', rationale: '1234567890', decidedBy: 'bo' }, NOW);
     expect(recorded).toMatchObject({ computedDecision: 'ship', finalDecision: 'no-ship', winningVariantKey: null });
-    expect(audits()[0]!.details).toMatchObject({ overridden: true, winner: null, computedWinner: 'guided' });
+    expect((await audits())[0]!.details).toMatchObject({ overridden: true, winner: null, computedWinner: 'guided' });
   });
 
-  it('"ship" with another treatment than the computed winner is an override', () => {
-    db.insert(variants).values({ experimentId, key: 'alt', name: 'Alternative', weight: 1, position: 2 }).run();
-    db.update(variants).set({ weight: 1 }).where(eq(variants.experimentId, experimentId)).run(); // a third each: no sample ratio mismatch
+  it('"ship" with another treatment than the computed winner is an override', async () => {
+    await data.experiments.upsertVariant(experimentId, { key: 'alt', name: 'Alternative', description: null, weight: 1, isControl: false, position: 2 });
+    for (const { id: _id, experimentId: _e, ...v } of await data.experiments.variants(experimentId)) {
+      await data.experiments.upsertVariant(experimentId, { ...v, weight: 1 }); // a third each: no sample ratio mismatch
+    }
     traffic([{ key: 'control', activation: 0.12 }, { key: 'guided', activation: 0.18 }, { key: 'alt', activation: 0.13 }], 9000);
-    expect(() => recordDecision(db, KEY, { finalDecision: 'ship', winningVariantKey: 'alt', rationale: 'short', decidedBy: 'bo' }, NOW))
-      .toThrow(/differs from the computed one \(ship\)/);
-    const { recorded } = recordDecision(db, KEY, { finalDecision: 'ship', winningVariantKey: 'alt', rationale: 'Cheaper to build.', decidedBy: 'bo' }, NOW);
+    await expect(recordDecision(data, KEY, { finalDecision: 'ship', winningVariantKey: 'alt', rationale: 'short', decidedBy: 'bo' }, NOW))
+      .rejects.toThrow(/differs from the computed one \(ship\)/);
+    const { recorded } = await recordDecision(data, KEY, { finalDecision: 'ship', winningVariantKey: 'alt', rationale: 'Cheaper to build.', decidedBy: 'bo' }, NOW);
     expect(recorded.winningVariantKey).toBe('alt');
-    expect(audits()[0]!.details).toMatchObject({ overridden: true, winner: 'alt', computedWinner: 'guided' });
+    expect((await audits())[0]!.details).toMatchObject({ overridden: true, winner: 'alt', computedWinner: 'guided' });
     // What promotion reads: the reviewer's winner, with that variant's own primary result.
-    const latest = latestDecision(db, KEY, NOW);
-    const report = buildReport(db, KEY, {}, NOW);
+    const latest = await latestDecision(data, KEY, NOW);
+    const report = await buildReport(data, KEY, {}, NOW);
     const alt = report.metrics.find((m) => m.key === 'activation')!.comparisons.find((c) => c.variant === 'alt')!;
     expect(latest).toEqual({
       experimentKey: KEY, computed: 'ship', computedWinningVariant: 'guided', final: recorded, winningVariant: 'alt',
@@ -102,97 +103,97 @@ describe('recordDecision', () => {
       new InvalidInputError(`winningVariantKey 'control' is not a treatment variant of '${KEY}' (one of: guided)`)],
     ['"ship" of a variant the experiment does not have', { winningVariantKey: 'other' }, shipTraffic,
       new InvalidInputError(`winningVariantKey 'other' is not a treatment variant of '${KEY}' (one of: guided)`)]
-  ])('rejects %s', (_name, extra, setup, error) => {
+  ])('rejects %s', async (_name, extra, setup, error) => {
     setup();
-    expect(() => recordDecision(db, KEY, { finalDecision: 'ship', rationale: 'A long enough rationale.', decidedBy: 'bo', ...extra }, NOW)).toThrow(error);
-    expect(decisionHistory(db, KEY)).toEqual([]);
-    expect(audits()).toEqual([]);
+    await expect(recordDecision(data, KEY, { finalDecision: 'ship', rationale: 'A long enough rationale.', decidedBy: 'bo', ...extra }, NOW)).rejects.toThrow(error);
+    expect(await decisionHistory(data, KEY)).toEqual([]);
+    expect(await audits()).toEqual([]);
   });
 
-  it('"ship" under a sample ratio mismatch needs acknowledgeSrm, and the audit says it was acknowledged', () => {
+  it('"ship" under a sample ratio mismatch needs acknowledgeSrm, and the audit says it was acknowledged', async () => {
     shipTraffic();
-    db.$client.prepare("update exposures set variant_key = 'guided' where variant_key = 'control' and id % 6 = 0").run();
+    rows.moveExposures('control', 'guided', 6);
     const input = { finalDecision: 'ship' as const, winningVariantKey: 'guided', rationale: 'Logging bug found and fixed.', decidedBy: 'bo' };
-    expect(() => recordDecision(db, KEY, input, NOW)).toThrow(new ConflictError(
+    await expect(recordDecision(data, KEY, input, NOW)).rejects.toThrow(new ConflictError(
       'a sample ratio mismatch is flagged: explain it in the rationale and send acknowledgeSrm: true to record "ship" anyway'));
-    expect(() => recordDecision(db, KEY, { ...input, acknowledgeSrm: false }, NOW)).toThrow(ConflictError);
-    const { computed } = recordDecision(db, KEY, { ...input, acknowledgeSrm: true }, NOW);
+    await expect(recordDecision(data, KEY, { ...input, acknowledgeSrm: false }, NOW)).rejects.toThrow(ConflictError);
+    const { computed } = await recordDecision(data, KEY, { ...input, acknowledgeSrm: true }, NOW);
     expect(computed.blockedBySrm).toBe(true);
-    expect(audits()[0]!.details).toMatchObject({ srmAcknowledged: true, overridden: true });
+    expect((await audits())[0]!.details).toMatchObject({ srmAcknowledged: true, overridden: true });
   });
 
-  it('"no-ship" under a sample ratio mismatch needs no acknowledgement', () => {
+  it('"no-ship" under a sample ratio mismatch needs no acknowledgement', async () => {
     shipTraffic();
-    db.$client.prepare("update exposures set variant_key = 'guided' where variant_key = 'control' and id % 6 = 0").run();
-    expect(recordDecision(db, KEY, { finalDecision: 'no-ship', rationale: 'The split is broken.', decidedBy: 'bo' }, NOW).recorded.finalDecision).toBe('no-ship');
+    rows.moveExposures('control', 'guided', 6);
+    expect((await recordDecision(data, KEY, { finalDecision: 'no-ship', rationale: 'The split is broken.', decidedBy: 'bo' }, NOW)).recorded.finalDecision).toBe('no-ship');
   });
 
-  it('an unknown experiment is not found', () => {
-    expect(() => recordDecision(db, 'nope', { finalDecision: 'no-ship', rationale: 'x', decidedBy: 'bo' }, NOW)).toThrow(new NotFoundError('experiment', 'nope'));
+  it('an unknown experiment is not found', async () => {
+    await expect(recordDecision(data, 'nope', { finalDecision: 'no-ship', rationale: 'x', decidedBy: 'bo' }, NOW)).rejects.toThrow(new NotFoundError('experiment', 'nope'));
   });
 });
 
 describe('decisionHistory and latestDecision', () => {
-  it('without a recorded decision: the computed winner and its primary result', () => {
+  it('without a recorded decision: the computed winner and its primary result', async () => {
     shipTraffic();
-    const report = buildReport(db, KEY, {}, NOW);
-    expect(latestDecision(db, KEY, NOW)).toEqual({
+    const report = await buildReport(data, KEY, {}, NOW);
+    expect(await latestDecision(data, KEY, NOW)).toEqual({
       experimentKey: KEY, computed: 'ship', computedWinningVariant: 'guided', final: null, winningVariant: 'guided', primary: report.decision.primary
     });
     expect(report.decision.primary).toMatchObject({ metric: 'activation', variant: 'guided' });
   });
 
-  it('a recorded "no-ship" has no winner, newest decision first in the history', () => {
+  it('a recorded "no-ship" has no winner, newest decision first in the history', async () => {
     shipTraffic();
-    const first = recordDecision(db, KEY, { finalDecision: 'ship', rationale: 'ok', decidedBy: 'ana' }, NOW).recorded;
-    const second = recordDecision(db, KEY, { finalDecision: 'no-ship', rationale: 'Legal flagged the copy.', decidedBy: 'bo' }, NOW + 1000).recorded;
-    expect(decisionHistory(db, KEY)).toEqual([second, first]);
-    const latest = latestDecision(db, KEY, NOW);
+    const first = (await recordDecision(data, KEY, { finalDecision: 'ship', rationale: 'ok', decidedBy: 'ana' }, NOW)).recorded;
+    const second = (await recordDecision(data, KEY, { finalDecision: 'no-ship', rationale: 'Legal flagged the copy.', decidedBy: 'bo' }, NOW + 1000)).recorded;
+    expect(await decisionHistory(data, KEY)).toEqual([second, first]);
+    const latest = await latestDecision(data, KEY, NOW);
     expect(latest).toMatchObject({ computed: 'ship', computedWinningVariant: 'guided', final: second, winningVariant: null });
-    expect(latest.primary).toEqual(buildReport(db, KEY, {}, NOW).decision.primary);
+    expect(latest.primary).toEqual((await buildReport(data, KEY, {}, NOW)).decision.primary);
   });
 
-  it('the history of an unknown experiment is not found; of another experiment, empty', () => {
-    expect(() => decisionHistory(db, 'nope')).toThrow(new NotFoundError('experiment', 'nope'));
-    expect(decisionHistory(db, 'w02-email-subject-line')).toEqual([]);
+  it('the history of an unknown experiment is not found; of another experiment, empty', async () => {
+    await expect(decisionHistory(data, 'nope')).rejects.toThrow(new NotFoundError('experiment', 'nope'));
+    expect(await decisionHistory(data, 'w02-email-subject-line')).toEqual([]);
   });
 });
 
 describe('updateMetric', () => {
   const ctx = { actor: 'ana', nowMs: NOW };
-  const metricAudit = () => db.select().from(auditLog).where(and(eq(auditLog.action, 'metric.update'), eq(auditLog.entityId, 'activation'))).all();
+  const metricAudit = () => data.audit.list({ action: 'metric.update', entityId: 'activation' });
 
-  it('changes the given fields, stamps the time and audits each change from and to', () => {
-    const row = updateMetric(db, 'activation', { name: 'Activation (14 days)', windowDays: 14 }, ctx);
+  it('changes the given fields, stamps the time and audits each change from and to', async () => {
+    const row = await updateMetric(data, 'activation', { name: 'Activation (14 days)', windowDays: 14 }, ctx);
     expect(row).toMatchObject({ key: 'activation', name: 'Activation (14 days)', windowDays: 14, updatedAtMs: NOW, denominatorEventName: null });
-    expect(metricAudit()).toEqual([expect.objectContaining({
+    expect(await metricAudit()).toEqual([expect.objectContaining({
       actor: 'ana', entityType: 'metric', atMs: NOW,
       details: { changed: { name: { from: '7-day activation rate', to: 'Activation (14 days)' }, windowDays: { from: 7, to: 14 } } }
     })]);
   });
 
-  it('a ratio keeps its denominator; another kind drops it', () => {
-    expect(updateMetric(db, 'activation', { kind: 'ratio', denominatorEventName: 'signup' }, ctx)).toMatchObject({ kind: 'ratio', denominatorEventName: 'signup' });
-    expect(updateMetric(db, 'activation', { name: 'Still a ratio' }, ctx)).toMatchObject({ kind: 'ratio', denominatorEventName: 'signup' });
-    expect(updateMetric(db, 'activation', { kind: 'binomial' }, ctx)).toMatchObject({ kind: 'binomial', denominatorEventName: null });
-    expect(updateMetric(db, 'activation', { denominatorEventName: 'signup' }, ctx)).toMatchObject({ denominatorEventName: null });
+  it('a ratio keeps its denominator; another kind drops it', async () => {
+    expect(await updateMetric(data, 'activation', { kind: 'ratio', denominatorEventName: 'signup' }, ctx)).toMatchObject({ kind: 'ratio', denominatorEventName: 'signup' });
+    expect(await updateMetric(data, 'activation', { name: 'Still a ratio' }, ctx)).toMatchObject({ kind: 'ratio', denominatorEventName: 'signup' });
+    expect(await updateMetric(data, 'activation', { kind: 'binomial' }, ctx)).toMatchObject({ kind: 'binomial', denominatorEventName: null });
+    expect(await updateMetric(data, 'activation', { denominatorEventName: 'signup' }, ctx)).toMatchObject({ denominatorEventName: null });
   });
 
   it.each([
     ['a ratio without a denominator', 'activation', { kind: 'ratio' as const }, new InvalidInputError('a ratio metric needs denominatorEventName')],
     ['a ratio whose denominator is removed', 'activation', { kind: 'ratio' as const, denominatorEventName: null }, new InvalidInputError('a ratio metric needs denominatorEventName')],
     ['an unknown metric', 'nope', { name: 'x' }, new NotFoundError('metric', 'nope')]
-  ])('rejects %s and changes nothing', (_name, key, input, error) => {
-    const before = db.select().from(metrics).all();
-    expect(() => updateMetric(db, key, input, ctx)).toThrow(error);
-    expect(db.select().from(metrics).all()).toEqual(before);
-    expect(metricAudit()).toEqual([]);
+  ])('rejects %s and changes nothing', async (_name, key, input, error) => {
+    const before = await data.metrics.list();
+    await expect(updateMetric(data, key, input, ctx)).rejects.toThrow(error);
+    expect(await data.metrics.list()).toEqual(before);
+    expect(await metricAudit()).toEqual([]);
   });
 });
 
 describe('report design and segments', () => {
-  it('metrics by role (primary, secondary, guardrail) then key; variants by position; the marked control', () => {
-    const design = loadReportDesign(db, KEY);
+  it('metrics by role (primary, secondary, guardrail) then key; variants by position; the marked control', async () => {
+    const design = await loadReportDesign(data, KEY);
     expect(design.metrics.map((m) => [m.role, m.key])).toEqual([
       ['primary', 'activation'], ['secondary', 'ebook_access'], ['secondary', 'time_to_activation'], ['guardrail', 'unsubscribe']
     ]);
@@ -202,20 +203,21 @@ describe('report design and segments', () => {
     expect(design.experiment).toMatchObject({ key: KEY, endDate: '2026-12-13' });
   });
 
-  it('without a marked control the first variant by position is the control', () => {
-    db.update(variants).set({ isControl: false }).where(eq(variants.experimentId, experimentId)).run();
-    db.update(variants).set({ position: 5 }).where(and(eq(variants.experimentId, experimentId), eq(variants.key, 'control'))).run();
-    const design = loadReportDesign(db, KEY);
+  it('without a marked control the first variant by position is the control', async () => {
+    for (const { id: _id, experimentId: _e, ...v } of await data.experiments.variants(experimentId)) {
+      await data.experiments.upsertVariant(experimentId, { ...v, isControl: false, position: v.key === 'control' ? 5 : v.position });
+    }
+    const design = await loadReportDesign(data, KEY);
     expect(design.variants.map((v) => v.key)).toEqual(['guided', 'control']);
     expect(design.control.key).toBe('guided');
   });
 
-  it('segments are the exposure attributes; an unknown experiment is not found', () => {
+  it('segments are the exposure attributes; an unknown experiment is not found', async () => {
     shipTraffic();
-    expect(availableSegments(db, KEY)).toEqual(['channel']);
-    expect(availableSegments(db, 'w02-email-subject-line')).toEqual([]);
-    expect(() => availableSegments(db, 'nope')).toThrow(new NotFoundError('experiment', 'nope'));
-    expect(() => loadReportDesign(db, 'nope')).toThrow(new NotFoundError('experiment', 'nope'));
+    expect(await availableSegments(data, KEY)).toEqual(['channel']);
+    expect(await availableSegments(data, 'w02-email-subject-line')).toEqual([]);
+    await expect(availableSegments(data, 'nope')).rejects.toThrow(new NotFoundError('experiment', 'nope'));
+    await expect(loadReportDesign(data, 'nope')).rejects.toThrow(new NotFoundError('experiment', 'nope'));
   });
 
   // Instants without a zone are local times: hasEnded compares the server's calendar day.

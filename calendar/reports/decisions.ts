@@ -2,13 +2,11 @@
  * Reviewer decisions: the computed decision is stored beside the reviewer's final one in
  * `decisions`, and both go to the audit log. `latestDecision` is what promotion reads.
  */
-import { desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { decisions, experiments } from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
 import { recordAudit } from '../audit.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { buildReport } from './build.ts';
-import { decisionColumns as columns } from './recorded.ts';
+import { recordedDecisionOf } from './recorded.ts';
 import type { ComputedDecision, DecisionOutcome, RecordedDecision, Report } from './types.ts';
 
 export const decisionOutcomes = ['ship', 'no-ship', 'inconclusive', 'harmful'] as const satisfies readonly DecisionOutcome[];
@@ -24,12 +22,14 @@ export type DecisionInput = {
   acknowledgeSrm?: boolean;
 };
 
-/** Every reviewer decision of an experiment, newest first. */
-export function decisionHistory(db: Db, key: string): RecordedDecision[] {
-  const e = db.select({ id: experiments.id }).from(experiments).where(eq(experiments.key, key)).get();
+/**
+ * Every reviewer decision of an experiment, newest first.
+ * @example (await decisionHistory(data, 'w01-onboarding-ebook-reminder'))[0]?.finalDecision // 'ship'
+ */
+export async function decisionHistory(data: Data, key: string): Promise<RecordedDecision[]> {
+  const e = await data.experiments.byKey(key);
   if (!e) throw new NotFoundError('experiment', key);
-  return db.select(columns).from(decisions).where(eq(decisions.experimentId, e.id))
-    .orderBy(desc(decisions.id)).all();
+  return (await data.decisions.history(e.id)).map(recordedDecisionOf);
 }
 
 /**
@@ -38,11 +38,12 @@ export function decisionHistory(db: Db, key: string): RecordedDecision[] {
  * computed one needs a rationale; "ship" needs a winning variant of the experiment and, under
  * a sample ratio mismatch, `acknowledgeSrm`. `report` is the experiment's default report at
  * `nowMs` when the caller already has it (from the report thread); else it is built here.
- * @example recordDecision(db, 'w01-onboarding-ebook-reminder', { finalDecision: 'no-ship', rationale: 'Guardrail too close', decidedBy: 'ana' }, Date.now())
+ * @example await recordDecision(data, 'w01-onboarding-ebook-reminder', { finalDecision: 'no-ship', rationale: 'Guardrail too close', decidedBy: 'ana' }, Date.now())
  */
-export function recordDecision(
-  db: Db, key: string, input: DecisionInput, nowMs: number, report: Report = buildReport(db, key, {}, nowMs)
-): { recorded: RecordedDecision; computed: ComputedDecision } {
+export async function recordDecision(
+  data: Data, key: string, input: DecisionInput, nowMs: number, report?: Report
+): Promise<{ recorded: RecordedDecision; computed: ComputedDecision }> {
+  report ??= await buildReport(data, key, {}, nowMs);
   const computed = report.decision;
   const winner = input.finalDecision === 'ship' ? (input.winningVariantKey ?? computed.winningVariant) : null;
   if (input.finalDecision === 'ship') {
@@ -57,13 +58,14 @@ export function recordDecision(
   if (overrides && input.rationale.trim().length < 10) {
     throw new InvalidInputError(`the final decision differs from the computed one (${computed.outcome}); write a rationale of at least 10 characters`);
   }
-  const experimentId = db.select({ id: experiments.id }).from(experiments).where(eq(experiments.key, key)).get()!.id;
-  const recorded = db.transaction((tx) => {
-    const row = tx.insert(decisions).values({
-      experimentId, computedDecision: computed.outcome, finalDecision: input.finalDecision, winningVariantKey: winner,
+  const recorded = await data.transaction(async (tx) => {
+    const experiment = await tx.experiments.byKey(key);
+    if (!experiment) throw new NotFoundError('experiment', key);
+    const row = recordedDecisionOf(await tx.decisions.insert({
+      experimentId: experiment.id, computedDecision: computed.outcome, finalDecision: input.finalDecision, winningVariantKey: winner,
       rationale: input.rationale, decidedBy: input.decidedBy, decidedAtMs: nowMs
-    }).returning(columns).get();
-    recordAudit(tx, {
+    }));
+    await recordAudit(tx, {
       actor: input.actor ?? input.decidedBy, action: 'experiment.decision', entityType: 'experiment', entityId: key, atMs: nowMs,
       details: {
         decisionId: row.id, computed: computed.outcome, computedWinner: computed.winningVariant, final: input.finalDecision,
@@ -72,7 +74,7 @@ export function recordDecision(
       }
     });
     return row;
-  }, { behavior: 'immediate' });
+  });
   return { recorded, computed };
 }
 
@@ -91,10 +93,10 @@ export type LatestDecision = {
  * What promotion needs: the computed decision, the reviewer's final decision if recorded,
  * the winning variant and the primary metric's effect, CI and (adjusted) p-value. For the
  * winner recorded by a reviewer, `primary` is that variant's result.
- * @example latestDecision(db, 'w01-onboarding-ebook-reminder', Date.now()).final?.finalDecision // 'ship'
+ * @example (await latestDecision(data, 'w01-onboarding-ebook-reminder', Date.now())).final?.finalDecision // 'ship'
  */
-export function latestDecision(db: Db, experimentKey: string, nowMs: number = Date.now()): LatestDecision {
-  const report = buildReport(db, experimentKey, {}, nowMs);
+export async function latestDecision(data: Data, experimentKey: string, nowMs: number = Date.now()): Promise<LatestDecision> {
+  const report = await buildReport(data, experimentKey, {}, nowMs);
   const final = report.recorded;
   const winningVariant = final ? final.winningVariantKey : report.decision.winningVariant;
   let primary = report.decision.primary;

@@ -1,17 +1,11 @@
 import type { MetricResult, Report } from './types.ts';
+import { toCsv } from '../escape.ts';
 
 const header = [
   'segment', 'metric_key', 'metric_name', 'role', 'direction', 'variant', 'is_control', 'users', 'mean',
   'absolute_lift', 'absolute_ci_low', 'absolute_ci_high', 'relative_lift', 'relative_ci_low', 'relative_ci_high',
   'p_value', 'adjusted_p_value', 'chance_to_beat_control', 'significant', 'verdict'
 ];
-
-/** RFC 4180: quote fields holding a comma, quote or line break; double inner quotes. */
-function field(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const s = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 function rows(segment: string, metrics: MetricResult[], controlKey: string): unknown[][] {
   return metrics.flatMap((m) => m.arms.map((arm) => {
@@ -26,7 +20,8 @@ function rows(segment: string, metrics: MetricResult[], controlKey: string): unk
 
 /**
  * The metric table as CSV (one row per metric and variant; segment rows follow with their
- * segment value), CRLF line ends as RFC 4180 asks.
+ * segment value), CRLF line ends as RFC 4180 asks; text cells that a spreadsheet would run as a
+ * formula (segment values come from sdk keys) are written as text (`calendar/escape.ts`).
  * @example reportToCsv(report).split('\r\n')[0] // 'segment,metric_key,...'
  */
 export function reportToCsv(report: Report): string {
@@ -35,5 +30,5 @@ export function reportToCsv(report: Report): string {
     ...rows('(all)', report.metrics, controlKey),
     ...(report.segments?.values.flatMap((s) => rows(s.value, s.metrics, controlKey)) ?? [])
   ];
-  return [header, ...all].map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
+  return toCsv([header, ...all]);
 }

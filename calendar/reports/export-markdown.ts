@@ -1,7 +1,9 @@
 import { meanText, outcomeLabel, pValueText, signedPercent } from './format.ts';
 import type { MetricResult, Report } from './types.ts';
+import { markdownText as text } from '../escape.ts';
 
-const cell = (s: string | number) => String(s).replaceAll('|', '\\|').replaceAll('\n', ' ');
+/** A table cell: `|` cannot end it, a line break cannot end the row. User text goes through `text` first. */
+const cell = (s: string | number) => String(s).replace(/(?<!\\)\|/g, '\\|').replaceAll('\n', ' ');
 const row = (cells: Array<string | number>) => `| ${cells.map(cell).join(' | ')} |`;
 
 function metricTable(metrics: MetricResult[], alpha: number): string[] {
@@ -13,7 +15,7 @@ function metricTable(metrics: MetricResult[], alpha: number): string[] {
     for (const arm of m.arms) {
       const c = m.comparisons.find((x) => x.variant === arm.variant);
       lines.push(row([
-        `${m.name} (${m.direction === 'increase' ? '↑' : '↓'})`, m.role, arm.variant, arm.users.toLocaleString('en-US'), meanText(arm.mean, m.kind),
+        `${text(m.name)} (${m.direction === 'increase' ? '↑' : '↓'})`, m.role, arm.variant, arm.users.toLocaleString('en-US'), meanText(arm.mean, m.kind),
         c?.relative ? signedPercent(c.relative.estimate) : c ? '—' : 'control',
         c?.relative ? `${signedPercent(c.relative.ciLow)} to ${signedPercent(c.relative.ciHigh)}` : '',
         c ? pValueText(c.adjustedPValue) : '', c ? `${Math.round(100 * c.chanceToBeatControl)}%` : '', c ? c.verdict : ''
@@ -32,15 +34,15 @@ export function reportToMarkdown(report: Report): string {
   const d = report.decision;
   const h = report.health;
   const out: string[] = [];
-  out.push(`# ${report.experiment.name} (\`${report.experiment.key}\`)`, '');
+  out.push(`# ${text(report.experiment.name)} (\`${report.experiment.key}\`)`, '');
   out.push(`**Decision: ${outcomeLabel[d.outcome]}${d.winningVariant ? ` — ${d.winningVariant}` : ''}** ` +
     `(computed from the success criteria; ${report.analysis === 'sequential' ? 'sequential, always-valid' : 'fixed-horizon'} analysis, ` +
     `${report.correction === 'none' ? 'no' : report.correction} correction, α = ${report.alpha})`, '');
-  for (const reason of d.reasons) out.push(`- ${reason}`);
+  for (const reason of d.reasons) out.push(`- ${text(reason)}`);
   if (report.recorded) {
     const r = report.recorded;
     out.push('', `**Reviewer decision: ${outcomeLabel[r.finalDecision] ?? r.finalDecision}${r.winningVariantKey ? ` — ${r.winningVariantKey}` : ''}** ` +
-      `by ${r.decidedBy} on ${new Date(r.decidedAtMs).toISOString().slice(0, 10)}${r.rationale ? `: ${r.rationale}` : ''}`);
+      `by ${text(r.decidedBy)} on ${new Date(r.decidedAtMs).toISOString().slice(0, 10)}${r.rationale ? `: ${text(r.rationale)}` : ''}`);
   }
   out.push('', '## Health', '');
   out.push(row(['Check', 'Value']), row(['---', '---']));
@@ -49,23 +51,23 @@ export function reportToMarkdown(report: Report): string {
   out.push(row(['Users exposed', `${h.usersExposed.toLocaleString('en-US')}${h.usersNeeded !== null ? ` of ${h.usersNeeded.toLocaleString('en-US')} needed` : ''}`]));
   out.push(row(['Days run', `${h.daysRun} of ${h.daysPlanned} planned`]));
   out.push(row(['Users exposed to more than one variant', h.multipleVariantUsers.toLocaleString('en-US')]));
-  if (h.warnings.length) out.push('', ...h.warnings.map((w) => `> ⚠ ${w}`));
+  if (h.warnings.length) out.push('', ...h.warnings.map((w) => `> ⚠ ${text(w)}`));
   out.push('', '## Metrics', '', ...metricTable(report.metrics, report.alpha));
   const guardrails = report.metrics.flatMap((m) => m.guardrails.map((g) => ({ m, g })));
   if (guardrails.length) {
     out.push('', '## Guardrails (non-inferiority)', '', row(['Metric', 'Variant', 'Limit', 'Worst plausible change', 'Within limit']), row(['---', '---', '---:', '---:', '---']));
     for (const { m, g } of guardrails) {
-      out.push(row([m.name, g.variant, `${(100 * g.maxRelativeDegradation).toFixed(1)}% worse`, signedPercent(g.worstRelativeChange), g.nonInferior ? 'yes' : 'not shown']));
+      out.push(row([text(m.name), g.variant, `${(100 * g.maxRelativeDegradation).toFixed(1)}% worse`, signedPercent(g.worstRelativeChange), g.nonInferior ? 'yes' : 'not shown']));
     }
   }
   if (report.segments) {
-    out.push('', `## Segments by \`${report.segments.attribute}\` (exploratory)`, '', `_${report.segments.caveat}_`);
+    out.push('', `## Segments by ${text(report.segments.attribute)} (exploratory)`, '', `_${report.segments.caveat}_`);
     for (const s of report.segments.values) {
-      out.push('', `### ${s.value} (${s.users.toLocaleString('en-US')} users)`, '', ...metricTable(s.metrics, report.alpha));
+      out.push('', `### ${text(s.value)} (${s.users.toLocaleString('en-US')} users)`, '', ...metricTable(s.metrics, report.alpha));
     }
   }
   out.push('', '## Success criteria (pre-registered)', '');
-  for (const c of report.criteria) out.push(`- ${c.description}`);
+  for (const c of report.criteria) out.push(`- ${text(c.description)}`);
   if (!report.criteria.length) out.push('- None written.');
   out.push('', `_Generated ${new Date(report.generatedAtMs).toISOString()}._`, '');
   return out.join('\n');

@@ -113,7 +113,7 @@ describe('reportToMarkdown', () => {
       '| Unsubscribe | b | 5.0% worse | +3.1% | not shown |',
       '| Unsubscribe | b | 2.5% worse | — | yes |',
       '',
-      '## Segments by `country` (exploratory)',
+      '## Segments by country (exploratory)',
       '',
       '_Exploratory._',
       '',
@@ -126,7 +126,7 @@ describe('reportToMarkdown', () => {
       '',
       '## Success criteria (pre-registered)',
       '',
-      '- Activation ≥ +20%, p < 0.05',
+      '- Activation ≥ +20%, p \\< 0.05',
       '',
       '_Generated 2026-12-20T12:00:00.000Z._',
       ''

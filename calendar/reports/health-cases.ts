@@ -4,7 +4,7 @@
  * report's SQL aggregates give them), the experiment's start/stop and the report time, in days
  * after a fixed UTC instant, so no case depends on the wall clock or the time zone.
  */
-import type { GroupAggregate } from '../../db/queries/index.ts';
+import type { GroupAggregate } from '../../db/store/index.ts';
 import type { HealthInput } from './health.ts';
 import type { ReportDesign } from './load.ts';
 import type { Health } from './types.ts';

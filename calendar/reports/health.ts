@@ -4,7 +4,7 @@
  * users needed for the planned minimum detectable effect.
  */
 import { requiredSampleSize, sampleRatioMismatch, StatsInputError } from '../../stats/index.ts';
-import type { GroupAggregate } from '../../db/queries/index.ts';
+import type { GroupAggregate } from '../../db/store/index.ts';
 import type { Health } from './types.ts';
 import type { MetricRow, ReportDesign } from './load.ts';
 

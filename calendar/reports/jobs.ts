@@ -1,9 +1,9 @@
 /**
  * What the analysis thread computes: a report (with its exports' data) or the attributes a
  * report can be split by. The same function runs on the thread and, for an in-memory
- * database, in process.
+ * database, in process (db/sqlite/report-runner.ts).
  */
-import type { Db } from '../../db/connection.ts';
+import type { Data } from '../../db/store/index.ts';
 import { buildReport } from './build.ts';
 import { availableSegments } from './segments.ts';
 import type { Report, ReportOptions } from './types.ts';
@@ -14,10 +14,10 @@ export type ReportJob =
 
 export type ReportJobResult<J extends ReportJob> = J extends { op: 'report' } ? Report : string[];
 
-export type ReportReply =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { name: string; message: string; code: string | null } };
-
-export function computeReportJob(db: Db, job: ReportJob): Report | string[] {
-  return job.op === 'report' ? buildReport(db, job.key, job.options, job.nowMs) : availableSegments(db, job.key);
+/**
+ * Computes one job over the stores of `data`.
+ * @example await computeReportJob(data, { op: 'segments', key: 'w01-onboarding-ebook-reminder' }) // ['channel']
+ */
+export async function computeReportJob(data: Data, job: ReportJob): Promise<Report | string[]> {
+  return job.op === 'report' ? buildReport(data, job.key, job.options, job.nowMs) : availableSegments(data, job.key);
 }

@@ -2,10 +2,9 @@
  * Editing a stored metric definition (what the report computes): name, event, window,
  * direction, winsorization, baseline. Creation lives in `calendar/metrics`.
  */
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/connection.ts';
-import { metricKinds, metrics } from '../../db/schema.ts';
+import type { Data } from '../../db/store/index.ts';
+import { metricKinds, type Metric } from '../model.ts';
 import { recordAudit, type CommandContext } from '../audit.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 
@@ -26,19 +25,18 @@ export type UpdateMetricInput = z.infer<typeof updateMetricInput>;
 /**
  * Updates a metric by key (audit-logged with the before and after values); the next report
  * uses the new definition. A ratio metric must keep a denominator event.
- * @example updateMetric(db, 'revenue', { winsorizePercentile: 0.995 }, { actor: 'ana', nowMs: Date.now() })
+ * @example await updateMetric(data, 'revenue', { winsorizePercentile: 0.995 }, { actor: 'ana', nowMs: Date.now() })
  */
-export function updateMetric(db: Db, key: string, input: UpdateMetricInput, ctx: CommandContext) {
-  return db.transaction((tx) => {
-    const before = tx.select().from(metrics).where(eq(metrics.key, key)).get();
+export async function updateMetric(data: Data, key: string, input: UpdateMetricInput, ctx: CommandContext): Promise<Metric> {
+  return data.transaction(async (tx) => {
+    const before = await tx.metrics.byKey(key);
     if (!before) throw new NotFoundError('metric', key);
     const after = { ...before, ...input };
     if (after.kind === 'ratio' && !after.denominatorEventName) throw new InvalidInputError('a ratio metric needs denominatorEventName');
     if (after.kind !== 'ratio') after.denominatorEventName = null;
-    const row = tx.update(metrics).set({ ...input, denominatorEventName: after.denominatorEventName, updatedAtMs: ctx.nowMs })
-      .where(eq(metrics.id, before.id)).returning().get();
+    const row = await tx.metrics.update(before.id, { ...input, denominatorEventName: after.denominatorEventName, updatedAtMs: ctx.nowMs });
     const changed = Object.fromEntries(Object.keys(input).map((k) => [k, { from: before[k as keyof typeof before], to: row[k as keyof typeof row] }]));
-    recordAudit(tx, { actor: ctx.actor, action: 'metric.update', entityType: 'metric', entityId: key, atMs: ctx.nowMs, details: { changed } });
+    await recordAudit(tx, { actor: ctx.actor, action: 'metric.update', entityType: 'metric', entityId: key, atMs: ctx.nowMs, details: { changed } });
     return row;
-  }, { behavior: 'immediate' });
+  });
 }

@@ -1,17 +1,20 @@
-import { desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { decisions } from '../../db/schema.ts';
+import type { Decision } from '../model.ts';
+import type { Data } from '../../db/store/index.ts';
 import type { RecordedDecision } from './types.ts';
 
-export const decisionColumns = {
-  id: decisions.id, computedDecision: decisions.computedDecision, finalDecision: decisions.finalDecision,
-  winningVariantKey: decisions.winningVariantKey, rationale: decisions.rationale, decidedBy: decisions.decidedBy,
-  decidedAtMs: decisions.decidedAtMs
-};
-
-/** The most recent reviewer decision of an experiment (by id), or null. */
-export function latestRecordedDecision(db: Db, experimentId: number): RecordedDecision | null {
-  return db.select(decisionColumns).from(decisions).where(eq(decisions.experimentId, experimentId))
-    .orderBy(desc(decisions.id)).limit(1).get() ?? null;
+/** A stored decision as reports and the API show it (without the experiment id). */
+export function recordedDecisionOf(d: Decision): RecordedDecision {
+  return {
+    id: d.id, computedDecision: d.computedDecision, finalDecision: d.finalDecision, winningVariantKey: d.winningVariantKey,
+    rationale: d.rationale, decidedBy: d.decidedBy, decidedAtMs: d.decidedAtMs
+  };
 }
 
+/**
+ * The most recent reviewer decision of an experiment (by id), or null.
+ * @example (await latestRecordedDecision(data, 7))?.finalDecision // 'ship'
+ */
+export async function latestRecordedDecision(data: Data, experimentId: number): Promise<RecordedDecision | null> {
+  const latest = await data.decisions.latest(experimentId);
+  return latest ? recordedDecisionOf(latest) : null;
+}

@@ -1,12 +1,12 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { experiments } from '../../db/schema.ts';
-import { segmentAttributes } from '../../db/queries/index.ts';
+import type { Data } from '../../db/store/index.ts';
 import { NotFoundError } from '../errors.ts';
 
-/** Exposure attributes the report can be split by (for the segment tabs). */
-export function availableSegments(db: Db, key: string): string[] {
-  const e = db.select({ id: experiments.id }).from(experiments).where(eq(experiments.key, key)).get();
+/**
+ * Exposure attributes the report can be split by (for the segment tabs).
+ * @example await availableSegments(data, 'w01-onboarding-ebook-reminder') // ['channel']
+ */
+export async function availableSegments(data: Data, key: string): Promise<string[]> {
+  const e = await data.experiments.byKey(key);
   if (!e) throw new NotFoundError('experiment', key);
-  return segmentAttributes(db.$client, e.id);
+  return data.reportSource.segmentAttributes(e.id);
 }

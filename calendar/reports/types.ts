@@ -1,5 +1,5 @@
 /** The report object: what the API returns as JSON and the page, Markdown and CSV render. */
-import type { MetricKind, MetricRole } from '../../db/schema.ts';
+import type { MetricKind, MetricRole } from '../model.ts';
 
 export type Analysis = 'sequential' | 'fixed';
 export type Correction = 'holm' | 'benjamini-hochberg' | 'bonferroni' | 'none';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { channels, metricKinds } from '../../db/schema.ts';
+import { channels, metricKinds } from '../model.ts';
 import starterTemplate from '../templates/starter-90-day.json' with { type: 'json' };
 
 const metricTemplate = z.object({

@@ -16,6 +16,7 @@ import {
   sqliteAuditStore, sqliteDecisionStore, sqliteIdeaStore, sqliteKeyStore, sqliteMetricStore, sqlitePlanStore, sqlitePlaybookStore
 } from './catalog.ts';
 import { sqliteReportStore } from './reports.ts';
+import { sqliteReportSource } from './report-source.ts';
 
 const dataKey = Symbol.for('weekly-experiments.sqlite-data');
 type WithData = { [dataKey]?: Data };
@@ -31,13 +32,14 @@ function storesOf(db: Db): Stores {
     decisions: sqliteDecisionStore(db),
     audit: sqliteAuditStore(db),
     keys: sqliteKeyStore(db),
-    reports: sqliteReportStore(db)
+    reports: sqliteReportStore(db),
+    reportSource: sqliteReportSource(db)
   };
 }
 
 class SqliteData implements Data {
   readonly experiments; readonly layers; readonly plans; readonly metrics; readonly ideas;
-  readonly playbook; readonly decisions; readonly audit; readonly keys; readonly reports;
+  readonly playbook; readonly decisions; readonly audit; readonly keys; readonly reports; readonly reportSource;
   /** The end of the last queued transaction: the next one starts after it. */
   #turn: Promise<unknown> = Promise.resolve();
   readonly #db: Db;
@@ -47,7 +49,8 @@ class SqliteData implements Data {
     this.#db = db;
     ({
       experiments: this.experiments, layers: this.layers, plans: this.plans, metrics: this.metrics, ideas: this.ideas,
-      playbook: this.playbook, decisions: this.decisions, audit: this.audit, keys: this.keys, reports: this.reports
+      playbook: this.playbook, decisions: this.decisions, audit: this.audit, keys: this.keys, reports: this.reports,
+      reportSource: this.reportSource
     } = stores);
     // Inside a transaction: the same stores (same connection), and `transaction` joins it.
     this.#tx = { ...stores, inTransaction: true, transaction: (work) => work(this.#tx) };

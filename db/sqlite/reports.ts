@@ -1,7 +1,10 @@
 /** The report store of SQLite: the report runner (a worker thread for a file, in process for :memory:). */
 import type { Db } from '../connection.ts';
 import type { ReportStore } from '../store/index.ts';
-import { reportsFor } from '../../calendar/reports/runner.ts';
+import { reportsFor } from './report-runner.ts';
+
+export { closeReports, reportsFor, type ReportRunner } from './report-runner.ts';
+export { sqliteReportSource } from './report-source.ts';
 
 export function sqliteReportStore(db: Db): ReportStore {
   const runner = () => reportsFor(db);

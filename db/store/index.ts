@@ -9,7 +9,7 @@
  */
 import type { ExperimentStore, LayerStore } from './experiments.ts';
 import type { AuditStore, DecisionStore, IdeaStore, KeyStore, MetricStore, PlanStore, PlaybookStore } from './catalog.ts';
-import type { ReportStore } from './reports.ts';
+import type { ReportSource, ReportStore } from './reports.ts';
 
 export type * from './experiments.ts';
 export type * from './catalog.ts';
@@ -27,6 +27,7 @@ export interface Stores {
   readonly audit: AuditStore;
   readonly keys: KeyStore;
   readonly reports: ReportStore;
+  readonly reportSource: ReportSource;
 }
 
 /**

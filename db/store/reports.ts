@@ -1,3 +1,4 @@
+import type { MetricKind } from '../../calendar/model.ts';
 import type { Report, ReportOptions } from '../../calendar/reports/types.ts';
 
 /**
@@ -12,4 +13,70 @@ export interface ReportStore {
   segments(key: string): Promise<string[]>;
   /** Whether the reports run on a thread of their own. */
   readonly threaded: boolean;
+}
+
+/** Sums of one metric over the users of a group: enough for means, variances and a ratio's delta method. */
+export type MetricSums = {
+  sum: number;
+  sumSquares: number;
+  sumDenominator: number;
+  sumDenominatorSquares: number;
+  sumCrossProducts: number;
+};
+
+/** The sufficient statistics of one group of exposed users (a variant, a day, a segment). */
+export type GroupAggregate = {
+  variant: string;
+  /** Days since the Unix epoch (UTC) for by-day aggregates, else null. */
+  day: number | null;
+  /** Segment value for by-segment aggregates ('(none)' when the attribute is missing), else null. */
+  segment: string | null;
+  users: number;
+  /** Users in the group also exposed to another variant. */
+  conflicted: number;
+  /** One entry per metric, in the order given. */
+  metrics: MetricSums[];
+};
+
+/** A metric as the aggregation reads it: its event(s), window and winsorization. */
+export type StoreMetric = {
+  metricId: number;
+  key: string;
+  kind: MetricKind;
+  eventName: string;
+  /** Ratio metrics only. */
+  denominatorEventName?: string | null;
+  windowDays: number;
+  /** Cap per-user values (sum and count metrics) at this percentile, 0..1. */
+  winsorizePercentile?: number | null;
+};
+
+/** What a report asks the aggregation for. */
+export type AggregatesInput = {
+  experimentId: number; metrics: StoreMetric[]; variantKeys: string[]; segment: string | null; nowMs: number;
+};
+
+/** A report's sufficient statistics. */
+export type ReportAggregates = {
+  /** Winsorization cap per metric (in the order given), null when uncapped. */
+  caps: Array<number | null>;
+  /** Cumulative by day; the last day of each variant holds its totals. */
+  daily: GroupAggregate[];
+  exposuresByDay: Array<{ day: number; variant: string; users: number }>;
+  span: { firstMs: number | null; lastMs: number | null };
+  /** By segment value and variant when `segment` was asked for, else null. */
+  segmentRows: GroupAggregate[] | null;
+};
+
+/**
+ * The raw material of reports: sufficient statistics aggregated by the engine from exposures
+ * and events (never the rows themselves), and the exposure attributes seen.
+ */
+export interface ReportSource {
+  /** The aggregates of one report (the engine may cache them until the data changes). */
+  aggregates(input: AggregatesInput): Promise<ReportAggregates>;
+  /** Whether any exposure of the experiment carries `attribute` (stops at the first). */
+  segmentSeen(experimentId: number, attribute: string): Promise<boolean>;
+  /** Exposure attributes of the experiment a report can be split by, sorted (at most 20). */
+  segmentAttributes(experimentId: number): Promise<string[]>;
 }

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { bootstrap } from '../../api/bootstrap.ts';
 import { apiListener } from '../../api/listener.ts';
 
-const { app, deps } = bootstrap({ databasePath: process.env.DATABASE_PATH });
+const { app, deps } = await bootstrap({ databasePath: process.env.DATABASE_PATH });
 const server = createServer(apiListener(app, deps));
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {

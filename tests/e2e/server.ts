@@ -8,11 +8,15 @@ export type RunningServer = { url: string; databasePath: string; process: ChildP
 /**
  * Starts the real server (`api/server.ts` with the built UI) on a free port of 127.0.0.1
  * with a fresh temporary database, and resolves once it logs where it listens.
+ * `nodeArgs` go to Node before the entry point (e.g. one more `--import`).
  */
-export async function startRealServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startRealServer(
+  env: Record<string, string> = {},
+  options: { nodeArgs?: string[] } = {}
+): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'wx-e2e-'));
   const databasePath = join(dir, 'app.db');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'api/server.ts'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   });

@@ -11,8 +11,8 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 let other: Database.Database;
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
   other = new Database(t.path);
 });
 afterEach(() => {

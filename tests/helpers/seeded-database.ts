@@ -1,20 +1,23 @@
 import { afterEach, beforeEach } from 'vitest';
 import type { Db } from '../../db/connection.ts';
+import { sqliteData } from '../../db/sqlite/data.ts';
+import type { Data } from '../../db/store/index.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';
 import { tempDatabase } from './test-app.ts';
 
 /**
  * Gives each test of the file a fresh temp database with the starter calendar seeded at
  * `nowMs`, and deletes it afterwards.
- * @example let db: Db; useSeededDatabase(nowMs, (fresh) => { db = fresh; });
+ * @example let data: Data; useSeededDatabase(nowMs, (_db, fresh) => { data = fresh; });
  */
-export function useSeededDatabase(nowMs: number, use: (db: Db) => void): void {
+export function useSeededDatabase(nowMs: number, use: (db: Db, data: Data) => void): void {
   let cleanup = () => {};
-  beforeEach(() => {
+  beforeEach(async () => {
     const t = tempDatabase();
     cleanup = t.cleanup;
-    seedOnFirstStart(t.db, nowMs);
-    use(t.db);
+    const data = sqliteData(t.db);
+    await seedOnFirstStart(data, nowMs);
+    use(t.db, data);
   });
   afterEach(() => cleanup());
 }

@@ -6,6 +6,8 @@ import { createApp, type App } from '../../api/app.ts';
 import type { AppDeps } from '../../api/deps.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';
 import { createApiKey } from '../../api/auth/index.ts';
+import { sqliteData } from '../../db/sqlite/data.ts';
+import type { Data } from '../../db/store/index.ts';
 
 /** A fresh database file in a temporary folder; `cleanup` closes and deletes it. */
 export function tempDatabase(): { path: string; db: Db; cleanup: () => void } {
@@ -19,7 +21,7 @@ export function tempDatabase(): { path: string; db: Db; cleanup: () => void } {
 }
 
 export type TestApp = {
-  app: App; db: Db; path: string; clock: { nowMs: number }; cleanup: () => void;
+  app: App; db: Db; data: Data; path: string; clock: { nowMs: number }; cleanup: () => void;
   /** What the app was built with (for `apiListener`). */
   deps: AppDeps;
   /** Keys created for the test: admin (everything) and sdk (assign, exposures, events, OFREP). */
@@ -34,15 +36,16 @@ export type TestApp = {
  * Monday 23 November 2026, 09:00 in the machine's time zone: the product counts calendar days in
  * local time (calendar/dates.ts), so a UTC instant would be a Sunday west of UTC-9.
  */
-export function createTestApp(options: { seed?: boolean; nowMs?: number } = {}): TestApp {
+export async function createTestApp(options: { seed?: boolean; nowMs?: number } = {}): Promise<TestApp> {
   const database = tempDatabase();
   const clock = { nowMs: options.nowMs ?? new Date(2026, 10, 23, 9).getTime() };
-  if (options.seed ?? true) seedOnFirstStart(database.db, clock.nowMs);
-  const deps: AppDeps = { db: database.db, now: () => clock.nowMs };
+  const data = sqliteData(database.db);
+  if (options.seed ?? true) await seedOnFirstStart(data, clock.nowMs);
+  const deps: AppDeps = { data, db: database.db, now: () => clock.nowMs };
   const app = createApp(deps);
   const keyCtx = { actor: 'test', nowMs: clock.nowMs };
-  const adminKey = createApiKey(database.db, { name: 'test admin', scope: 'admin' }, keyCtx).key;
-  const sdkKey = createApiKey(database.db, { name: 'test sdk', scope: 'sdk' }, keyCtx).key;
+  const adminKey = (await createApiKey(data, { name: 'test admin', scope: 'admin' }, keyCtx)).key;
+  const sdkKey = (await createApiKey(data, { name: 'test sdk', scope: 'sdk' }, keyCtx)).key;
   const authed: TestApp['authed'] = (path, init = {}) => {
     const { key, body, headers, ...rest } = init;
     const h = new Headers(headers);
@@ -53,5 +56,5 @@ export function createTestApp(options: { seed?: boolean; nowMs?: number } = {}):
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) })
     }));
   };
-  return { app, deps, db: database.db, path: database.path, clock, cleanup: database.cleanup, adminKey, sdkKey, authed };
+  return { app, deps, db: database.db, data, path: database.path, clock, cleanup: database.cleanup, adminKey, sdkKey, authed };
 }

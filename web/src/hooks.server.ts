@@ -1,11 +1,11 @@
 import type { HandleServerError, ServerInit } from '@sveltejs/kit';
 import { seedOnFirstStart } from '$calendar/seed/index.ts';
 import { now } from '$calendar/clock.ts';
-import { db } from '$lib/server/db.ts';
+import { data } from '$lib/server/db.ts';
 
 /** Under `npm run dev` this is the first start; under `npm start` the server already did it. */
-export const init: ServerInit = () => {
-  seedOnFirstStart(db(), now());
+export const init: ServerInit = async () => {
+  await seedOnFirstStart(data(), now());
 };
 
 /** Client mistakes (404, 405, ...) keep their status and message; only real failures are logged. */

@@ -10,19 +10,30 @@ export function uiContext() {
   return { actor: UI_ACTOR, nowMs: now() };
 }
 
+type Failure = ReturnType<typeof fail<{ error: string }>>;
+
+function failureOf(err: unknown): Failure {
+  if (err instanceof DomainError) {
+    const status = err.code === 'not_found' ? 404 : err.code === 'conflict' ? 409 : 400;
+    return fail(status, { error: err.message });
+  }
+  throw err;
+}
+
 /**
  * Runs a domain call from a form action: domain errors become a 400/404/409 `fail` with the
- * message (shown above the form); anything else is a real error.
+ * message (shown above the form); anything else is a real error. An async call gives a
+ * promise of the same (its rejection with a domain error becomes the `fail`).
+ * @example return attempt(async () => { await startExperiment(data(), key, uiContext()); return { done: 'start' }; });
  */
-export function attempt<T>(run: () => T): T | ReturnType<typeof fail<{ error: string }>> {
+export function attempt<T>(run: () => Promise<T>): Promise<T | Failure>;
+export function attempt<T>(run: () => T): T | Failure;
+export function attempt<T>(run: () => T | Promise<T>): T | Failure | Promise<T | Failure> {
   try {
-    return run();
+    const result = run();
+    return result instanceof Promise ? result.catch(failureOf) : result;
   } catch (err) {
-    if (err instanceof DomainError) {
-      const status = err.code === 'not_found' ? 404 : err.code === 'conflict' ? 409 : 400;
-      return fail(status, { error: err.message });
-    }
-    throw err;
+    return failureOf(err);
   }
 }
 

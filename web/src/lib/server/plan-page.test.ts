@@ -3,6 +3,7 @@ import { seedOnFirstStart } from '$calendar/seed/index.ts';
 import { calendarTokenOf } from '$calendar/plans/index.ts';
 import { now } from '$calendar/clock.ts';
 import { isoDay } from '$calendar/dates.ts';
+import { sqliteData } from '$db/sqlite/data.ts';
 import { tempDatabase } from '../../../../tests/helpers/test-app.ts';
 import { loadPlanPage } from './plan-page.ts';
 import { reloadConfig } from '$db/config.ts';
@@ -10,9 +11,9 @@ import { reloadConfig } from '$db/config.ts';
 // The pages read the database at DATABASE_PATH (lib/server/db.ts): point it at a fresh seeded file per test.
 let t: ReturnType<typeof tempDatabase>;
 const savedPath = process.env.DATABASE_PATH;
-beforeEach(() => {
+beforeEach(async () => {
   t = tempDatabase();
-  seedOnFirstStart(t.db, new Date(2026, 10, 25, 10).getTime()); // a Wednesday: the plan starts Monday 30 November
+  await seedOnFirstStart(sqliteData(t.db), new Date(2026, 10, 25, 10).getTime()); // a Wednesday: the plan starts Monday 30 November
   process.env.DATABASE_PATH = t.path; reloadConfig();
 });
 afterEach(() => {
@@ -22,11 +23,11 @@ afterEach(() => {
 });
 
 describe('loadPlanPage', () => {
-  it('the seeded plan\'s timeline at the server clock, and its feed URL with the plan\'s token', () => {
+  it('the seeded plan\'s timeline at the server clock, and its feed URL with the plan\'s token', async () => {
     const before = isoDay(now());
-    const page = loadPlanPage(1);
+    const page = await loadPlanPage(1);
     const after = isoDay(now());
-    expect(page.feedUrl).toBe(`/api/v1/plans/1/calendar.ics?token=${calendarTokenOf(t.db, 1)}`);
+    expect(page.feedUrl).toBe(`/api/v1/plans/1/calendar.ics?token=${await calendarTokenOf(sqliteData(t.db), 1)}`);
     expect(page.timeline.plan).toMatchObject({ id: 1, startDate: '2026-11-30', endDate: '2027-02-21', weeks: 12 });
     expect(page.timeline.weeks).toHaveLength(12);
     expect(page.timeline.weeks[0]).toEqual({ week: 1, startDate: '2026-11-30', endDate: '2026-12-06' });
@@ -34,7 +35,7 @@ describe('loadPlanPage', () => {
     expect([before, after]).toContain(page.timeline.today); // read from the server clock, not a fixed day
   });
 
-  it('a missing plan is the domain\'s not-found error', () => {
-    expect(() => loadPlanPage(999)).toThrow("plan '999' was not found");
+  it('a missing plan is the domain\'s not-found error', async () => {
+    await expect(loadPlanPage(999)).rejects.toThrow("plan '999' was not found");
   });
 });

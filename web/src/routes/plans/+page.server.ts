@@ -4,11 +4,11 @@ import { loadPlanTemplate } from '$calendar/seed/index.ts';
 import { DomainError, httpStatusOf } from '$calendar/errors.ts';
 import { nextMondayIso } from '$calendar/dates.ts';
 import { now } from '$calendar/clock.ts';
-import { db } from '$lib/server/db.ts';
+import { data } from '$lib/server/db.ts';
 import { field, uiContext } from '$lib/server/actions.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = () => ({ plans: listPlans(db()), nextMonday: nextMondayIso(new Date(now())) });
+export const load: PageServerLoad = async () => ({ plans: await listPlans(data()), nextMonday: nextMondayIso(new Date(now())) });
 
 /** "email: 1200, in-app: 1500" (or one per line) -> { email: 1200, 'in-app': 1500 }. */
 function parseTraffic(text: string): Record<string, number> {
@@ -24,11 +24,11 @@ export const actions: Actions = {
     const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
     let id: number;
     try {
-      id = createPlan(db(), {
+      id = (await createPlan(data(), {
         name: field(form, 'name') ?? '', startDate: field(form, 'startDate') ?? '', weeks: Number(field(form, 'weeks') ?? 12) as 12 | 13,
         owner: field(form, 'owner'), goal: field(form, 'goal'), notes: field(form, 'notes'),
         dailyTraffic: parseTraffic(field(form, 'dailyTraffic') ?? '')
-      }, uiContext()).id;
+      }, uiContext())).id;
     } catch (err) {
       if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, values });
       throw err;
@@ -36,8 +36,8 @@ export const actions: Actions = {
     redirect(303, `/plans/${id}`);
   },
   /** Loads the starter 90-day template; loading it again opens the plan it already made. */
-  loadStarter: () => {
-    const { planId } = loadPlanTemplate(db(), { nowMs: now(), actor: uiContext().actor });
+  loadStarter: async () => {
+    const { planId } = await loadPlanTemplate(data(), { nowMs: now(), actor: uiContext().actor });
     redirect(303, `/plans/${planId}`);
   }
 };

@@ -3,7 +3,7 @@ import { startPlan } from '$calendar/plans/index.ts';
 import { putInOneLayer } from '$calendar/planning/index.ts';
 import { draftNextPlan } from '$calendar/playbook/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
-import { db } from '$lib/server/db.ts';
+import { data } from '$lib/server/db.ts';
 import { attempt, uiContext } from '$lib/server/actions.ts';
 import { loadPlanPage } from '$lib/server/plan-page.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,9 +14,9 @@ function planId(raw: string): number {
   return id;
 }
 
-export const load: PageServerLoad = ({ params }) => {
+export const load: PageServerLoad = async ({ params }) => {
   try {
-    return loadPlanPage(planId(params.id));
+    return await loadPlanPage(planId(params.id));
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
     throw err;
@@ -24,14 +24,14 @@ export const load: PageServerLoad = ({ params }) => {
 };
 
 export const actions: Actions = {
-  start: ({ params }) => attempt(() => { startPlan(db(), planId(params.id), uiContext()); return { done: 'started' }; }),
+  start: ({ params }) => attempt(async () => { await startPlan(data(), planId(params.id), uiContext()); return { done: 'started' }; }),
   layer: async ({ params, request }) => {
     const keys = (await request.formData()).getAll('experiments').map(String);
     planId(params.id);
-    return attempt(() => { putInOneLayer(db(), keys, uiContext()); return { done: 'layer' }; });
+    return attempt(async () => { await putInOneLayer(data(), keys, uiContext()); return { done: 'layer' }; });
   },
-  draftNext: ({ params }) => {
-    const result = attempt(() => draftNextPlan(db(), planId(params.id), uiContext()));
+  draftNext: async ({ params }) => {
+    const result = await attempt(() => draftNextPlan(data(), planId(params.id), uiContext()));
     if ('planId' in result) redirect(303, `/plans/${result.planId}`);
     return result;
   }

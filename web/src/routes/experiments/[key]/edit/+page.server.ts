@@ -5,25 +5,25 @@ import { getPlan } from '$calendar/plans/index.ts';
 import { planningMetrics, updatePlannedExperiment } from '$calendar/planning/index.ts';
 import { DomainError, httpStatusOf, NotFoundError } from '$calendar/errors.ts';
 import { valuesOf } from '$lib/components/plan/editor-values.ts';
-import { db } from '$lib/server/db.ts';
+import { data } from '$lib/server/db.ts';
 import { uiContext } from '$lib/server/actions.ts';
 import { readEditorForm, toPlannedInput } from '$lib/server/experiment-form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-function load_(key: string) {
+async function load_(key: string) {
   try {
-    const experiment = getExperimentDetail(db(), key);
+    const experiment = await getExperimentDetail(data(), key);
     if (experiment.planId === null) error(404, { message: `experiment '${key}' belongs to no plan`, code: 'not_found' });
-    return { experiment, plan: getPlan(db(), experiment.planId) };
+    return { experiment, plan: await getPlan(data(), experiment.planId) };
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
     throw err;
   }
 }
 
-export const load: PageServerLoad = ({ params }) => {
-  const { experiment, plan } = load_(params.key);
-  return { experiment: { key: experiment.key, name: experiment.name, status: experiment.status }, plan, initial: valuesOf(experiment), metrics: planningMetrics(db()), channels };
+export const load: PageServerLoad = async ({ params }) => {
+  const { experiment, plan } = await load_(params.key);
+  return { experiment: { key: experiment.key, name: experiment.name, status: experiment.status }, plan, initial: valuesOf(experiment), metrics: await planningMetrics(data()), channels };
 };
 
 export const actions: Actions = {
@@ -31,7 +31,7 @@ export const actions: Actions = {
     const form = await request.formData();
     const values = readEditorForm(form);
     try {
-      updatePlannedExperiment(db(), params.key, toPlannedInput(values), { ...uiContext(), confirmVariantChange: form.get('confirmVariantChange') === 'on' });
+      await updatePlannedExperiment(data(), params.key, toPlannedInput(values), { ...uiContext(), confirmVariantChange: form.get('confirmVariantChange') === 'on' });
     } catch (err) {
       if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, values });
       throw err;

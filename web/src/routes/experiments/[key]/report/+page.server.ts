@@ -1,10 +1,9 @@
 import { now } from '$calendar/clock.ts';
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { reportsFor } from '$calendar/reports/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
 import { submitDecision } from './decision-input.ts';
-import { db } from '$lib/server/db.ts';
+import { data } from '$lib/server/db.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const options = z.object({
@@ -18,7 +17,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
   if (!parsed.success) error(400, { message: `Invalid report options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, code: 'invalid_request' });
   try {
     // Both on the analysis thread, never on the one that answers the SDKs.
-    const reports = reportsFor(db());
+    const reports = data().reports;
     const [report, segmentAttributes] = await Promise.all([reports.report(params.key, parsed.data, now()), reports.segments(params.key)]);
     return { report, segmentAttributes, query: url.searchParams.toString() };
   } catch (err) {

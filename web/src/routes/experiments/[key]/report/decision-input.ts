@@ -1,8 +1,8 @@
 import { now } from '$calendar/clock.ts';
 import { z } from 'zod';
-import { decisionOutcomes, recordDecision, reportsFor, type RecordedDecision } from '$calendar/reports/index.ts';
+import { decisionOutcomes, recordDecision, type RecordedDecision } from '$calendar/reports/index.ts';
 import { DomainError, httpStatusOf } from '$calendar/errors.ts';
-import { db } from '$lib/server/db.ts';
+import { data } from '$lib/server/db.ts';
 
 /** The reviewer's form, as the page posts it (form fields or the same names in JSON). */
 export const decisionForm = z.object({
@@ -21,8 +21,8 @@ export async function submitDecision(key: string, input: Record<string, unknown>
   if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(' ') };
   try {
     const nowMs = now();
-    const report = await reportsFor(db()).report(key, {}, nowMs); // on the analysis thread
-    const { recorded } = recordDecision(db(), key, { ...parsed.data, actor: `web:${parsed.data.decidedBy}` }, nowMs, report);
+    const report = await data().reports.report(key, {}, nowMs); // on the analysis thread
+    const { recorded } = await recordDecision(data(), key, { ...parsed.data, actor: `web:${parsed.data.decidedBy}` }, nowMs, report);
     return { ok: true, recorded };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;

@@ -1,9 +1,9 @@
 import { now } from '$calendar/clock.ts';
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
-import { reportsFor, reportToCsv, reportToMarkdown } from '$calendar/reports/index.ts';
+import { reportToCsv, reportToMarkdown } from '$calendar/reports/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
-import { db } from '$lib/server/db.ts';
+import { data } from '$lib/server/db.ts';
 
 const options = z.object({
   analysis: z.enum(['sequential', 'fixed']).optional(),
@@ -20,7 +20,7 @@ export async function exportReport(key: string, url: URL, format: 'md' | 'csv' |
   if (!parsed.success) error(400, { message: `Invalid report options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, code: 'invalid_request' });
   let report;
   try {
-    report = await reportsFor(db()).report(key, parsed.data, now());
+    report = await data().reports.report(key, parsed.data, now());
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
     throw err;

@@ -4,34 +4,34 @@ import { getPlan } from '$calendar/plans/index.ts';
 import { createPlannedExperiment, planningMetrics } from '$calendar/planning/index.ts';
 import { DomainError, httpStatusOf, NotFoundError } from '$calendar/errors.ts';
 import { blankValues } from '$lib/components/plan/editor-values.ts';
-import { db } from '$lib/server/db.ts';
+import { data } from '$lib/server/db.ts';
 import { uiContext } from '$lib/server/actions.ts';
 import { readEditorForm, toPlannedInput } from '$lib/server/experiment-form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-function planOf(rawId: string) {
+async function planOf(rawId: string) {
   try {
-    return getPlan(db(), Number(rawId));
+    return await getPlan(data(), Number(rawId));
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
     throw err;
   }
 }
 
-export const load: PageServerLoad = ({ params }) => {
-  const plan = planOf(params.id);
+export const load: PageServerLoad = async ({ params }) => {
+  const plan = await planOf(params.id);
   const week = Number(params.week);
   if (!Number.isInteger(week) || week < 1 || week > plan.weeks) error(404, { message: `plan ${plan.id} has no week ${params.week}`, code: 'not_found' });
-  return { plan, initial: blankValues(week, plan.owner), metrics: planningMetrics(db()), channels };
+  return { plan, initial: blankValues(week, plan.owner), metrics: await planningMetrics(data()), channels };
 };
 
 export const actions: Actions = {
   default: async ({ params, request }) => {
-    const plan = planOf(params.id);
+    const plan = await planOf(params.id);
     const values = readEditorForm(await request.formData());
     let key: string;
     try {
-      key = createPlannedExperiment(db(), plan.id, toPlannedInput(values), uiContext()).key;
+      key = (await createPlannedExperiment(data(), plan.id, toPlannedInput(values), uiContext())).key;
     } catch (err) {
       if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, values });
       throw err;

@@ -8,18 +8,18 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { generateSynthetic } from '../../tests/reports/synthetic.ts';
-import { experiments } from '../../db/schema.ts';
-import { NotFoundError } from '../errors.ts';
-import { buildReport } from './build.ts';
-import { reportsFor } from './runner.ts';
+import { experiments } from '../schema.ts';
+import { NotFoundError } from '../../calendar/errors.ts';
+import { buildReport } from '../../calendar/reports/build.ts';
+import { reportsFor } from './report-runner.ts';
 
 const KEY = 'w01-onboarding-ebook-reminder';
 const START = Date.parse('2026-11-30T00:00:00Z');
 const NOW = Date.parse('2026-12-20T12:00:00Z');
 let t: TestApp;
 
-beforeEach(() => {
-  t = createTestApp({ nowMs: NOW });
+beforeEach(async () => {
+  t = await createTestApp({ nowMs: NOW });
   const id = t.db.select().from(experiments).where(eq(experiments.key, KEY)).get()!.id;
   t.db.update(experiments).set({ status: 'stopped', startedAtMs: START, stoppedAtMs: START + 14 * 86_400_000 }).where(eq(experiments.id, id)).run();
   generateSynthetic(t.db.$client, {
@@ -37,7 +37,7 @@ describe('reportsFor', () => {
     expect(runner.threaded).toBe(true);
     expect(reportsFor(t.db)).toBe(runner); // one runner per connection
     const threaded = await runner.report(KEY, { correction: 'holm' }, NOW);
-    const inProcess = buildReport(t.db, KEY, { correction: 'holm' }, NOW);
+    const inProcess = await buildReport(t.data, KEY, { correction: 'holm' }, NOW);
     expect(threaded).toEqual(inProcess);
     expect(threaded.health.usersExposed).toBe(4000);
     expect(await runner.segments(KEY)).toEqual(['channel']);

@@ -1,27 +1,22 @@
 /**
- * The report's sufficient statistics, from the incremental report store, cached per
- * connection until the database changes. A repeat view with no write in between reuses the
- * cached aggregates; any write (this connection's `total_changes()`, or another
- * connection's commit seen through `PRAGMA data_version`) refreshes the store past its
+ * The report source of SQLite: a report's sufficient statistics from the incremental report
+ * store, cached per connection until the database changes. A repeat view with no write in
+ * between reuses the cached aggregates; any write (this connection's `total_changes()`, or
+ * another connection's commit seen through `PRAGMA data_version`) refreshes the store past its
  * watermarks first, which costs about the new events and exposures, not the whole table.
  */
 import type Database from 'better-sqlite3';
+import type { Db } from '../connection.ts';
 import {
-  ensureReportStore, exposureGroups, needsFullRebuild, rebuildMetricStoreInChunks, refreshMetricStore, storeCaps, storeDailyAggregates, storeExposureSpan, storeSegmentAggregates,
-  tuneForReports, type GroupAggregate, type RefreshResult, type StoreMetric
-} from '../../db/queries/index.ts';
+  ensureReportStore, exposureGroups, needsFullRebuild, rebuildMetricStoreInChunks, refreshMetricStore, segmentAttributes, segmentAttributeSeen,
+  storeCaps, storeDailyAggregates, storeExposureSpan, storeSegmentAggregates, tuneForReports, type RefreshResult
+} from '../queries/index.ts';
+import type { AggregatesInput, ReportAggregates, ReportSource } from '../store/index.ts';
 
-export type ReportAggregates = {
-  caps: Array<number | null>;
-  /** Cumulative by day; the last day of each variant holds its totals. */
-  daily: GroupAggregate[];
-  exposuresByDay: Array<{ day: number; variant: string; users: number }>;
-  span: { firstMs: number | null; lastMs: number | null };
-  segmentRows: GroupAggregate[] | null;
-  refresh: RefreshResult;
-};
+/** The aggregates with what the refresh before them did (for tests and benchmarks). */
+export type SqliteReportAggregates = ReportAggregates & { refresh: RefreshResult };
 
-type Entry = { stamp: string; value: ReportAggregates };
+type Entry = { stamp: string; value: SqliteReportAggregates };
 const caches = new WeakMap<Database.Database, Map<string, Entry>>();
 const MAX_ENTRIES = 32;
 
@@ -32,7 +27,7 @@ function changeStamp(client: Database.Database): string {
   return `${dataVersion}:${n}`;
 }
 
-function compute(client: Database.Database, input: AggregatesInput): ReportAggregates {
+function compute(client: Database.Database, input: AggregatesInput): SqliteReportAggregates {
   const { experimentId, metrics } = input;
   ensureReportStore(client);
   tuneForReports(client);
@@ -54,16 +49,12 @@ function compute(client: Database.Database, input: AggregatesInput): ReportAggre
   }).deferred();
 }
 
-export type AggregatesInput = {
-  experimentId: number; metrics: StoreMetric[]; variantKeys: string[]; segment: string | null; nowMs: number;
-};
-
 /**
  * The aggregates of a report, from the cache when nothing was written since they were
  * computed, else after an incremental refresh of the store.
  * @example reportAggregates(db.$client, { experimentId: 7, metrics, variantKeys: ['control', 'b'], segment: null, nowMs })
  */
-export function reportAggregates(client: Database.Database, input: AggregatesInput): ReportAggregates {
+export function reportAggregates(client: Database.Database, input: AggregatesInput): SqliteReportAggregates {
   let cache = caches.get(client);
   if (!cache) caches.set(client, (cache = new Map()));
   const key = JSON.stringify([input.experimentId, input.metrics, input.variantKeys, input.segment]);
@@ -79,4 +70,17 @@ export function reportAggregates(client: Database.Database, input: AggregatesInp
   cache.set(key, { stamp: after, value });
   if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   return value;
+}
+
+/**
+ * The report source over one connection: aggregates in SQL from the incremental store.
+ * @example await sqliteReportSource(db).segmentAttributes(7) // ['channel', 'country']
+ */
+export function sqliteReportSource(db: Db): ReportSource {
+  const client = db.$client;
+  return {
+    async aggregates(input) { return reportAggregates(client, input); },
+    async segmentSeen(experimentId, attribute) { return segmentAttributeSeen(client, experimentId, attribute); },
+    async segmentAttributes(experimentId) { return segmentAttributes(client, experimentId); }
+  };
 }

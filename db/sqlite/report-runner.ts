@@ -1,19 +1,26 @@
 /**
  * Reports off the request thread. `reportsFor(db)` is the one report runner of a database:
  * for a file, a worker thread (`report-worker.ts`) with its own connection computes every
- * report, so a cold 1M-user rebuild or a segment split never blocks the event loop that
- * answers `/assign` and `/events`; for an in-memory database (tests), the same code in process.
+ * report (the domain's `buildReport` over that connection's stores), so a cold 1M-user
+ * rebuild or a segment split never blocks the event loop that answers `/assign` and
+ * `/events`; for an in-memory database (tests), the same code in process.
  * Two concurrent requests for the same report share one computation.
  *
  * The runner hangs on the connection object (a `Symbol.for` key), not on this module: the
  * SvelteKit bundle holds a second copy of this module, and both must reach one thread.
  */
 import { Worker } from 'node:worker_threads';
-import type { Db } from '../../db/connection.ts';
-import { bootWorker } from '../../db/boot-worker.ts';
-import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../errors.ts';
-import { computeReportJob, type ReportJob, type ReportReply } from './jobs.ts';
-import type { Report, ReportOptions } from './types.ts';
+import type { Db } from '../connection.ts';
+import { bootWorker } from '../boot-worker.ts';
+import { sqliteData } from './data.ts';
+import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../../calendar/errors.ts';
+import { computeReportJob, type ReportJob } from '../../calendar/reports/jobs.ts';
+import type { Report, ReportOptions } from '../../calendar/reports/types.ts';
+
+/** The worker's answer to request `id`: the value, or the error as the runner rebuilds it. */
+export type ReportReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; code: string | null } };
 
 const runnerKey = Symbol.for('weekly-experiments.report-runner');
 type WithRunner = { [runnerKey]?: ReportRunner };
@@ -68,7 +75,7 @@ abstract class SharedRuns implements ReportRunner {
 class InProcessRunner extends SharedRuns {
   readonly threaded = false;
   constructor(private readonly db: Db) { super(); }
-  protected async run(job: ReportJob): Promise<unknown> { return computeReportJob(this.db, job); }
+  protected run(job: ReportJob): Promise<unknown> { return computeReportJob(sqliteData(this.db), job); }
   async close(): Promise<void> {}
 }
 

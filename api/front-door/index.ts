@@ -1,0 +1,3 @@
+export { hostPolicy, hostAllowed, hostnameOf, type HostPolicy } from './hosts.ts';
+export { FailureThrottle, type ThrottleOptions } from './throttle.ts';
+export { securityHeaders, apiContentSecurityPolicy } from './headers.ts';
