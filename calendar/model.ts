@@ -36,7 +36,8 @@ export type IdeaSource = (typeof ideaSources)[number];
 export const ideaStatuses = ['open', 'scheduled', 'dropped'] as const;
 export type IdeaStatus = (typeof ideaStatuses)[number];
 
-export const keyScopes = ['sdk', 'admin'] as const;
+/** `client`: public by design (ships in web and mobile apps): the SDK payload, exposures and events only. */
+export const keyScopes = ['sdk', 'admin', 'client'] as const;
 export type KeyScope = (typeof keyScopes)[number];
 
 export type TargetingCondition = {
@@ -86,6 +87,38 @@ export type Experiment = {
   plannedMde: number | null; baselineRate: number | null;
   startedAtMs: number | null; stoppedAtMs: number | null; concludedAtMs: number | null;
   createdAtMs: number; updatedAtMs: number;
+  /** Started without success criteria on purpose: reports and the playbook say so. */
+  exploratory: boolean;
+  /** What was pre-registered when it first started (null before). Changes after it are amendments. */
+  registration: Registration | null;
+  /** How many times its report has been viewed (amendments record the count at their time). */
+  reportViews: number;
+};
+
+export const analysisModes = ['sequential', 'fixed'] as const;
+export type AnalysisMode = (typeof analysisModes)[number];
+export const corrections = ['holm', 'benjamini-hochberg', 'bonferroni', 'none'] as const;
+export type CorrectionMethod = (typeof corrections)[number];
+
+/** The pre-registration frozen at an experiment's first start. */
+export type Registration = {
+  registeredAtMs: number;
+  metrics: Array<{ key: string; role: MetricRole }>;
+  criteria: Array<Omit<SuccessCriterion, 'id' | 'experimentId'>>;
+  plannedMde: number | null;
+  /** The analysis plan: sequential or fixed horizon, the multiple-testing correction, alpha. */
+  analysis: { mode: AnalysisMode; correction: CorrectionMethod; alpha: number };
+  exploratory: boolean;
+};
+
+/** A change to a registered experiment's metrics, criteria, MDE or analysis plan, with its reason. */
+export type Amendment = {
+  id: number; experimentId: number; atMs: number; actor: string; reason: string;
+  /** Which parts of the registration changed, e.g. ['criteria']. */
+  fields: string[];
+  before: Partial<Registration>; after: Partial<Registration>;
+  /** Report views before the amendment: a change after looking invites suspicion. */
+  reportViews: number;
 };
 
 export type Variant = {
@@ -149,6 +182,8 @@ export type ApiKey = {
   /** SHA-256 of the whole key, hex. */
   hash: string;
   createdAtMs: number; lastUsedAtMs: number | null; revokedAtMs: number | null;
+  /** Client keys: browser origins allowed to use it (CORS); empty means any origin. */
+  allowedOrigins: string[];
 };
 
 export type AuditRecord = {

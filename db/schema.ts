@@ -16,7 +16,7 @@ import {
   experimentStatuses, channels, metricKinds, metricRoles, planStatuses, metricDirections, criterionKinds, ideaSources,
   ideaStatuses, keyScopes,
   type TargetingCondition, type Plan, type Layer, type Experiment, type Variant, type Metric, type SuccessCriterion,
-  type Decision, type PlaybookEntry, type Idea, type ApiKey, type AuditRecord
+  type Decision, type PlaybookEntry, type Idea, type ApiKey, type AuditRecord, type Registration, type Amendment
 } from '../calendar/model.ts';
 
 // The domain owns these (calendar/model.ts); re-exported for the SQLite code that reads them here.
@@ -93,7 +93,10 @@ export const experiments = sqliteTable('experiments', {
   stoppedAtMs: integer('stopped_at_ms'),
   concludedAtMs: integer('concluded_at_ms'),
   createdAtMs: integer('created_at_ms').notNull().default(nowMs),
-  updatedAtMs: integer('updated_at_ms').notNull().default(nowMs)
+  updatedAtMs: integer('updated_at_ms').notNull().default(nowMs),
+  exploratory: integer('exploratory', { mode: 'boolean' }).notNull().default(false),
+  registration: text('registration', { mode: 'json' }).$type<Registration>(),
+  reportViews: integer('report_views').notNull().default(0)
 }, (t) => [
   index('experiments_plan_idx').on(t.planId, t.week),
   index('experiments_status_idx').on(t.status)
@@ -245,8 +248,22 @@ export const apiKeys = sqliteTable('api_keys', {
   hash: text('hash').notNull().unique(),
   createdAtMs: integer('created_at_ms').notNull().default(nowMs),
   lastUsedAtMs: integer('last_used_at_ms'),
-  revokedAtMs: integer('revoked_at_ms')
+  revokedAtMs: integer('revoked_at_ms'),
+  allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull().default([])
 });
+
+/** Changes to a registered experiment's metrics, criteria, MDE or analysis plan. */
+export const amendments = sqliteTable('amendments', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+  atMs: integer('at_ms').notNull(),
+  actor: text('actor').notNull(),
+  reason: text('reason').notNull(),
+  fields: text('fields', { mode: 'json' }).$type<string[]>().notNull(),
+  before: text('before', { mode: 'json' }).$type<Partial<Registration>>().notNull(),
+  after: text('after', { mode: 'json' }).$type<Partial<Registration>>().notNull(),
+  reportViews: integer('report_views').notNull()
+}, (t) => [index('amendments_experiment_idx').on(t.experimentId, t.id)]);
 
 export const auditLog = sqliteTable('audit_log', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -289,3 +306,4 @@ same<Same<typeof playbookEntries.$inferSelect, PlaybookEntry>>();
 same<Same<typeof ideas.$inferSelect, Idea>>();
 same<Same<typeof apiKeys.$inferSelect, ApiKey>>();
 same<Same<typeof auditLog.$inferSelect, AuditRecord>>();
+same<Same<typeof amendments.$inferSelect, Amendment>>();

@@ -1,3 +1,4 @@
+import { keyScopes } from '../../calendar/model.ts';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
@@ -8,7 +9,8 @@ import { json } from '../openapi.ts';
 
 
 const keyInfoSchema = z.object({
-  id: z.number().int(), name: z.string(), scope: z.enum(['sdk', 'admin']),
+  id: z.number().int(), name: z.string(), scope: z.enum(keyScopes),
+  allowedOrigins: z.array(z.string()).openapi({ description: 'client keys: browser origins allowed to use the key (empty: any)' }),
   prefix: z.string().openapi({ description: 'First characters of the key, to tell keys apart' }),
   createdAtMs: z.number().int(), lastUsedAtMs: z.number().int().nullable(), revokedAtMs: z.number().int().nullable()
 }).openapi('ApiKey');

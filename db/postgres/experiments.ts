@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgDatabase } from 'drizzle-orm/pg-core';
 import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import * as schema from './schema.ts';
-import { experimentMetrics, experiments, exposures, layers, metrics, successCriteria, variants } from './schema.ts';
+import { amendments, experimentMetrics, experiments, exposures, layers, metrics, successCriteria, variants } from './schema.ts';
 import type { ExperimentStore, LayerStore } from '../store/index.ts';
 
 /** The pool's database or a transaction on one of its clients: what every PostgreSQL store runs on. */
@@ -84,6 +84,16 @@ export function postgresExperimentStore(db: PgExecutor): ExperimentStore {
       await db.delete(successCriteria).where(eq(successCriteria.experimentId, experimentId));
       // One multi-row insert: identities are assigned in the order of the VALUES list.
       if (criteria.length) await db.insert(successCriteria).values(criteria.map((c) => ({ experimentId, ...c })));
+    },
+    async amendments(experimentId) {
+      return await db.select().from(amendments).where(eq(amendments.experimentId, experimentId)).orderBy(asc(amendments.id));
+    },
+    async insertAmendment(values) {
+      return (await db.insert(amendments).values(values).returning())[0]!;
+    },
+    async countReportView(experimentId) {
+      const row = (await db.update(experiments).set({ reportViews: sql`${experiments.reportViews} + 1` }).where(eq(experiments.id, experimentId)).returning({ n: experiments.reportViews }))[0];
+      return row?.n ?? 0;
     }
   };
 }

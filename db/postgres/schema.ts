@@ -17,7 +17,7 @@ import {
   experimentStatuses, metricKinds, metricRoles, planStatuses, metricDirections, criterionKinds, ideaSources,
   ideaStatuses, keyScopes,
   type TargetingCondition, type Plan, type Layer, type Experiment, type Variant, type Metric, type SuccessCriterion,
-  type Decision, type PlaybookEntry, type Idea, type ApiKey, type AuditRecord
+  type Decision, type PlaybookEntry, type Idea, type ApiKey, type AuditRecord, type Registration, type Amendment
 } from '../../calendar/model.ts';
 
 /** Now in epoch milliseconds; one value per statement, like SQLite's `unixepoch('subsec')`. */
@@ -97,7 +97,10 @@ export const experiments = pgTable('experiments', {
   stoppedAtMs: ms('stopped_at_ms'),
   concludedAtMs: ms('concluded_at_ms'),
   createdAtMs: ms('created_at_ms').notNull().default(nowMs),
-  updatedAtMs: ms('updated_at_ms').notNull().default(nowMs)
+  updatedAtMs: ms('updated_at_ms').notNull().default(nowMs),
+  exploratory: boolean('exploratory').notNull().default(false),
+  registration: jsonb('registration').$type<Registration>(),
+  reportViews: integer('report_views').notNull().default(0)
 }, (t) => [
   index('experiments_plan_idx').on(t.planId, t.week),
   index('experiments_status_idx').on(t.status)
@@ -245,8 +248,22 @@ export const apiKeys = pgTable('api_keys', {
   hash: text('hash').notNull().unique(),
   createdAtMs: ms('created_at_ms').notNull().default(nowMs),
   lastUsedAtMs: ms('last_used_at_ms'),
-  revokedAtMs: ms('revoked_at_ms')
+  revokedAtMs: ms('revoked_at_ms'),
+  allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull().default([])
 });
+
+/** Changes to a registered experiment's metrics, criteria, MDE or analysis plan. */
+export const amendments = pgTable('amendments', {
+  id: id(),
+  experimentId: integer('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+  atMs: ms('at_ms').notNull(),
+  actor: text('actor').notNull(),
+  reason: text('reason').notNull(),
+  fields: jsonb('fields').$type<string[]>().notNull(),
+  before: jsonb('before').$type<Partial<Registration>>().notNull(),
+  after: jsonb('after').$type<Partial<Registration>>().notNull(),
+  reportViews: integer('report_views').notNull()
+}, (t) => [index('amendments_experiment_idx').on(t.experimentId, t.id)]);
 
 export const auditLog = pgTable('audit_log', {
   id: bigId(),
@@ -287,3 +304,4 @@ same<Same<typeof playbookEntries.$inferSelect, PlaybookEntry>>();
 same<Same<typeof ideas.$inferSelect, Idea>>();
 same<Same<typeof apiKeys.$inferSelect, ApiKey>>();
 same<Same<typeof auditLog.$inferSelect, AuditRecord>>();
+same<Same<typeof amendments.$inferSelect, Amendment>>();

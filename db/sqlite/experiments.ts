@@ -1,7 +1,7 @@
 /** SQLite stores of experiments (with variants, metric links, criteria) and layers. */
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../connection.ts';
-import { experimentMetrics, experiments, exposures, layers, metrics, successCriteria, variants } from '../schema.ts';
+import { amendments, experimentMetrics, experiments, exposures, layers, metrics, successCriteria, variants } from '../schema.ts';
 import type { ExperimentStore, LayerStore } from '../store/index.ts';
 
 const roleOrder = { primary: 0, secondary: 1, guardrail: 2 } as const;
@@ -65,6 +65,16 @@ export function sqliteExperimentStore(db: Db): ExperimentStore {
     async replaceCriteria(experimentId, criteria) {
       db.delete(successCriteria).where(eq(successCriteria.experimentId, experimentId)).run();
       for (const c of criteria) db.insert(successCriteria).values({ experimentId, ...c }).run();
+    },
+    async amendments(experimentId) {
+      return db.select().from(amendments).where(eq(amendments.experimentId, experimentId)).orderBy(asc(amendments.id)).all();
+    },
+    async insertAmendment(values) {
+      return db.insert(amendments).values(values).returning().get();
+    },
+    async countReportView(experimentId) {
+      const row = db.update(experiments).set({ reportViews: sql`${experiments.reportViews} + 1` }).where(eq(experiments.id, experimentId)).returning({ n: experiments.reportViews }).get();
+      return row?.n ?? 0;
     }
   };
 }

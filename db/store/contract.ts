@@ -521,7 +521,7 @@ export function storeContract(engine: string, open: () => Promise<ContractDataba
       it('insert, byId, byHash, newest first; update revocation, last use and name; a duplicate hash is a unique-key error', async () => {
         const a = await data.keys.insert({ name: 'sdk web', scope: 'sdk', prefix: 'wx_sdk_ab', hash: 'a'.repeat(64), createdAtMs: 1_000 });
         const b = await data.keys.insert({ name: 'admin', scope: 'admin', prefix: 'wx_admin_cd', hash: 'b'.repeat(64), createdAtMs: 2_000 });
-        expect(a).toEqual({ id: a.id, name: 'sdk web', scope: 'sdk', prefix: 'wx_sdk_ab', hash: 'a'.repeat(64), createdAtMs: 1_000, lastUsedAtMs: null, revokedAtMs: null });
+        expect(a).toEqual({ id: a.id, name: 'sdk web', scope: 'sdk', prefix: 'wx_sdk_ab', hash: 'a'.repeat(64), createdAtMs: 1_000, lastUsedAtMs: null, revokedAtMs: null, allowedOrigins: [] });
         expect(await data.keys.byId(b.id)).toEqual(b);
         expect(await data.keys.byHash('a'.repeat(64))).toEqual(a);
         expect(await data.keys.byHash('c'.repeat(64))).toBeNull();

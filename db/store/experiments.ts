@@ -1,4 +1,4 @@
-import type { Experiment, ExperimentStatus, Layer, Metric, MetricRole, SuccessCriterion, Variant } from '../../calendar/model.ts';
+import type { Amendment, Experiment, ExperimentStatus, Layer, Metric, MetricRole, SuccessCriterion, Variant } from '../../calendar/model.ts';
 
 /** The columns a new experiment must be given; the rest take the stored defaults. */
 export type NewExperiment = Pick<Experiment, 'key' | 'name'> & Partial<Omit<Experiment, 'id' | 'key' | 'name'>>;
@@ -36,6 +36,12 @@ export interface ExperimentStore {
   /** Success criteria in the order they were written. */
   criteria(experimentId: number): Promise<SuccessCriterion[]>;
   replaceCriteria(experimentId: number, criteria: NewCriterion[]): Promise<void>;
+
+  /** Amendments to the registration, oldest first. */
+  amendments(experimentId: number): Promise<Amendment[]>;
+  insertAmendment(values: Omit<Amendment, 'id'>): Promise<Amendment>;
+  /** Counts one view of the experiment's report; returns the new count. */
+  countReportView(experimentId: number): Promise<number>;
 }
 
 export interface LayerStore {
