@@ -1,5 +1,5 @@
 /** SQLite stores of plans, metrics, ideas, playbook entries, decisions, the audit log and API keys. */
-import { and, asc, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../connection.ts';
 import { apiKeys, auditLog, decisions, experiments, ideas, metrics, playbookEntries, plans } from '../schema.ts';
 import type {
@@ -70,7 +70,8 @@ export function sqlitePlaybookStore(db: Db): PlaybookStore {
         const pattern = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
         const cols = [playbookEntries.title, playbookEntries.whatWasTested, playbookEntries.learning, playbookEntries.audience,
           playbookEntries.channel, playbookEntries.lifecycleStage, playbookEntries.winningVariantKey, playbookEntries.metricKey];
-        where.push(or(...cols.map((c) => like(c, pattern)))!);
+        // ESCAPE: the pattern escapes % and _ with a backslash, which LIKE honours only when told.
+        where.push(or(...cols.map((c) => sql`${c} like ${pattern} escape '\\'`))!);
       }
       return db.select({ entry: playbookEntries, experimentKey: experiments.key, channels: experiments.channels })
         .from(playbookEntries).leftJoin(experiments, eq(experiments.id, playbookEntries.experimentId))

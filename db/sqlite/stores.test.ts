@@ -14,10 +14,4 @@ storeContract('sqlite', async () => {
     },
     async close() { closeDatabase(':memory:'); }
   };
-}, {
-  knownFailures: [
-    // sqlitePlaybookStore.list escapes % and _ with a backslash but its LIKE has no ESCAPE '\' clause,
-    // so "50%" or "short_c" find nothing. Fix: sql`${c} like ${pattern} escape '\'` in db/sqlite/catalog.ts.
-    'list({ q }) takes % and _ literally, not as wildcards'
-  ]
 });
