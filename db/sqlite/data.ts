@@ -32,7 +32,7 @@ function storesOf(db: Db): Stores {
     decisions: sqliteDecisionStore(db),
     audit: sqliteAuditStore(db),
     keys: sqliteKeyStore(db),
-    reports: sqliteReportStore(db),
+    reports: sqliteReportStore(db, () => sqliteData(db)),
     reportSource: sqliteReportSource(db)
   };
 }

@@ -12,7 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../connection.ts';
 import { bootWorker } from '../boot-worker.ts';
-import { sqliteData } from './data.ts';
+import type { Data } from '../store/index.ts';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../../calendar/errors.ts';
 import { computeReportJob, type ReportJob } from '../../calendar/reports/jobs.ts';
 import type { Report, ReportOptions } from '../../calendar/reports/types.ts';
@@ -74,8 +74,8 @@ abstract class SharedRuns implements ReportRunner {
 
 class InProcessRunner extends SharedRuns {
   readonly threaded = false;
-  constructor(private readonly db: Db) { super(); }
-  protected run(job: ReportJob): Promise<unknown> { return computeReportJob(sqliteData(this.db), job); }
+  constructor(private readonly data: () => Data) { super(); }
+  protected run(job: ReportJob): Promise<unknown> { return computeReportJob(this.data(), job); }
   async close(): Promise<void> {}
 }
 
@@ -134,16 +134,18 @@ class ThreadRunner extends SharedRuns {
 
 /**
  * The report runner of `db` (created on first use): a worker thread for a database file,
- * in process for an in-memory one. Stopped when the connection closes.
+ * in process for an in-memory one (over `data`, the connection's own stores: the report store
+ * passes them). Stopped when the connection closes.
  * @example const report = await reportsFor(db).report('w01-onboarding-ebook-reminder', {}, now());
  */
-export function reportsFor(db: Db): ReportRunner {
+export function reportsFor(db: Db, data?: () => Data): ReportRunner {
   const client = db.$client as unknown as WithRunner;
   let runner = client[runnerKey];
   if (!runner) {
     const path = db.$client.name;
     const inMemory = db.$client.memory || path === '' || path === ':memory:';
-    runner = inMemory ? new InProcessRunner(db) : new ThreadRunner(db);
+    if (inMemory && !data) throw new Error('an in-memory database computes its reports in process: ask its report store (data.reports)');
+    runner = inMemory ? new InProcessRunner(data!) : new ThreadRunner(db);
     client[runnerKey] = runner;
   }
   return runner;
