@@ -18,6 +18,7 @@ import { docsRoutes } from './docs/index.ts';
 import { planningRoutes } from './plans/index.ts';
 import { ideaRoutes } from './ideas/index.ts';
 import { playbookRoutes } from './playbook/index.ts';
+import { clientCors } from './sdk/index.ts';
 
 export const apiInfo = { title: 'Weekly Experiments API', version: '1.0.0' };
 
@@ -35,6 +36,8 @@ export function createApp(deps: AppDeps) {
     named('secureHeaders', secureHeaders(apiSecureHeaders)),
     named('compress', compress()),
     named('bodySizeLimit', bodySizeLimit()),
+    // Before authenticate: a preflight carries no key.
+    named('cors', clientCors(deps)),
     named('authenticate', authenticate(deps)));
   v1.route('/', healthRoutes(deps));
   v1.route('/', experimentReadRoutes(deps));

@@ -37,9 +37,14 @@ export function answerWhenDone(deps: AppDeps, res: ServerResponse, status: numbe
   );
 }
 
-/** Whether the request presents a valid key of either scope (the Hono route answers a missing or bad one). */
+/**
+ * Whether the request presents a valid sdk or admin key (the Hono route answers a missing or bad
+ * one). Client keys go to Hono too: their requests come from browsers, and only Hono's CORS
+ * middleware (api/sdk/cors.ts) checks their origins and answers with CORS headers.
+ */
 export function hasValidKey(deps: AppDeps, req: IncomingMessage): boolean {
-  return principalOf(deps, req.headers.authorization, req.headers['x-api-key'] as string | undefined) !== null;
+  const scope = principalOf(deps, req.headers.authorization, req.headers['x-api-key'] as string | undefined)?.scope;
+  return scope === 'sdk' || scope === 'admin';
 }
 
 /** A host the Hono adapter takes as it is (@hono/node-server's own fast check). */

@@ -10,7 +10,7 @@ describe('fast paths and the Hono app', () => {
     // Every middleware (app-wide or on a sub-path) shows up as an ALL route.
     const middleware = t.app.routes.filter((r) => r.method === 'ALL').map((r) => r.handler.name);
     expect(middleware).toEqual(Object.keys(fastPathMiddleware));
-    expect(middleware).toEqual(['secureHeaders', 'compress', 'bodySizeLimit', 'authenticate']);
+    expect(middleware).toEqual(['secureHeaders', 'compress', 'bodySizeLimit', 'cors', 'authenticate']);
     for (const reason of Object.values(fastPathMiddleware)) expect(reason).toMatch(/^(applied|waived): .{20,}/);
   });
 });

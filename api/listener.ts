@@ -15,7 +15,8 @@ export const fastPathMiddleware: Record<string, string> = {
   secureHeaders: 'applied: every fast-path answer carries the same headers (send() in fast-answer.ts writes securityHeaders and the API CSP)',
   compress: 'waived: the fast paths answer a few hundred bytes of JSON, below the 1 KB that compress() starts at',
   bodySizeLimit: 'applied: the events fast path reads at most the same limit and hands a larger or unparsable body to Hono; the assign fast path takes GET only',
-  authenticate: 'applied: both fast paths answer only a request with a valid key of either scope (hasValidKey); anything else goes to Hono'
+  cors: 'applied: the fast paths answer only sdk and admin keys (hasValidKey), to which clientCors grants no origin, so Hono would add no CORS header either; client keys and preflights go to Hono',
+  authenticate: 'applied: both fast paths answer only a request with a valid sdk or admin key (hasValidKey); anything else goes to Hono'
 };
 
 /**

@@ -12,7 +12,8 @@ afterEach(() => { delete process.env.ADMIN_API_KEY; reloadConfig(); });
 describe('requiredAccess', () => {
   it.each([
     ['/api/v1/health', 'public'], ['/api/v1/openapi.json', 'public'], ['/api/v1/docs', 'public'],
-    ['/api/v1/assign', 'sdk'], ['/api/v1/exposures', 'sdk'], ['/api/v1/events', 'sdk'],
+    ['/api/v1/assign', 'sdk'], ['/api/v1/exposures', 'client'], ['/api/v1/events', 'client'],
+    ['/api/features/wx_client_abc', 'public'], ['/sub/wx_client_abc', 'public'], ['/api/features/a/b', 'admin'],
     ['/ofrep/v1/evaluate/flags/x', 'sdk'], ['/api/v1/experiments', 'admin'], ['/api/v1/keys', 'admin'],
     ['/api/v1/healthz', 'admin'], ['/api/v1/assignments', 'admin']
   ])('%s needs %s', (path, access) => expect(requiredAccess(path)).toBe(access));
@@ -74,7 +75,11 @@ describe('API keys over HTTP', () => {
   });
 
   it.each([
-    [{ name: '', scope: 'sdk' }], [{ name: 'x', scope: 'root' }], [{ name: 'x' }]
+    [{ name: '', scope: 'sdk' }], [{ name: 'x', scope: 'root' }], [{ name: 'x' }],
+    [{ name: 'x', scope: 'sdk', allowedOrigins: ['https://a.example'] }],
+    [{ name: 'x', scope: 'client', allowedOrigins: ['https://a.example/'] }],
+    [{ name: 'x', scope: 'client', allowedOrigins: ['a.example'] }],
+    [{ name: 'x', scope: 'client', allowedOrigins: 'https://a.example' }]
   ])('rejects key body %j with 400', async (body) => {
     const res = await t.authed('/api/v1/keys', { method: 'POST', body });
     expect(res.status).toBe(400);

@@ -10,8 +10,25 @@ import { groupCommitFor } from '../ingest/group-commit.ts';
 import { config } from '../../db/config.ts';
 
 export type { KeyScope };
-/** Who made a request: a stored key, or the `ADMIN_API_KEY` environment variable. */
-export type Principal = { keyId: number | null; name: string; scope: KeyScope };
+/**
+ * Who made a request: a stored key, or the `ADMIN_API_KEY` environment variable.
+ * `allowedOrigins`: the browser origins a client key may be used from (empty: any).
+ */
+export type Principal = { keyId: number | null; name: string; scope: KeyScope; allowedOrigins: readonly string[] };
+
+/** Told the id of a key right after it is revoked in this process (open SDK streams close). */
+type RevokeListener = (keyId: number) => void;
+const revokeListeners = new Set<RevokeListener>();
+
+/**
+ * Registers a listener for revocations made in this process; returns a function that removes it.
+ * Revocations by another process reach `verifyApiKey` within its cache time (5 s).
+ * @example const off = onKeyRevoked((id) => streams.closeKey(id));
+ */
+export function onKeyRevoked(listener: RevokeListener): () => void {
+  revokeListeners.add(listener);
+  return () => revokeListeners.delete(listener);
+}
 export type ApiKeyInfo = Omit<ApiKey, 'hash'>;
 
 /** SHA-256 of a key, hex: what the database stores. */
@@ -45,17 +62,18 @@ const cacheTtlMs = 5_000;
  * @example const { key } = createApiKey(db, { name: 'ios app', scope: 'sdk' }, { actor: 'ana', nowMs });
  */
 export async function createApiKey(
-  data: Data, input: { name: string; scope: KeyScope }, ctx: CommandContext
+  data: Data, input: { name: string; scope: KeyScope; allowedOrigins?: string[] }, ctx: CommandContext
 ): Promise<ApiKeyInfo & { key: string }> {
   const key = generateApiKey(input.scope);
+  const allowedOrigins = input.allowedOrigins ?? [];
   const row = await data.transaction(async (tx) => {
     const created = await tx.keys.insert({
       name: input.name, scope: input.scope, prefix: key.slice(0, key.indexOf('_', 3) + 5),
-      hash: hashApiKey(key), createdAtMs: ctx.nowMs
+      hash: hashApiKey(key), createdAtMs: ctx.nowMs, allowedOrigins
     });
     await recordAudit(tx, {
       actor: ctx.actor, action: 'api_key.create', entityType: 'api_key', entityId: created.id,
-      atMs: ctx.nowMs, details: { name: input.name, scope: input.scope }
+      atMs: ctx.nowMs, details: { name: input.name, scope: input.scope, ...(allowedOrigins.length > 0 ? { allowedOrigins } : {}) }
     });
     return created;
   });
@@ -78,6 +96,9 @@ export async function revokeApiKey(data: Data, id: number, ctx: CommandContext):
     return tx.keys.update(id, { revokedAtMs: ctx.nowMs });
   });
   cache().clear();
+  for (const listener of revokeListeners) {
+    try { listener(id); } catch (err) { console.error('key revocation listener failed', err); }
+  }
   const { hash: _hash, ...info } = row;
   return info;
 }
@@ -100,11 +121,11 @@ export function verifyApiKey(db: Db, presented: string, nowMs: number): Principa
   const digest = Buffer.from(hex, 'hex');
   const envKey = config().adminApiKey;
   if (envKey && sameHash(digest, Buffer.from(hashApiKey(envKey), 'hex'))) {
-    return remember(presented, { keyId: null, name: 'ADMIN_API_KEY', scope: 'admin' }, nowMs);
+    return remember(presented, { keyId: null, name: 'ADMIN_API_KEY', scope: 'admin', allowedOrigins: [] }, nowMs);
   }
   const row = db.select().from(apiKeys).where(eq(apiKeys.hash, hex)).get();
   const principal = row && row.revokedAtMs === null && sameHash(digest, Buffer.from(row.hash, 'hex'))
-    ? { keyId: row.id, name: row.name, scope: row.scope } : null;
+    ? { keyId: row.id, name: row.name, scope: row.scope, allowedOrigins: row.allowedOrigins } : null;
   if (principal) {
     remember(presented, principal, nowMs);
     if (row!.lastUsedAtMs === null || nowMs - row!.lastUsedAtMs > 60_000) {

@@ -17,16 +17,31 @@ export type Access = 'public' | KeyScope;
 
 /**
  * Who may call what, by path under the mount point. Health, the OpenAPI document and the
- * docs page are public; assignment, exposures, events and OFREP take an `sdk` key; every
- * other route (management, reads of experiments, keys) takes an `admin` key.
+ * docs page are public, and so are the SDK payload and its stream (the client key is in their
+ * path and the route checks it); exposures and events take a `client` key or more; assignment
+ * and OFREP an `sdk` key or more; every other route (management, reads of experiments, keys)
+ * an `admin` key.
  * @example requiredAccess('/api/v1/assign') // 'sdk'
  */
 export function requiredAccess(path: string): Access {
   if (path === '/api/v1/assign') return 'sdk'; // the hot path, before the patterns (which agree)
   if (/^\/api\/v1\/(health|openapi\.json|docs)(\/|$)/.test(path)) return 'public';
   if (/^\/api\/v1\/plans\/\d+\/calendar\.ics$/.test(path)) return 'public'; // the secret token in the URL protects it
-  if (/^\/api\/v1\/(assign|exposures|events)\/?$/.test(path) || path.startsWith('/ofrep/')) return 'sdk';
+  if (/^\/(api\/features|sub)\/[^/]+$/.test(path)) return 'public'; // the client key in the path, checked by the route
+  if (/^\/api\/v1\/(exposures|events)\/?$/.test(path)) return 'client';
+  if (/^\/api\/v1\/assign\/?$/.test(path) || path.startsWith('/ofrep/')) return 'sdk';
   return 'admin';
+}
+
+/** What each scope may do, smallest first: a key may call routes that need its scope or a smaller one. */
+const scopeRank: Record<KeyScope, number> = { client: 0, sdk: 1, admin: 2 };
+
+/**
+ * Whether a key of `scope` may call a route that needs `access`.
+ * @example scopeAllows('client', 'sdk') // false
+ */
+export function scopeAllows(scope: KeyScope, access: Access): boolean {
+  return access === 'public' || scopeRank[scope] >= scopeRank[access];
 }
 
 /** The key from `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
@@ -77,8 +92,8 @@ export function authenticate(deps: AppDeps, throttle = new FailureThrottle({ lim
         ? new ApiError(401, 'unauthorized', 'The API key is not valid or was revoked')
         : new ApiError(401, 'unauthorized', 'An API key is required: send "Authorization: Bearer <key>" (or "X-API-Key: <key>")');
     }
-    if (access === 'admin' && principal.scope !== 'admin') {
-      throw new ApiError(403, 'forbidden', `This route needs an admin key; the key '${principal.name}' has scope '${principal.scope}'`);
+    if (!scopeAllows(principal.scope, access)) {
+      throw new ApiError(403, 'forbidden', `This route needs a key of scope '${access}'${access === 'admin' ? '' : ' or more'}; the key '${principal.name}' has scope '${principal.scope}'`);
     }
     c.set('principal', principal);
     return next();

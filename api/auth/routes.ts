@@ -15,15 +15,24 @@ const keyInfoSchema = z.object({
   createdAtMs: z.number().int(), lastUsedAtMs: z.number().int().nullable(), revokedAtMs: z.number().int().nullable()
 }).openapi('ApiKey');
 
+/** A browser origin as browsers send it: scheme, host and an optional port; no path, no trailing slash. */
+const originSchema = z.string().max(200).regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'must be an origin such as "https://shop.example" or "http://localhost:5173" (lower case, no path)')
+  .openapi({ example: 'https://shop.example' });
+
+const createBodySchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  scope: z.enum(keyScopes).openapi({ description: 'client: public, for web and mobile apps: the SDK payload (/api/features), its stream (/sub), exposures and events. sdk: also assign and OFREP. admin: everything' }),
+  allowedOrigins: z.array(originSchema).max(50).optional()
+    .openapi({ description: 'client keys only: browser origins that may use the key (CORS); empty or absent: any origin' })
+}).refine((body) => body.scope === 'client' || !body.allowedOrigins?.length,
+  { message: 'allowedOrigins applies to client keys only', path: ['allowedOrigins'] });
+
 const createRouteDef = createRoute({
   method: 'post', path: '/keys', tags: ['keys'], summary: 'Create an API key (the key is shown only in this response)',
   request: {
     body: {
       required: true,
-      content: json(z.object({
-        name: z.string().trim().min(1).max(100),
-        scope: z.enum(['sdk', 'admin']).openapi({ description: 'sdk: assign, exposures, events, OFREP. admin: everything' })
-      }))
+      content: json(createBodySchema)
     }
   },
   responses: {
@@ -51,10 +60,11 @@ const revokeRouteDef = createRoute({
 export function keyRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.openAPIRegistry.registerComponent('securitySchemes', 'BearerAuth', {
-    type: 'http', scheme: 'bearer', description: 'An API key: sdk keys for /assign, /exposures, /events and OFREP; admin keys for everything'
+    type: 'http', scheme: 'bearer', description: 'An API key: client keys for /exposures and /events (and, in the path, the SDK payload); sdk keys also for /assign and OFREP; admin keys for everything'
   });
   app.openapi(createRouteDef, async (c) => {
-    const created = await createApiKey(deps.data, c.req.valid('json'), { actor: actorOf(c.var.principal), nowMs: deps.now() });
+    const { name, scope, allowedOrigins } = c.req.valid('json');
+    const created = await createApiKey(deps.data, { name, scope, allowedOrigins: [...new Set(allowedOrigins ?? [])] }, { actor: actorOf(c.var.principal), nowMs: deps.now() });
     return c.json(created, 201);
   });
   app.openapi(listRouteDef, async (c) => c.json({ keys: await listApiKeys(deps.data) }, 200));

@@ -67,7 +67,8 @@ export interface AuditStore {
 }
 
 export interface KeyStore {
-  insert(values: Pick<ApiKey, 'name' | 'scope' | 'prefix' | 'hash' | 'createdAtMs'>): Promise<ApiKey>;
+  /** `allowedOrigins` (client keys) defaults to the empty list: any origin. */
+  insert(values: Pick<ApiKey, 'name' | 'scope' | 'prefix' | 'hash' | 'createdAtMs'> & Partial<Pick<ApiKey, 'allowedOrigins'>>): Promise<ApiKey>;
   byId(id: number): Promise<ApiKey | null>;
   byHash(hash: string): Promise<ApiKey | null>;
   /** Newest first. */

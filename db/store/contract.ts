@@ -530,6 +530,9 @@ export function storeContract(engine: string, open: () => Promise<ContractDataba
         expect(await data.keys.update(a.id, { lastUsedAtMs: 1_796_170_329_675 })).toEqual({ ...a, lastUsedAtMs: 1_796_170_329_675 });
         expect(await data.keys.update(a.id, { revokedAtMs: 5_000, name: 'old sdk' })).toEqual({ ...a, lastUsedAtMs: 1_796_170_329_675, revokedAtMs: 5_000, name: 'old sdk' });
         await expectUniqueViolation(data.keys.insert({ name: 'dup', scope: 'sdk', prefix: 'x', hash: 'b'.repeat(64), createdAtMs: 3_000 }));
+        const client = await data.keys.insert({ name: 'web', scope: 'client', prefix: 'wx_client_ef', hash: 'd'.repeat(64), createdAtMs: 4_000, allowedOrigins: ['https://shop.example', 'http://localhost:5173'] });
+        expect(client.allowedOrigins).toEqual(['https://shop.example', 'http://localhost:5173']);
+        expect(await data.keys.byHash('d'.repeat(64))).toEqual(client);
       });
     });
 
@@ -613,6 +616,17 @@ export function storeContract(engine: string, open: () => Promise<ContractDataba
         expect(await data.experiments.list()).toHaveLength(6);
         for (const id of ids) expect(await data.experiments.variants(id)).toHaveLength(1);
         expect(await data.audit.list()).toHaveLength(6);
+      });
+
+      it('read, check, write: transactions started together lose no update (serial outcome)', async () => {
+        // The domain's pattern (check a status, then move it) must not let two callers both pass.
+        const plan = await data.plans.insert({ name: 'Counter', startDate: '2026-01-05', weeks: 0 });
+        await Promise.all(Array.from({ length: 5 }, () => data.transaction(async (tx) => {
+          const seen = (await tx.plans.byId(plan.id))!.weeks;
+          await new Promise((r) => setTimeout(r, 5)); // let the others read the same value meanwhile, where the engine allows it
+          await tx.plans.update(plan.id, { weeks: seen + 1 });
+        })));
+        expect((await data.plans.byId(plan.id))!.weeks).toBe(5);
       });
     });
   });

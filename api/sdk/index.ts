@@ -1,0 +1,1 @@
+export { clientCors, originAllowed } from './cors.ts';
