@@ -18,7 +18,7 @@ import { docsRoutes } from './docs/index.ts';
 import { planningRoutes } from './plans/index.ts';
 import { ideaRoutes } from './ideas/index.ts';
 import { playbookRoutes } from './playbook/index.ts';
-import { clientCors } from './sdk/index.ts';
+import { clientCors, sdkDocs, sdkRoutes } from './sdk/index.ts';
 
 export const apiInfo = { title: 'Weekly Experiments API', version: '1.0.0' };
 
@@ -52,9 +52,11 @@ export function createApp(deps: AppDeps) {
   v1.route('/', planningRoutes(deps));
   v1.route('/', ideaRoutes(deps));
   v1.route('/', playbookRoutes(deps));
+  v1.route('/', sdkDocs());
   v1.doc31('/openapi.json', { openapi: '3.1.0', info: apiInfo, servers: [{ url: '/api/v1' }], security: [{ BearerAuth: [] }] });
   app.route('/api/v1', v1);
   app.route('/ofrep/v1', ofrepRoutes(deps));
+  app.route('/', sdkRoutes(deps));
   app.onError(errorHandler(deps));
   app.notFound(onNotFound);
   return app;
