@@ -12,7 +12,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Data } from './index.ts';
-import type { TargetingCondition } from '../../calendar/model.ts';
+import type { Registration, TargetingCondition } from '../../calendar/model.ts';
 
 /** One fresh, migrated, empty database behind the seam. */
 export type ContractDatabase = {
@@ -276,6 +276,43 @@ export function storeContract(engine: string, open: () => Promise<ContractDataba
         expect((await data.experiments.criteria(e.id)).map((c) => c.description)).toEqual(['copy reads well']);
         await data.experiments.replaceCriteria(e.id, []);
         expect(await data.experiments.criteria(e.id)).toEqual([]);
+      });
+
+      it('registration, exploratory and reportViews default empty and round-trip; countReportView counts per experiment', async () => {
+        const e = await experiment('registered');
+        const other = await experiment('other');
+        expect(e).toMatchObject({ exploratory: false, registration: null, reportViews: 0 });
+        const registration: Registration = {
+          registeredAtMs: 1_764_547_200_123, metrics: [{ key: 'signup', role: 'primary' }, { key: 'unsubscribe', role: 'guardrail' }],
+          criteria: [{ kind: 'lift', metricKey: 'signup', minRelativeLift: 0.05, maxPValue: 0.05, maxRelativeDegradation: null, description: 'signups “up” 5%' }],
+          plannedMde: 0.05, analysis: { mode: 'sequential', correction: 'holm', alpha: 0.05 }, exploratory: false
+        };
+        expect(await data.experiments.update(e.id, { registration, exploratory: true })).toMatchObject({ registration, exploratory: true });
+        expect((await data.experiments.byKey('registered'))!.registration).toEqual(registration);
+        expect(await data.experiments.countReportView(e.id)).toBe(1);
+        expect(await data.experiments.countReportView(e.id)).toBe(2);
+        expect(await data.experiments.countReportView(other.id)).toBe(1);
+        expect((await data.experiments.byId(e.id))!.reportViews).toBe(2);
+        expect(await data.experiments.countReportView(other.id + 1000)).toBe(0);
+      });
+
+      it('amendments: insert returns the record; listed oldest first, per experiment, with JSON before/after', async () => {
+        const e = await experiment('amended');
+        const other = await experiment('not-amended');
+        expect(await data.experiments.amendments(e.id)).toEqual([]);
+        const first = await data.experiments.insertAmendment({
+          experimentId: e.id, atMs: 1_764_547_200_456, actor: 'ana', reason: 'bar was a typo', fields: ['criteria', 'plannedMde'],
+          before: { plannedMde: 0.2, criteria: [] }, after: { plannedMde: 0.05, criteria: [] }, reportViews: 3
+        });
+        expect(first).toEqual({
+          id: expect.any(Number), experimentId: e.id, atMs: 1_764_547_200_456, actor: 'ana', reason: 'bar was a typo',
+          fields: ['criteria', 'plannedMde'], before: { plannedMde: 0.2, criteria: [] }, after: { plannedMde: 0.05, criteria: [] }, reportViews: 3
+        });
+        const second = await data.experiments.insertAmendment({
+          experimentId: e.id, atMs: 1_000, actor: 'ben', reason: 'x', fields: ['exploratory'], before: { exploratory: false }, after: { exploratory: true }, reportViews: 0
+        });
+        expect((await data.experiments.amendments(e.id)).map((a) => a.id)).toEqual([first.id, second.id]);
+        expect(await data.experiments.amendments(other.id)).toEqual([]);
       });
     });
 
