@@ -89,7 +89,7 @@ function plainInsertRate(batchRows: number): number {
   db.pragma('synchronous = FULL');
   db.pragma('cache_size = -65536');
   const insert = db.prepare(`insert into events (client_event_id, user_id, event_name, value, timestamp_ms, received_at_ms)
-    values (?, ?, ?, ?, ?, ?) on conflict (client_event_id) do nothing`);
+    values (?, ?, ?, ?, ?, ?) on conflict (user_id, client_event_id) do nothing`);
   const commit = db.transaction((rows: EventInput[], now: number) => {
     for (const r of rows) insert.run(r.id, r.userId, r.event, r.value ?? null, now, now);
   });

@@ -179,7 +179,10 @@ export const exposures = sqliteTable('exposures', {
   index('exposures_conflicted').on(t.experimentId, t.variantKey, t.firstExposedAtMs).where(sql`conflict_count > 0`)
 ]);
 
-/** Conversion and value events. `clientEventId` makes retries idempotent. */
+/**
+ * Conversion and value events. `clientEventId` makes retries idempotent per user: the id is
+ * unique per (user, id), so one user's ids never suppress another user's events.
+ */
 export const events = sqliteTable('events', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   clientEventId: text('client_event_id'),
@@ -189,7 +192,7 @@ export const events = sqliteTable('events', {
   timestampMs: integer('timestamp_ms').notNull(),
   receivedAtMs: integer('received_at_ms').notNull()
 }, (t) => [
-  uniqueIndex('events_client_event_id').on(t.clientEventId),
+  uniqueIndex('events_user_client_event_id').on(t.userId, t.clientEventId),
   index('events_name_user_time').on(t.eventName, t.userId, t.timestampMs)
 ]);
 

@@ -7,7 +7,7 @@ import { configFor, type ExperimentConfig } from './evaluate.ts';
 type ExperimentRow = {
   id: number; key: string; status: ExperimentStatus; seed: string | null; hashVersion: number; coverage: number;
   targeting: string; forcedVariants: string; rolloutVariantKey: string | null;
-  layerKey: string | null; layerStart: number | null; layerEnd: number | null;
+  layerKey: string | null; layerStart: number | null; layerEnd: number | null; startedAtMs: number | null;
 };
 type VariantRow = { experimentId: number; key: string; weight: number; isControl: number };
 
@@ -68,7 +68,7 @@ export class ExperimentConfigCache {
     const rows = this.#client.prepare(`
       select e.id, e.key, e.status, e.seed, e.hash_version as hashVersion, e.coverage, e.targeting,
              e.forced_variants as forcedVariants, e.rollout_variant_key as rolloutVariantKey,
-             l.key as layerKey, e.layer_start as layerStart, e.layer_end as layerEnd
+             l.key as layerKey, e.layer_start as layerStart, e.layer_end as layerEnd, e.started_at_ms as startedAtMs
       from experiments e left join layers l on l.id = e.layer_id`).all() as ExperimentRow[];
     const variants = this.#client.prepare(`
       select experiment_id as experimentId, key, weight, is_control as isControl

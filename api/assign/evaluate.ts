@@ -18,6 +18,8 @@ export type ExperimentConfig = {
   targeting: TargetingCondition[];
   forcedVariants: Record<string, string>;
   rolloutVariantKey: string | null;
+  /** When the experiment first started (epoch ms); ingestion rejects exposures from before it. */
+  startedAtMs?: number | null;
 };
 
 export const assignmentReasons = [
@@ -46,7 +48,7 @@ export function configFor(row: {
   id: number; key: string; status: ExperimentStatus; seed: string | null; hashVersion: number;
   coverage: number; targeting: TargetingCondition[]; forcedVariants: Record<string, string>;
   rolloutVariantKey: string | null; layerKey: string | null; layerStart: number | null; layerEnd: number | null;
-  variants: Array<{ key: string; weight: number; isControl: boolean }>;
+  variants: Array<{ key: string; weight: number; isControl: boolean }>; startedAtMs?: number | null;
 }): ExperimentConfig {
   const control = row.variants.find((v) => v.isControl) ?? row.variants[0];
   return {
@@ -55,7 +57,8 @@ export function configFor(row: {
     ranges: getBucketRanges(row.variants.length, row.coverage, row.variants.map((v) => v.weight)),
     controlKey: control?.key ?? '',
     namespace: row.layerKey === null ? null : [row.layerKey, row.layerStart ?? 0, row.layerEnd ?? 1],
-    targeting: row.targeting, forcedVariants: row.forcedVariants, rolloutVariantKey: row.rolloutVariantKey
+    targeting: row.targeting, forcedVariants: row.forcedVariants, rolloutVariantKey: row.rolloutVariantKey,
+    startedAtMs: row.startedAtMs
   };
 }
 

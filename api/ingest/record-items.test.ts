@@ -36,9 +36,10 @@ describe('recordExposures', () => {
     for (let i = 0; hashed('half', outside).inExperiment; i++) outside = `o-${i}`;
     const u1 = hashed('run', 'u1').variant!;
     const wrong = u1 === 'control' ? 'treatment' : 'control';
+    const soon = t.clock.nowMs + 2 * 60_000; // ahead of the server, within the clock tolerance
     const result = await recordExposures(t.deps, [
       { experiment: 'run', userId: 'u1', variant: wrong },
-      { experiment: 'run', userId: 'u1', attributes: { country: 'TR' }, timestamp: '2026-11-22T10:00:00Z' },
+      { experiment: 'run', userId: 'u1', attributes: { country: 'TR' }, timestamp: new Date(soon).toISOString() },
       { experiment: 'nope', userId: 'u1' },
       { experiment: 'draft', userId: 'u1' },
       { experiment: 'run', userId: 'qa-ana' },
@@ -59,7 +60,7 @@ describe('recordExposures', () => {
       ]
     });
     expect(stored('run')).toEqual([
-      ['u1', u1, Date.parse('2026-11-22T10:00:00Z'), '{"country":"TR"}'],
+      ['u1', u1, soon, '{"country":"TR"}'],
       ['u3', hashed('run', 'u3').variant, t.clock.nowMs, '{}']
     ]);
     expect(stored('half')).toEqual([]);
@@ -75,11 +76,18 @@ describe('recordExposures', () => {
     expect(writerFor(t.db.$client).stats).toEqual(before); // no empty commit
   });
 
-  it('an exposure 400 days old is still accepted', async () => {
-    const at = t.clock.nowMs - 400 * DAY;
-    expect(await recordExposures(t.deps, [{ experiment: 'run', userId: 'old', timestamp: new Date(at).toISOString() }]))
-      .toEqual({ accepted: 1, duplicates: 0, rejected: [] });
-    expect(stored('run')).toEqual([['old', hashed('run', 'old').variant, at, '{}']]);
+  it('an exposure dated before its experiment started: within the 5-minute clock tolerance it is recorded at the start, beyond it rejected', async () => {
+    const startMs = t.clock.nowMs; // 'run' was started at the test clock
+    const early = startMs - 6 * 60_000;
+    expect(await recordExposures(t.deps, [
+      { experiment: 'run', userId: 'skewed', timestamp: startMs - 4 * 60_000 },
+      { experiment: 'run', userId: 'early', timestamp: new Date(early).toISOString() },
+      { experiment: 'run', userId: 'late', timestamp: startMs + 6 * 60_000 }
+    ])).toEqual({ accepted: 1, duplicates: 0, rejected: [
+      { index: 1, error: `timestamp: timestamp ${new Date(early).toISOString()} is before experiment 'run' started (${new Date(startMs).toISOString()}), beyond the clock tolerance of 5 minutes` },
+      { index: 2, error: `timestamp: timestamp ${new Date(startMs + 6 * 60_000).toISOString()} is more than 5 minutes ahead of the server's time` }
+    ] });
+    expect(stored('run')).toEqual([['skewed', hashed('run', 'skewed').variant, startMs, '{}']]);
   });
 });
 
@@ -102,15 +110,23 @@ describe('recordEvents', () => {
       { userId: 'u1', event: 'activation' },
       { userId: 'u1', event: 'bad name!' },
       { userId: 'u2', event: 'purchase', timestamp: old },
-      { userId: 'u2', event: 'purchase', id: 'e-1' }
+      { userId: 'u2', event: 'purchase', id: 'e-1' }, // ids are per user: another event
+      { userId: 'u1', event: 'refund', id: 'e-1' }, // u1's id again for another event: a conflict
+      { userId: 'u1', event: 'purchase', value: 19.9, id: 'e-1', timestamp: 1_795_000_000_000 }, // a retry: a duplicate
+      { userId: 'u3', event: 'purchase', timestamp: t.clock.nowMs + 3_600_000 },
+      { userId: 'u3', event: 'purchase', timestamp: 'Nov 23 2026 09:00' }
     ]);
-    expect(result).toEqual({ accepted: 2, duplicates: 1, rejected: [
+    expect(result).toEqual({ accepted: 3, duplicates: 1, rejected: [
       { index: 2, error: 'event: must be letters, digits, "_", ".", ":" or "-"' },
-      { index: 3, error: `timestamp: timestamp ${new Date(old).toISOString()} is more than 400 days from the server's time` }
+      { index: 3, error: `timestamp: timestamp ${new Date(old).toISOString()} is more than 400 days from the server's time` },
+      { index: 5, error: "id: event id 'e-1' was already used for a different event of this user" },
+      { index: 7, error: `timestamp: timestamp ${new Date(t.clock.nowMs + 3_600_000).toISOString()} is more than 5 minutes ahead of the server's time` },
+      { index: 8, error: 'timestamp: must be epoch milliseconds or an RFC 3339 / ISO 8601 date-time with a time zone, e.g. 2026-11-23T09:00:00Z' }
     ] });
     expect(events()).toEqual([
       ['e-1', 'u1', 'purchase', 19.9, 1_795_000_000_000, t.clock.nowMs],
-      [null, 'u1', 'activation', null, t.clock.nowMs, t.clock.nowMs]
+      [null, 'u1', 'activation', null, t.clock.nowMs, t.clock.nowMs],
+      ['e-1', 'u2', 'purchase', null, t.clock.nowMs, t.clock.nowMs]
     ]);
   });
 

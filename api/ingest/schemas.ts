@@ -20,7 +20,7 @@ export const eventItemSchema = z.object({
     .max(limits.eventValueAbs, `is above the limit of ${limits.eventValueAbs}`).optional().openapi({ description: 'Revenue or any value to sum', example: 19.9 }),
   timestamp: timestampSchema.optional(),
   id: z.string().min(1).max(limits.eventIdChars, `is longer than the limit of ${limits.eventIdChars} characters`).optional()
-    .openapi({ description: 'Client event id: a retry with the same id is stored once', example: 'evt-7f3a' })
+    .openapi({ description: 'Client event id, unique per user: a retry with the same id and content is stored once (a duplicate); the same id with another event name, value or timestamp is rejected as a conflict', example: 'evt-7f3a' })
 }).strict().openapi('EventInput');
 
 // Batches are validated item by item (good items are kept); the document still shows the item schema.
@@ -33,7 +33,7 @@ export const eventsBodySchema = z.object({
 
 export const ingestResultSchema = z.object({
   accepted: z.number().int().openapi({ description: 'Items stored now' }),
-  duplicates: z.number().int().openapi({ description: 'Repeats: an exposure already recorded (counted) or an event id already stored' }),
+  duplicates: z.number().int().openapi({ description: 'Repeats: an exposure already recorded (counted) or an event whose (userId, id) is already stored with the same content' }),
   rejected: z.array(z.object({ index: z.number().int(), error: z.string() }))
 }).openapi('IngestResult');
 export type IngestResult = z.infer<typeof ingestResultSchema>;

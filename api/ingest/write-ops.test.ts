@@ -88,10 +88,10 @@ describe('writeOps.events', () => {
   const row = (i: number, id: string | null = `ev-${i}`): EventRow => [id, `user-${i}`, `event-${i % 3}`, i % 2 ? i / 10 : null, 1_000_000 + i, 2_000_000 + i];
   const stored = () => client.prepare('select client_event_id, user_id, event_name, value, timestamp_ms, received_at_ms from events order by timestamp_ms').raw().all();
 
-  it('stores every column of every row across several multi-row statements; a repeated id counts once', () => {
+  it('stores every column of every row across several multi-row statements; a repeated (user, id) with the same content counts once', () => {
     const rows = Array.from({ length: 230 }, (_, i) => row(i));
-    rows.push(row(230, 'ev-5'), row(231, null), row(232, null));
-    expect(writeOps.events(client, rows)).toBe(232);
+    rows.push(['ev-5', 'user-5', 'event-2', 0.5, 1_000_005, 9_999_999], row(231, null), row(232, null)); // row 5 again, received later
+    expect(writeOps.events(client, rows)).toEqual({ stored: 232, conflicts: [] });
     const all = stored();
     expect(all).toHaveLength(232);
     for (const i of [0, 1, 99, 100, 101, 199, 200, 229]) expect(all[i], `row ${i}`).toEqual(row(i));
@@ -100,8 +100,28 @@ describe('writeOps.events', () => {
 
   it('a second batch with the same ids stores nothing', () => {
     writeOps.events(client, [row(1), row(2)]);
-    expect(writeOps.events(client, [row(2), row(1)])).toBe(0);
+    expect(writeOps.events(client, [row(2), row(1)])).toEqual({ stored: 0, conflicts: [] });
     expect(stored()).toHaveLength(2);
+  });
+
+  // The event-id rule (write-ops.ts): unique per user; a repeat with other content is a conflict.
+  const first: EventRow = ['id-1', 'ana', 'purchase', 19.9, 1_000, 2_000];
+  it.each<[string, EventRow, { stored: number; conflicts: number[] }]>([
+    ['same user, id and content, received later: a duplicate', ['id-1', 'ana', 'purchase', 19.9, 1_000, 9_000], { stored: 0, conflicts: [] }],
+    ['same user and id, another event name: a conflict', ['id-1', 'ana', 'refund', 19.9, 1_000, 2_000], { stored: 0, conflicts: [0] }],
+    ['same user and id, another value: a conflict', ['id-1', 'ana', 'purchase', 20, 1_000, 2_000], { stored: 0, conflicts: [0] }],
+    ['same user and id, no value instead of one: a conflict', ['id-1', 'ana', 'purchase', null, 1_000, 2_000], { stored: 0, conflicts: [0] }],
+    ['same user and id, another timestamp: a conflict', ['id-1', 'ana', 'purchase', 19.9, 1_001, 2_000], { stored: 0, conflicts: [0] }],
+    ['another user, same id: another event', ['id-1', 'bob', 'refund', 1, 5, 6], { stored: 1, conflicts: [] }]
+  ])('%s', (_name, repeat, expected) => {
+    writeOps.events(client, [first]);
+    expect(writeOps.events(client, [repeat])).toEqual(expected);
+    expect((stored() as EventRow[]).find((r) => r[1] === 'ana')).toEqual(first); // the first stored version is kept
+  });
+
+  it('inside one batch the first item of a (user, id) wins; a later one with other content is a conflict, one with the same content a duplicate', () => {
+    const other: EventRow = ['id-1', 'ana', 'purchase', 5, 1_000, 2_000];
+    expect(writeOps.events(client, [first, other, first, ['id-1', 'bob', 'purchase', 5, 1_000, 2_000]])).toEqual({ stored: 2, conflicts: [1] });
   });
 });
 
@@ -117,7 +137,7 @@ describe('queueWrite: how each write is committed', () => {
     const rows = Array.from({ length: size }, (_, i) => event(i, i === badIndex ? null : 'u'));
     const other = queueWrite(gc, client, 'events', [event(9999)]);
     await expect(queueWrite(gc, client, 'events', rows)).rejects.toThrow(/NOT NULL constraint failed: events.user_id/);
-    await expect(other).resolves.toBe(1);
+    await expect(other).resolves.toEqual({ stored: 1, conflicts: [] });
     expect(count('select count(*) from events')).toBe(1);
   });
 
@@ -153,7 +173,7 @@ describe('queueWrite: how each write is committed', () => {
       queueWrite(gc, client, 'assignments', [{ ...at, userId: 'r1', variant: 'b' }]),
       queueWrite(gc, client, 'exposures', [item(0, 'r1', { hashVariant: 'a' })])
     ]);
-    expect(events).toBe(2);
+    expect(events).toEqual({ stored: 2, conflicts: [] });
     expect(assigned).toEqual([{ variant: 'b', count: 1 }]);
     expect(exposed).toEqual({ accepted: 0, duplicates: 1, rejected: [] }); // the assignment in the same commit recorded 'b' first
     expect(gc.stats).toEqual({ commits: 1, jobs: 3 });

@@ -1,3 +1,18 @@
+/**
+ * The ingest writes of the SQLite engine. The event-id rule, which every engine's writer follows
+ * (the PostgreSQL writer too):
+ *
+ * - A client event id is unique per user: the key is `(user_id, client_event_id)` (unique index
+ *   `events_user_client_event_id`). The same id sent for another user is another event, so an sdk
+ *   key holder cannot suppress other users' events by guessing their ids.
+ * - A repeat of a stored `(user_id, client_event_id)` with the same content (event name, value and
+ *   timestamp; the receive time does not count) is a retry: not stored again, counted in
+ *   `duplicates`.
+ * - A repeat with different content is a conflict: not stored, and reported for that item in
+ *   `rejected` ("id: event id '…' was already used for a different event of this user"), never counted
+ *   as a duplicate. The first stored version wins, also inside one batch (items are taken in order).
+ * - Events without an id are always stored.
+ */
 import type Database from 'better-sqlite3';
 import { exposureStoreFor } from './exposure-store.ts';
 import type { GroupCommit } from './group-commit.ts';
@@ -15,6 +30,8 @@ export type CheckedExposure = {
   hashVariant?: string; notAssigned?: string; atMs: number; attributesJson: string;
 };
 export type ExposuresOutcome = { accepted: number; duplicates: number; rejected: Array<{ index: number; error: string }> };
+/** Events stored now, and the positions (in the rows written) of repeats of an id with other content. */
+export type EventsOutcome = { stored: number; conflicts: number[] };
 
 /** An exposure to record from `/assign`: the first one stores the variant, repeats are counted. */
 export type AssignedExposure = { experimentId: number; userId: string; variant: string; atMs: number; attributesJson: string };
@@ -33,7 +50,7 @@ function eventInsert(client: Database.Database, rows: number): Database.Statemen
   if (!statement) {
     const tuples = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
     statement = client.prepare(`insert into events (client_event_id, user_id, event_name, value, timestamp_ms, received_at_ms)
-      values ${tuples} on conflict (client_event_id) do nothing`);
+      values ${tuples} on conflict (user_id, client_event_id) do nothing`);
     bySize.set(rows, statement);
   }
   return statement;
@@ -45,8 +62,11 @@ function eventInsert(client: Database.Database, rows: number): Database.Statemen
  * in-memory database. Payloads and results are plain data (structured clone).
  */
 export const writeOps = {
-  /** Inserts events, 100 rows per statement; an id already stored is skipped. Returns rows stored. */
-  events(client: Database.Database, rows: EventRow[]): number {
+  /**
+   * Inserts events, 100 rows per statement; a `(user, id)` already stored is skipped. When rows
+   * were skipped, each row with an id is compared with the stored one: other content is a conflict.
+   */
+  events(client: Database.Database, rows: EventRow[]): EventsOutcome {
     let stored = 0;
     for (let start = 0; start < rows.length; start += rowsPerStatement) {
       const chunk = rows.slice(start, start + rowsPerStatement);
@@ -54,7 +74,8 @@ export const writeOps = {
       chunk.forEach((row, i) => { for (let c = 0; c < eventColumns; c++) values[i * eventColumns + c] = row[c]; });
       stored += eventInsert(client, chunk.length).run(values).changes;
     }
-    return stored;
+    // All stored (the usual case): no repeat, nothing to compare.
+    return { stored, conflicts: stored === rows.length ? [] : conflictingRows(client, rows) };
   },
 
   /**
@@ -87,9 +108,31 @@ export const writeOps = {
   }
 } as const;
 
+const storedEvents = new WeakMap<Database.Database, Database.Statement>();
+
 /**
- * Whether a write runs exactly one SQL statement: up to 100 events (one multi-row insert) or
- * one `/assign` exposure (one upsert). The group commit runs those without a savepoint.
+ * Positions of the rows whose `(user, id)` is stored with other content (name, value, timestamp).
+ * A row stored by this write matches itself; a later row of the same batch with the same id and
+ * other content conflicts with it.
+ */
+function conflictingRows(client: Database.Database, rows: EventRow[]): number[] {
+  let select = storedEvents.get(client);
+  if (!select) {
+    select = client.prepare('select event_name, value, timestamp_ms from events where user_id = ? and client_event_id = ?').raw();
+    storedEvents.set(client, select);
+  }
+  const conflicts: number[] = [];
+  rows.forEach(([id, userId, eventName, value, timestampMs], position) => {
+    if (id === null) return;
+    const stored = select.get(userId, id) as [string, number | null, number] | undefined;
+    if (stored && (stored[0] !== eventName || stored[1] !== value || stored[2] !== timestampMs)) conflicts.push(position);
+  });
+  return conflicts;
+}
+
+/**
+ * Whether a write runs exactly one SQL statement that writes: up to 100 events (one multi-row insert,
+ * then reads only) or one `/assign` exposure (one upsert). The group commit runs those without a savepoint.
  */
 function isOneStatement(op: WriteOpName, payload: unknown): boolean {
   if (op === 'events') return (payload as EventRow[]).length <= rowsPerStatement;

@@ -15,14 +15,14 @@ describe('writer thread that exited', () => {
     const first = writerFor(t.db.$client, { threaded: true });
     expect(first.threaded).toBe(true);
     expect(first.stats).toEqual({ commits: 0, jobs: 0 }); // before any reply
-    await expect(first.write('events', [row('before')])).resolves.toBe(1);
+    await expect(first.write('events', [row('before')])).resolves.toEqual({ stored: 1, conflicts: [] });
     expect(first.stats).toEqual({ commits: 1, jobs: 1 });
     await first.close();
     await expect(first.write('events', [row('after-exit')])).rejects.toThrow('the writer thread exited (1)');
     const second = writerFor(t.db.$client, { threaded: true });
     expect(second).not.toBe(first);
     expect(second.threaded).toBe(true);
-    await expect(second.write('events', [row('again')])).resolves.toBe(1);
+    await expect(second.write('events', [row('again')])).resolves.toEqual({ stored: 1, conflicts: [] });
     const ids = t.db.$client.prepare('select client_event_id from events order by id').pluck().all();
     expect(ids).toEqual(['before', 'again']);
   });

@@ -22,7 +22,7 @@ describe('writerFor (writer thread)', () => {
     // 250 rows: three multi-row statements (100, 100, 50); the repeated id inside the batch is stored once.
     const rows = Array.from({ length: 250 }, (_, i) => row(`vis-${i}`));
     rows.push(row('vis-0'), row(null), row(null));
-    await expect(writer.write('events', rows)).resolves.toBe(252);
+    await expect(writer.write('events', rows)).resolves.toEqual({ stored: 252, conflicts: [] });
     expect(count(`select count(*) from events where client_event_id like 'vis-%' or client_event_id is null`)).toBe(252);
   });
 
@@ -30,7 +30,7 @@ describe('writerFor (writer thread)', () => {
     const writer = writerFor(client);
     const before = { ...writer.stats };
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => writer.write('events', [row(`grp-${i}`), row(`grp-${i}`)])));
-    expect(results).toEqual(Array(40).fill(1));
+    expect(results).toEqual(Array(40).fill({ stored: 1, conflicts: [] }));
     expect(writer.stats.jobs - before.jobs).toBe(40);
     expect(writer.stats.commits - before.commits).toBeLessThan(40);
   });
@@ -42,7 +42,7 @@ describe('writerFor (writer thread)', () => {
       writer.write('events', [row('kept-1')]),
       writer.write('assignments', [{ experimentId: 999_999, userId: 'x', variant: 'a', ...at }]) // no such experiment: foreign key
     ]);
-    expect(good).toEqual({ status: 'fulfilled', value: 1 });
+    expect(good).toEqual({ status: 'fulfilled', value: { stored: 1, conflicts: [] } });
     expect(bad).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/FOREIGN KEY/) } });
     expect(count(`select count(*) from exposures where experiment_id = 999999`)).toBe(0);
   });
@@ -66,7 +66,7 @@ describe('writerFor (inline)', () => {
     try {
       const writer = writerFor(other.db.$client, { threaded: false });
       expect(writer.threaded).toBe(false);
-      await expect(writer.write('events', [row('inl-1'), row('inl-1'), row('inl-2')])).resolves.toBe(2);
+      await expect(writer.write('events', [row('inl-1'), row('inl-1'), row('inl-2')])).resolves.toEqual({ stored: 2, conflicts: [] });
       expect(other.db.$client.prepare('select count(*) from events').pluck().get()).toBe(2);
     } finally {
       other.cleanup();
@@ -78,7 +78,7 @@ describe('writerFor (inline)', () => {
     try {
       const writer = writerFor(db.$client, { threaded: true });
       expect(writer.threaded).toBe(false);
-      await expect(writer.write('events', [row('mem-1'), row('mem-1')])).resolves.toBe(1);
+      await expect(writer.write('events', [row('mem-1'), row('mem-1')])).resolves.toEqual({ stored: 1, conflicts: [] });
       expect(db.$client.prepare('select count(*) from events').pluck().get()).toBe(1);
     } finally {
       closeDatabase(':memory:');

@@ -1,3 +1,3 @@
 export {
-  limits, bodySizeLimit, userIdSchema, attributesSchema, timestampSchema, timestampProblem, batchSchema
+  limits, bodySizeLimit, userIdSchema, attributesSchema, timestampSchema, timestampProblem, exposureStartProblem, batchSchema
 } from './limits.ts';

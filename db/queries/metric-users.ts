@@ -28,8 +28,10 @@ type Bound = { sql: string; params: unknown[] };
 
 /** One per-user expression over the user's events of `eventName` inside the window. */
 function perUserExpression(aggregate: 'exists' | 'count' | 'sum' | 'sum-or-count', eventName: string, windowMs: number): Bound {
+  // Never an event from before the experiment's start (see EXPERIMENT_START_MS in store-values.ts).
   const where = 'e.event_name = ? AND e.user_id = x.user_id AND e.timestamp_ms >= x.first_exposed_at_ms ' +
-    'AND e.timestamp_ms < x.first_exposed_at_ms + ?';
+    'AND e.timestamp_ms < x.first_exposed_at_ms + ? ' +
+    'AND e.timestamp_ms >= COALESCE((SELECT s.started_at_ms FROM main.experiments s WHERE s.id = x.experiment_id), 0)';
   const params = [eventName, windowMs];
   switch (aggregate) {
     case 'exists': return { sql: `EXISTS (SELECT 1 FROM events e WHERE ${where})`, params };

@@ -11,6 +11,14 @@ const DAY_MS = 86_400_000;
 /** `metric_id` of the exposed-users rows in `report_group_sums`. */
 export const USERS_METRIC_ID = 0;
 
+/**
+ * The experiment's first start (epoch ms; 0 when it never started), bound by `:experimentId`.
+ * No event before it is counted, whatever the exposure says: ingestion rejects exposures dated
+ * before the start (api/limits `exposureStartProblem`), and this guards rows written otherwise.
+ * A constant subquery: one primary-key lookup per statement, not per row.
+ */
+export const EXPERIMENT_START_MS = 'COALESCE((SELECT started_at_ms FROM main.experiments WHERE id = :experimentId), 0)';
+
 /** A metric as the store keys it: the spec plus the metric's id. */
 export type StoreMetric = MetricQuerySpec & { metricId: number };
 
@@ -65,7 +73,7 @@ export function insertValues(client: Database.Database, experimentId: number, me
      WHERE x.experiment_id = :experimentId AND x.id <= :lastExposureId
        AND e.event_name IN (:num, :den) AND e.user_id = x.user_id
        AND e.timestamp_ms >= x.first_exposed_at_ms AND e.timestamp_ms < x.first_exposed_at_ms + :windowMs
-       AND e.id <= :lastEventId
+       AND e.timestamp_ms >= ${EXPERIMENT_START_MS} AND e.id <= :lastEventId
      GROUP BY x.user_id HAVING v <> 0 OR d <> 0`
   ).run({
     experimentId, metricId: metric.metricId, num: names[0], den: names[1], winsorized: isWinsorized(metric) ? 1 : 0,
@@ -136,7 +144,8 @@ function byEventsSelect(value: string, bounds: Bounds): string {
   return `SELECT e.user_id AS user_id, x.variant_key AS variant_key, x.day AS day, ${value} AS v
     FROM events e INDEXED BY events_name_user_time CROSS JOIN temp.report_exposed x
     WHERE e.event_name = :name AND x.user_id = e.user_id
-      AND e.timestamp_ms >= x.first_ms AND e.timestamp_ms < x.first_ms + :windowMs AND e.id <= ${Number(bounds.lastEventId)}
+      AND e.timestamp_ms >= x.first_ms AND e.timestamp_ms < x.first_ms + :windowMs AND e.timestamp_ms >= ${EXPERIMENT_START_MS}
+      AND e.id <= ${Number(bounds.lastEventId)}
     GROUP BY e.user_id`;
 }
 
@@ -157,7 +166,7 @@ function insertValuesByEvents(client: Database.Database, experimentId: number, m
   try {
     for (const [table, name] of Object.entries(sides)) {
       client.exec(`CREATE TEMP TABLE report_ratio_${table} (user_id TEXT PRIMARY KEY, variant_key TEXT NOT NULL, day INTEGER NOT NULL, v REAL NOT NULL) WITHOUT ROWID`);
-      client.prepare(`INSERT INTO temp.report_ratio_${table} ${side}`).run({ windowMs, name });
+      client.prepare(`INSERT INTO temp.report_ratio_${table} ${side}`).run({ experimentId, windowMs, name });
     }
     client.prepare(`${insert} SELECT :experimentId, :metricId, COALESCE(n.user_id, d.user_id), COALESCE(n.variant_key, d.variant_key),
         COALESCE(n.day, d.day), COALESCE(n.v, 0) AS nv, COALESCE(d.v, 0) AS dv, :winsorized
