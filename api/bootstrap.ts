@@ -1,28 +1,38 @@
-import { openDatabase, type Db } from '../db/connection.ts';
-import { sqliteData } from '../db/sqlite/data.ts';
+import type { Db } from '../db/connection.ts';
+import { openData } from '../db/open-data.ts';
+import { config } from '../db/config.ts';
+import type { PgDb } from '../db/postgres/connection.ts';
 import { seedOnFirstStart } from '../calendar/seed/index.ts';
 import { createApp, type App } from './app.ts';
 import type { AppDeps } from './deps.ts';
 import { ensureAdminKey } from './auth/index.ts';
+import { postgresHotPaths, sqliteOnly } from './engine/index.ts';
 import { now as clockNow } from '../calendar/clock.ts';
 
 export type Bootstrapped = {
+  /** The SQLite connection; on PostgreSQL it throws on use (see `pg`). */
   db: Db; app: App; deps: AppDeps; seededPlanId: number | null;
+  /** The PostgreSQL pool when `DATABASE_URL` is set, else null. */
+  pg: PgDb | null;
   /** The admin key created on this start (none existed and ADMIN_API_KEY is unset): print it once. */
   createdAdminKey: string | null;
 };
 
 /**
- * Opens and migrates the database, loads the starter calendar on first start, and builds
- * the API. Shared by `npm start` (api/server.ts) and `npm run dev` (api/dev-plugin.ts).
+ * Opens and migrates the configured database (`DATABASE_URL` selects PostgreSQL, else the SQLite
+ * file), loads the starter calendar on first start, and builds the API. Shared by `npm start`
+ * (api/server.ts) and `npm run dev` (api/dev-plugin.ts).
  */
-export async function bootstrap(options: { databasePath?: string; now?: () => number } = {}): Promise<Bootstrapped> {
+export async function bootstrap(options: { databasePath?: string; databaseUrl?: string; now?: () => number } = {}): Promise<Bootstrapped> {
   const now = options.now ?? clockNow;
-  const db = openDatabase(options.databasePath);
-  const data = sqliteData(db);
+  const settings = options.databaseUrl ? { ...config(), databaseUrl: options.databaseUrl } : config();
+  const opened = await openData(settings, { databasePath: options.databasePath });
+  const data = opened.data;
+  const deps: AppDeps = opened.engine === 'postgres'
+    ? { data, db: sqliteOnly, now, postgres: postgresHotPaths(opened.pg, data) }
+    : { data, db: opened.db, now };
   const seeded = await seedOnFirstStart(data, now());
-  const deps: AppDeps = { data, db, now };
   const app = createApp(deps);
   const createdAdminKey = await ensureAdminKey(data, now());
-  return { db, app, deps, seededPlanId: seeded?.planId ?? null, createdAdminKey };
+  return { db: deps.db, pg: opened.engine === 'postgres' ? opened.pg : null, app, deps, seededPlanId: seeded?.planId ?? null, createdAdminKey };
 }

@@ -6,7 +6,7 @@ import { schedulerIntervalMs, startScheduler, type SchedulerHandle } from '../ca
 
 const { app, deps, createdAdminKey } = await bootstrap();
 if (createdAdminKey) console.log(`created an admin API key (shown only now, store it safely): ${createdAdminKey}`);
-reportsFor(deps.db); // the analysis thread starts now, not at the first report
+if (!deps.postgres) reportsFor(deps.db); // the analysis thread starts now, not at the first report
 const listener = apiListener(app, deps);
 
 // The scheduler, as `npm start` runs it: one per process. Held on globalThis for hot reload: a

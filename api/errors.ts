@@ -37,7 +37,8 @@ export function faultAnswer(err: unknown): { status: 503; body: ErrorBody; retry
 /** `onError` for an app on `deps`: also tells `/health` about a database fault. */
 export function errorHandler(deps: AppDeps): (err: Error, c: Context) => Response {
   return (err, c) => {
-    noteWriteFailure(deps.db.$client, err);
+    // The health note is SQLite's (a fault of the file); PostgreSQL's /health asks the server.
+    if (!deps.postgres) noteWriteFailure(deps.db.$client, err);
     return onError(err, c);
   };
 }

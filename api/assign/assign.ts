@@ -1,7 +1,5 @@
 import type { AppDeps } from '../deps.ts';
-import { writerFor } from '../ingest/writer.ts';
-import { exposureStoreFor } from '../ingest/exposure-store.ts';
-import { configCacheFor } from './config-cache.ts';
+import { configsOf, ingestOf } from '../engine/index.ts';
 import { evaluateExperiment, type Assignment } from './evaluate.ts';
 import type { Attributes } from './targeting.ts';
 
@@ -25,9 +23,9 @@ const notFound: Assignment = { variant: null, inExperiment: false, reason: 'not_
  * @example await assignUser(deps, { userId: 'u1', experiments: ['w01-onboarding-ebook-reminder'] })
  */
 export async function assignUser(deps: AppDeps, request: AssignRequest): Promise<AssignResult> {
-  const client = deps.db.$client;
-  const cache = configCacheFor(client);
-  const store = exposureStoreFor(client);
+  // The engine's configs and writer (SQLite: the connection's cache and group commit).
+  const cache = await configsOf(deps);
+  const ingest = ingestOf(deps);
   const attributes = request.attributes ?? {};
   const configs = request.experiments
     ? request.experiments.map((key) => [key, cache.get(key)] as const)
@@ -40,7 +38,7 @@ export async function assignUser(deps: AppDeps, request: AssignRequest): Promise
     let result = evaluateExperiment(config, request.userId, attributes);
     // An exposed split needs no read first: the upsert below returns the recorded variant (sticky).
     if (config.status === 'running' && result.reason !== 'forced' && request.userId && !(expose && result.reason === 'split')) {
-      const recorded = store.recordedVariant(config.id, request.userId);
+      const recorded = await ingest.recordedVariant(config.id, request.userId);
       if (recorded !== undefined) result = { variant: recorded, inExperiment: true, reason: 'sticky', bucket: result.bucket };
     }
     assignments[key] = result;
@@ -51,7 +49,7 @@ export async function assignUser(deps: AppDeps, request: AssignRequest): Promise
   if (toRecord.length > 0) {
     const atMs = deps.now();
     const attributesJson = JSON.stringify(attributes);
-    const stored = await writerFor(client).write('assignments',
+    const stored = await ingest.assignments(
       toRecord.map((r) => ({ experimentId: r.experimentId, userId: request.userId, variant: r.variant, atMs, attributesJson })));
     stored.forEach((s, i) => {
       const r = toRecord[i]!;

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler, Next } from 'hono';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { verifyApiKey, type KeyScope, type Principal } from './keys.ts';
@@ -79,8 +79,17 @@ export function authenticate(deps: AppDeps, throttle = new FailureThrottle({ lim
     // X-API-Key is read only when Authorization holds no Bearer key (as presentedKey decides).
     const key = presentedKey(c.req.header('authorization'), undefined) ?? presentedKey(undefined, c.req.header('x-api-key'));
     const address = clientAddress(c);
+    // On PostgreSQL (api/engine) the key is checked asynchronously; on SQLite synchronously, as before.
+    if (key && deps.postgres) {
+      const presented = key;
+      return (key.length > 200 ? Promise.resolve(null) : deps.postgres.verifyKey(presented, deps.now()))
+        .then((found) => admit(c, next, found, presented, access, address));
+    }
+    return admit(c, next, key ? principalOfKey(deps, key) : null, key, access, address);
+  };
+
+  function admit(c: Context, next: Next, principal: Principal | null, key: string | null, access: Access, address: string) {
     // A valid key is always served; a missing or bad one from an address that kept failing waits.
-    const principal = key ? principalOfKey(deps, key) : null;
     if (!principal) {
       const wait = throttle.retryAfterSeconds(address, deps.now());
       if (wait > 0) {
@@ -97,7 +106,7 @@ export function authenticate(deps: AppDeps, throttle = new FailureThrottle({ lim
     }
     c.set('principal', principal);
     return next();
-  };
+  }
 }
 
 /** The client's address as the socket says (a proxy in front must be trusted to say otherwise; not read here). */

@@ -48,6 +48,13 @@ export function healthRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.openapi(healthRoute, async (c) => {
     const time = new Date(deps.now()).toISOString();
+    if (deps.postgres) {
+      // PostgreSQL: the server answers and the migrations are readable (writes wait on locks there; no probe needed).
+      const health = await deps.postgres.health();
+      return health.ok
+        ? c.json({ status: 'ok' as const, database: { ok: true, migrations: health.migrations }, time }, 200)
+        : c.json({ status: 'degraded' as const, database: { ok: false, migrations: 0, error: health.error }, time }, 503);
+    }
     const client = deps.db.$client;
     let migrations: number;
     try {

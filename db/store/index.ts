@@ -14,6 +14,7 @@ import type { ReportSource, ReportStore } from './reports.ts';
 export type * from './experiments.ts';
 export type * from './catalog.ts';
 export type * from './reports.ts';
+export type * from './ingest.ts';
 
 /** Every store of one database. */
 export interface Stores {
