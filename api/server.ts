@@ -68,7 +68,9 @@ export async function startServer(options: { host?: string; port?: number; datab
     console.warn(`warning: listening on ${host} with no UI_PASSWORD: anyone who can reach it can change experiments in the UI`);
   }
   const hosts = hostPolicy({ origin: settings.origin, allowedHosts: settings.allowedHosts });
-  const server = createServer((req, res) => {
+  // Node checks the header and request deadlines below every `connectionsCheckingInterval`
+  // (default 30 s, which would let a stalled body hold its connection 30 s past the deadline).
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     // DNS rebinding: only the configured names (and loopback names, IP literals) are answered.
     if (!hostAllowed(req.headers.host, hosts)) return misdirected(req, res);
     if (plainHttp) req.headers['x-weekly-experiments-proto'] = 'http';
