@@ -8,7 +8,7 @@ import { verifyApiKey, type Principal } from '../auth/index.ts';
 import { FailureThrottle } from '../front-door/index.ts';
 import { config } from '../../db/config.ts';
 import { errorResponses } from '../openapi.ts';
-import { payloadCacheFor } from './payload-cache.ts';
+import { payloadCacheFor, type PayloadSnapshot } from './payload-cache.ts';
 import { StreamRegistry, streamSettings } from './streams.ts';
 
 /** What GrowthBook's own server sends with the payload: fresh 30 s, stale for 1 h while revalidating, 10 h if we are down. */
@@ -71,8 +71,13 @@ export function sdkRoutes(deps: AppDeps) {
     if (!leave) throw new ApiError(429, 'too_many_streams', `The client key '${principal.name}' already holds ${settings.perKey} open streams`);
     c.header('x-accel-buffering', 'no'); // proxies (nginx) must not buffer the stream
     return streamSSE(c, async (stream) => {
-      const send = (body: string) => void stream.writeSSE({ event: 'features', data: body }).catch(() => close());
-      const off = payload.subscribe((snapshot) => send(snapshot.body));
+      let sentEtag = '';
+      const send = (snapshot: PayloadSnapshot) => {
+        if (snapshot.etag === sentEtag) return; // the first payload can arrive both ways
+        sentEtag = snapshot.etag;
+        void stream.writeSSE({ event: 'features', data: snapshot.body }).catch(() => close());
+      };
+      const off = payload.subscribe(send);
       const tick = setInterval(() => {
         // A key revoked by another process: verifyApiKey sees it within its cache time.
         if (!verifyApiKey(deps.db, key, deps.now())) close();
@@ -81,7 +86,7 @@ export function sdkRoutes(deps: AppDeps) {
       stream.onAbort(() => close());
       try {
         // The current payload first: a change between the SDK's fetch and this stream is not lost.
-        send((await payload.current()).body);
+        send(await payload.current());
         await closed;
       } finally {
         clearInterval(tick);

@@ -1,0 +1,170 @@
+// The real GrowthBook JavaScript SDK (@growthbook/growthbook) against our real server over HTTP:
+// it downloads /api/features/{clientKey}, assigns locally, forwards exposures, and streams changes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventSource } from 'eventsource';
+import { GrowthBook, GrowthBookClient, configureCache, setPolyfills, type Attributes } from '@growthbook/growthbook';
+import { createTestApp } from '../helpers/test-app.ts';
+import { useServedApp } from '../helpers/served-app.ts';
+import { notifyExperimentChanged } from '../../calendar/lifecycle/index.ts';
+import { assignUser } from '../../api/assign/index.ts';
+
+setPolyfills({ EventSource });
+// Every test fetches the payload itself (the SDK's module-wide cache would otherwise serve an older one).
+configureCache({ disableCache: true });
+
+const t = await createTestApp();
+const keys = { client: '' };
+/** The experiments compared: every seeded one (started here) and one of each special case. */
+const compared: string[] = [];
+
+const admin = async (path: string, body?: unknown, method = 'POST') => {
+  const res = await t.authed(`/api/v1${path}`, { method, ...(body === undefined ? {} : { body }) });
+  expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300);
+  return res;
+};
+const twoVariants = [{ key: 'control', name: 'Control' }, { key: 'treatment', name: 'Treatment' }];
+const experiment = (key: string, extra: object = {}) => admin('/experiments', { key, name: key, variants: twoVariants, exploratory: true, ...extra });
+
+const served = useServedApp(t, async () => {
+  for (const e of await t.data.experiments.list()) {
+    await admin(`/experiments/${e.key}/start`);
+    compared.push(e.key);
+  }
+  // Exclusive layer: two experiments on halves of one layer.
+  await experiment('layer-left', { layer: 'checkout', layerRange: [0, 0.5] });
+  await experiment('layer-right', { layer: 'checkout', layerRange: [0.5, 1], variants: [...twoVariants, { key: 'third', name: 'Third' }] });
+  await experiment('targeted', { targeting: [{ attribute: 'country', operator: 'in', value: ['TR', 'DE'] }, { attribute: 'age', operator: 'gte', value: 18 }] });
+  await experiment('qa-forced', { forcedVariants: { 'qa-ana': 'treatment', 'qa-bo': 'control', 'user-7': 'treatment' } });
+  await experiment('partial', { coverage: 0.3, variants: [{ key: 'control', weight: 1 }, { key: 'treatment', weight: 3 }], seed: 'partial-seed' });
+  await experiment('rolled-out');
+  await experiment('stopped');
+  await experiment('stream-stop');
+  for (const key of ['layer-left', 'layer-right', 'targeted', 'qa-forced', 'partial', 'rolled-out', 'stopped', 'stream-stop']) await admin(`/experiments/${key}/start`);
+  await admin('/experiments/stopped/stop');
+  // A winner rolled out: concluded, then the rollout as the playbook sets it after a ship decision.
+  await admin('/experiments/rolled-out/conclude');
+  const rolled = (await t.data.experiments.byKey('rolled-out'))!;
+  await t.data.experiments.update(rolled.id, { rolloutVariantKey: 'treatment' });
+  notifyExperimentChanged('rolled-out');
+  compared.push('layer-left', 'layer-right', 'targeted', 'qa-forced', 'partial', 'rolled-out', 'stopped');
+  keys.client = (await (await admin('/keys', { name: 'web', scope: 'client' })).json()).key;
+});
+
+/** User i: an id, a country and an age (numbers and text, to exercise targeting). */
+function user(i: number): Attributes {
+  const id = i === 0 ? 'qa-ana' : i === 1 ? 'qa-bo' : `user-${i}`;
+  return { id, country: ['TR', 'US', 'DE'][i % 3], age: i % 3 === 0 ? String(i % 40) : i % 40 };
+}
+
+type Assigned = Record<string, { variant: string | null; reason: string }>;
+
+/** POST /api/v1/assign over HTTP for many users, `concurrency` requests at a time. */
+async function assignedOverHttp(users: Attributes[], concurrency = 32): Promise<Assigned[]> {
+  const out: Assigned[] = new Array(users.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < users.length) {
+      const i = next++;
+      const { id, ...attributes } = users[i]!;
+      const res = await fetch(`${served.base}/api/v1/assign`, {
+        method: 'POST', headers: { authorization: `Bearer ${t.sdkKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: id, attributes, experiments: compared, expose: false })
+      });
+      out[i] = (await res.json()).assignments;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return out;
+}
+
+describe('the GrowthBook SDK assigns as GET /api/v1/assign does', () => {
+  let client: GrowthBookClient;
+  beforeAll(async () => {
+    client = new GrowthBookClient({ apiHost: served.base, clientKey: keys.client });
+    expect((await client.init({ timeout: 5000 })).success).toBe(true);
+  });
+  afterAll(() => client.destroy({ destroyAllStreams: true }));
+
+  it('for 10,000 users and every experiment: running seeded ones, a layer, targeting, QA, partial coverage, a rollout, a stopped one', async () => {
+    const users = Array.from({ length: 10_000 }, (_, i) => user(i));
+    // Our side: assignUser, the function behind GET and POST /api/v1/assign (fast path included),
+    // for all 10,000; and the first 1,000 over HTTP too, through the real listener, which must agree.
+    const server: Assigned[] = [];
+    for (const { id, ...attributes } of users) {
+      server.push((await assignUser(t.deps, { userId: String(id), attributes, experiments: compared, expose: false })).assignments as Assigned);
+    }
+    expect(await assignedOverHttp(users.slice(0, 1_000))).toEqual(server.slice(0, 1_000));
+    const mismatches: string[] = [];
+    const inExperiment = new Map<string, Set<string>>();
+    users.forEach((attributes, i) => {
+      for (const key of compared) {
+        const sdk = client.evalFeature(key, { attributes });
+        const ours = server[i]![key]!;
+        if (sdk.value !== ours.variant || (sdk.source === 'experiment') !== (ours.reason === 'split')) {
+          mismatches.push(`${attributes.id} ${key}: sdk ${sdk.value} (${sdk.source}), server ${ours.variant} (${ours.reason})`);
+        }
+        if (sdk.source === 'experiment') inExperiment.set(key, (inExperiment.get(key) ?? new Set()).add(String(attributes.id)));
+      }
+    });
+    expect(mismatches.slice(0, 10)).toEqual([]);
+    // The cases do what they say: the layer halves share nobody, targeting and coverage leave users out, and so on.
+    const [left, right] = [inExperiment.get('layer-left')!, inExperiment.get('layer-right')!];
+    expect(left.size + right.size).toBe(10_000);
+    expect([...left].filter((id) => right.has(id))).toEqual([]);
+    expect(inExperiment.get('targeted')!.size).toBeLessThan(7_000);
+    expect(inExperiment.get('partial')!.size).toBeLessThan(4_000);
+    expect(inExperiment.get('rolled-out')).toBeUndefined();
+    expect(inExperiment.get('stopped')).toBeUndefined();
+    expect(client.evalFeature('qa-forced', { attributes: user(0) })).toMatchObject({ value: 'treatment', source: 'force' });
+    expect(client.evalFeature('rolled-out', { attributes: user(5) })).toMatchObject({ value: 'treatment', source: 'force' });
+  }, 120_000);
+});
+
+describe('exposures tracked by the SDK', () => {
+  it('its trackingCallback, forwarded to POST /api/v1/exposures with the client key, shows in the report\'s counts', async () => {
+    const tracked: Array<{ experiment: string; userId: string; variant: string }> = [];
+    const client = new GrowthBookClient({
+      apiHost: served.base, clientKey: keys.client,
+      trackingCallback: (experiment, result, user) => { tracked.push({ experiment: experiment.key, userId: String(user.attributes!.id), variant: result.key }); }
+    });
+    await client.init({ timeout: 5000 });
+    const key = 'w02-email-subject-line';
+    for (let i = 0; i < 300; i++) client.evalFeature(key, { attributes: { id: `tracked-${i}` } });
+    client.destroy();
+    expect(tracked).toHaveLength(300);
+    const res = await fetch(`${served.base}/api/v1/exposures`, {
+      method: 'POST', headers: { authorization: `Bearer ${keys.client}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ exposures: tracked })
+    });
+    expect(await res.json()).toMatchObject({ accepted: 300, rejected: [] });
+    const expected: Record<string, number> = {};
+    for (const e of tracked) expected[e.variant] = (expected[e.variant] ?? 0) + 1;
+    // The report is built off the request path: ask until it has caught up.
+    let observed: Record<string, number> | undefined;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const report = await (await t.authed(`/api/v1/experiments/${key}/results`)).json();
+      observed = report.health?.srm?.observed;
+      if (observed && Object.values(observed).reduce((a, b) => a + b, 0) >= 300) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(observed).toEqual(expected);
+  });
+});
+
+describe('streaming', () => {
+  it('a subscribed SDK sees a stopped experiment within one second', async () => {
+    const gb = new GrowthBook({ apiHost: served.base, clientKey: keys.client, attributes: { id: 'user-3' } });
+    await gb.init({ timeout: 5000, streaming: true });
+    try {
+      expect(gb.getFeatures()['stream-stop']!.rules).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the stream is open
+      const stoppedAt = Date.now();
+      await admin('/experiments/stream-stop/stop');
+      while (gb.getFeatures()['stream-stop']!.rules && Date.now() - stoppedAt < 1_000) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(gb.getFeatures()['stream-stop']).toEqual({ defaultValue: 'control' });
+      expect(gb.getFeatureValue('stream-stop', 'none')).toBe('control');
+    } finally {
+      gb.destroy({ destroyAllStreams: true });
+    }
+  });
+});
