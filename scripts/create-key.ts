@@ -1,7 +1,8 @@
-// `npm run key -- [admin|sdk|client] [name]`: creates an API key in DATABASE_PATH and prints it once.
+// `npm run key -- [admin|sdk|client] [name]`: creates an API key in the configured database
+// (DATABASE_URL, else DATABASE_PATH) and prints it once.
 // For a lost first-start admin key, or for scripts that provision SDK keys.
-import { openDatabase, defaultDatabasePath } from '../db/connection.ts';
-import { sqliteData } from '../db/sqlite/data.ts';
+import { config } from '../db/config.ts';
+import { openData, closePostgresPool } from '../db/open-data.ts';
 import { createApiKey, type KeyScope } from '../api/auth/index.ts';
 
 const [scopeArg = 'admin', ...nameParts] = process.argv.slice(2);
@@ -11,6 +12,7 @@ if (scopeArg !== 'admin' && scopeArg !== 'sdk' && scopeArg !== 'client') {
 }
 const scope: KeyScope = scopeArg;
 const name = nameParts.join(' ') || `${scope} key (cli)`;
-const created = await createApiKey(sqliteData(openDatabase()), { name, scope }, { actor: 'cli:key', nowMs: Date.now() });
-console.log(`created ${scope} key #${created.id} "${name}" in ${defaultDatabasePath()}; shown only now:`);
+const created = await createApiKey((await openData()).data, { name, scope }, { actor: 'cli:key', nowMs: Date.now() });
+console.log(`created ${scope} key #${created.id} "${name}" in ${config().databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config().databasePath}; shown only now:`);
 console.log(created.key);
+if (config().databaseUrl) await closePostgresPool(config().databaseUrl!);
