@@ -23,7 +23,11 @@ const admin = async (path: string, body?: unknown, method = 'POST') => {
   return res;
 };
 const twoVariants = [{ key: 'control', name: 'Control' }, { key: 'treatment', name: 'Treatment' }];
-const experiment = (key: string, extra: object = {}) => admin('/experiments', { key, name: key, variants: twoVariants, exploratory: true, ...extra });
+/** A new experiment, exploratory (it may start without success criteria: this file tests serving, not analysis). */
+const experiment = async (key: string, extra: object = {}) => {
+  await admin('/experiments', { key, name: key, variants: twoVariants, ...extra });
+  await t.data.experiments.update((await t.data.experiments.byKey(key))!.id, { exploratory: true });
+};
 
 const served = useServedApp(t, async () => {
   for (const e of await t.data.experiments.list()) {
