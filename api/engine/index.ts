@@ -13,7 +13,7 @@ import type { AppDeps } from '../deps.ts';
 import { sqliteIngestWriter } from '../ingest-writer.ts';
 import { configCacheFor } from '../assign/config-cache.ts';
 import type { ExperimentConfig } from '../assign/evaluate.ts';
-import type { Principal } from '../auth/keys.ts';
+import { verifyApiKey, type Principal } from '../auth/keys.ts';
 import { PostgresConfigCache } from './postgres-configs.ts';
 import { verifyApiKeyOn } from './postgres-keys.ts';
 
@@ -74,3 +74,13 @@ export const sqliteOnly = new Proxy({}, {
     throw new Error(`deps.db.${String(property)}: this code path is SQLite-only and the server runs on PostgreSQL (DATABASE_URL)`);
   }
 }) as AppDeps['db'];
+
+/**
+ * The principal of a presented key on the app's engine (SQLite: the synchronous, cached check of
+ * api/auth; PostgreSQL: the key store), for routes that check keys themselves (the SDK payload, CORS).
+ * @example const principal = await verifyKeyOf(deps, key);
+ */
+export async function verifyKeyOf(deps: AppDeps, presented: string): Promise<Principal | null> {
+  if (presented.length > 200) return null;
+  return deps.postgres ? deps.postgres.verifyKey(presented, deps.now()) : verifyApiKey(deps.db, presented, deps.now());
+}

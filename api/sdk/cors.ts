@@ -2,7 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-import { principalOf, verifyApiKey, type Principal } from '../auth/index.ts';
+import { presentedKey, type Principal } from '../auth/index.ts';
+import { verifyKeyOf } from '../engine/index.ts';
 
 /** The routes a browser may call with a client key: the payload and its stream (key in the path), exposures and events. */
 const pathKeyRoute = /^\/(?:api\/features|sub)\/([^/]+)$/;
@@ -31,12 +32,13 @@ async function allowedOrigin(deps: AppDeps, origin: string, c: Context): Promise
   let principal: Principal | null;
   if (inPath) {
     const key = inPath[1]!;
-    principal = key.length > 200 ? null : verifyApiKey(deps.db, key, deps.now());
+    principal = await verifyKeyOf(deps, key);
   } else if (preflight) {
     const keys = await deps.data.keys.list();
     return keys.some((k) => k.scope === 'client' && k.revokedAtMs === null && originAllowed(k, origin)) ? origin : null;
   } else {
-    principal = principalOf(deps, c.req.header('authorization'), c.req.header('x-api-key'));
+    const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
+    principal = key ? await verifyKeyOf(deps, key) : null;
   }
   if (!principal || principal.scope !== 'client') return null;
   if (originAllowed(principal, origin)) return origin;

@@ -4,7 +4,8 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppDeps } from '../deps.ts';
 import { ApiError, validationHook } from '../errors.ts';
-import { verifyApiKey, type Principal } from '../auth/index.ts';
+import type { Principal } from '../auth/index.ts';
+import { verifyKeyOf } from '../engine/index.ts';
 import { FailureThrottle } from '../front-door/index.ts';
 import { config } from '../../db/config.ts';
 import { errorResponses } from '../openapi.ts';
@@ -15,9 +16,9 @@ import { StreamRegistry, streamSettings } from './streams.ts';
 export const payloadCacheControl = 'public, max-age=30, stale-while-revalidate=3600, stale-if-error=36000';
 
 /** The valid client key in the path, else 401 (429 for an address that keeps presenting bad ones). */
-function clientPrincipal(deps: AppDeps, c: Context, throttle: FailureThrottle): Principal {
+async function clientPrincipal(deps: AppDeps, c: Context, throttle: FailureThrottle): Promise<Principal> {
   const key = c.req.param('clientKey') ?? '';
-  const principal = key.length > 200 ? null : verifyApiKey(deps.db, key, deps.now());
+  const principal = await verifyKeyOf(deps, key);
   if (principal?.scope === 'client') return principal;
   const address = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress ?? 'in-process';
   const wait = throttle.retryAfterSeconds(address, deps.now());
@@ -55,15 +56,15 @@ export function sdkRoutes(deps: AppDeps) {
   const throttle = new FailureThrottle({ limit: config().authFailuresPerMinute });
 
   app.get('/api/features/:clientKey', async (c) => {
-    clientPrincipal(deps, c, throttle);
+    await clientPrincipal(deps, c, throttle);
     const snapshot = await payload.current();
     const headers = { etag: snapshot.etag, 'cache-control': payloadCacheControl, 'x-sse-support': 'enabled' };
     if (matches(c.req.header('if-none-match'), snapshot.etag)) return c.body(null, 304, headers);
     return c.body(snapshot.body, 200, { ...headers, 'content-type': 'application/json' });
   });
 
-  app.get('/sub/:clientKey', (c) => {
-    const principal = clientPrincipal(deps, c, throttle);
+  app.get('/sub/:clientKey', async (c) => {
+    const principal = await clientPrincipal(deps, c, throttle);
     const key = c.req.param('clientKey');
     let close = () => {};
     const closed = new Promise<void>((resolve) => { close = resolve; });
@@ -80,8 +81,10 @@ export function sdkRoutes(deps: AppDeps) {
       const off = payload.subscribe(send);
       const tick = setInterval(() => {
         // A key revoked by another process: verifyApiKey sees it within its cache time.
-        if (!verifyApiKey(deps.db, key, deps.now())) close();
-        else void stream.write(': keep-alive\n\n').catch(() => close());
+        void verifyKeyOf(deps, key).then((valid) => {
+          if (!valid) close();
+          else void stream.write(': keep-alive\n\n').catch(() => close());
+        }, () => close());
       }, settings.keepAliveMs);
       stream.onAbort(() => close());
       try {

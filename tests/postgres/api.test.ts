@@ -20,7 +20,7 @@ const now = () => clock.nowMs;
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => { for (const c of cleanups.reverse()) await c(); });
 
-type Api = { admin: string; call(path: string, init?: { method?: string; body?: unknown; key?: string }): Promise<Response> };
+type Api = { admin: string; call(path: string, init?: { method?: string; body?: unknown; key?: string; origin?: string }): Promise<Response> };
 
 function apiOf(b: Bootstrapped, admin: string): Api {
   return {
@@ -28,6 +28,7 @@ function apiOf(b: Bootstrapped, admin: string): Api {
     call(path, init = {}) {
       const headers = new Headers({ authorization: `Bearer ${init.key ?? admin}` });
       if (init.body !== undefined) headers.set('content-type', 'application/json');
+      if (init.origin) headers.set('origin', init.origin);
       return Promise.resolve(b.app.request(path, { method: init.method ?? 'GET', headers, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) }));
     }
   };
@@ -79,6 +80,15 @@ async function scenario(api: Api): Promise<{ report: string; sdkKey: string }> {
   const retry = await json(api.call('/api/v1/events', { method: 'POST', key: sdkKey, body: { events: [events[0], { ...events[0], value: 99 }] } }), 202);
   expect(retry).toMatchObject({ accepted: 0, duplicates: 1 });
   expect(retry.rejected).toHaveLength(1);
+  // The GrowthBook SDK payload with a client key, and CORS for its origin on events.
+  const clientKey = (await json(api.call('/api/v1/keys', { method: 'POST', body: { name: 'web', scope: 'client', allowedOrigins: ['https://shop.example'] } }), 201)).key as string;
+  const features = await json(api.call(`/api/features/${clientKey}`));
+  expect(Object.keys(features.features)).toContain('pg-e2e');
+  expect((await api.call(`/api/features/${sdkKey}`)).status).toBe(401);
+  const fromShop = await api.call('/api/v1/events', { method: 'POST', key: clientKey, body: { events: [{ userId: 'u3', event: 'view' }] }, origin: 'https://shop.example' });
+  expect(fromShop.status).toBe(202);
+  expect(fromShop.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+  expect((await api.call('/api/v1/events', { method: 'POST', key: clientKey, body: { events: [] }, origin: 'https://evil.example' })).status).toBe(403);
   const report = await json(api.call('/api/v1/experiments/pg-e2e/results'));
   expect(report.health.usersExposed).toBe(41);
   return { report: JSON.stringify(report), sdkKey };
