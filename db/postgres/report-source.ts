@@ -52,6 +52,21 @@ async function withLockedClient<T>(pool: pg.Pool, lock: [number, number], work: 
  */
 export async function postgresAggregates(pool: pg.Pool, input: AggregatesInput & { forceRebuild?: boolean }): Promise<PostgresReportAggregates> {
   await ensureReportStore(pool);
+  // Refreshes of one experiment take turns in this process before taking a connection, so
+  // reports waiting on the experiment's lock never hold the pool's connections that ingestion needs.
+  let turns = experimentTurns.get(pool);
+  if (!turns) experimentTurns.set(pool, (turns = new Map()));
+  const before = turns.get(input.experimentId) ?? Promise.resolve();
+  const run = before.then(() => refreshAndRead(pool, input));
+  const settled = run.then(() => undefined, () => undefined);
+  turns.set(input.experimentId, settled);
+  void settled.then(() => { if (turns!.get(input.experimentId) === settled) turns!.delete(input.experimentId); });
+  return run;
+}
+
+const experimentTurns = new WeakMap<pg.Pool, Map<number, Promise<void>>>();
+
+async function refreshAndRead(pool: pg.Pool, input: AggregatesInput & { forceRebuild?: boolean }): Promise<PostgresReportAggregates> {
   const { experimentId, metrics } = input;
   return withLockedClient(pool, [REFRESH_LOCK_CLASS, experimentId], async (client) => {
     let ingestLocked = false;
