@@ -150,7 +150,10 @@ function remember(presented: string, principal: Principal, nowMs: number): Princ
  */
 export async function ensureAdminKey(data: Data, nowMs: number): Promise<string | null> {
   if (config().adminApiKey) return null;
-  const active = (await data.keys.list()).some((k) => k.scope === 'admin' && k.revokedAtMs === null);
-  if (active) return null;
-  return (await createApiKey(data, { name: 'first admin key', scope: 'admin' }, { actor: 'system', nowMs })).key;
+  // One transaction for the check and the key: replicas starting together create one key, not one each.
+  return data.transaction(async (tx) => {
+    const active = (await tx.keys.list()).some((k) => k.scope === 'admin' && k.revokedAtMs === null);
+    if (active) return null;
+    return (await createApiKey(tx, { name: 'first admin key', scope: 'admin' }, { actor: 'system', nowMs })).key;
+  });
 }

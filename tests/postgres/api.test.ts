@@ -143,4 +143,16 @@ describe('the API on PostgreSQL (DATABASE_URL)', () => {
     const unauthorized = await fetch(`${base}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"events": []}' });
     expect(unauthorized.status).toBe(401);
   }, 60_000);
+
+  it('two replicas starting together on an empty database migrate once, seed one calendar and create one admin key', async () => {
+    const url = await postgresDatabase();
+    // Two pools (two processes' worth of connections): the URLs differ only in the application name.
+    const urls = [url, `${url}?application_name=replica-b`];
+    cleanups.push(async () => { for (const u of urls) await closePostgresPool(u); });
+    const started = await Promise.all(urls.map((u) => bootstrap({ databaseUrl: u, now })));
+    expect(started.filter((b) => b.createdAdminKey !== null)).toHaveLength(1);
+    const counts = await started[0]!.pg!.$client.query<{ plans: number; admins: number }>(
+      "select (select count(*)::int from plans) as plans, (select count(*)::int from api_keys where scope = 'admin') as admins");
+    expect(counts.rows[0]).toEqual({ plans: 1, admins: 1 });
+  }, 60_000);
 });
