@@ -161,7 +161,7 @@ async function startApi(writer: 'thread' | 'inline', fastPaths = true): Promise<
   const databasePath = join(dir, `api-${writer}${fastPaths ? '' : '-hono'}.db`);
   const api = await spawnServer('bench/api-server.ts', { DATABASE_PATH: databasePath, ADMIN_API_KEY: adminKey, INGEST_WRITER: writer, BENCH_FAST_PATHS: fastPaths ? '1' : '0' });
   const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
-  await fetch(`${api.url}/api/v1/experiments`, { method: 'POST', headers: admin, body: JSON.stringify({ key: 'bench', name: 'Bench', variants: [{ key: 'control' }, { key: 'treatment' }] }) });
+  await fetch(`${api.url}/api/v1/experiments`, { method: 'POST', headers: admin, body: JSON.stringify({ key: 'bench', name: 'Bench', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }] }) });
   await fetch(`${api.url}/api/v1/experiments/bench/start`, { method: 'POST', headers: admin });
   const sdkKey = (await (await fetch(`${api.url}/api/v1/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench', scope: 'sdk' }) })).json()).key as string;
   return { api, sdkKey, databasePath };

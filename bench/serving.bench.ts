@@ -56,7 +56,7 @@ const call = async (method: string, route: string, key: string, body?: unknown) 
   if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
   return res.json();
 };
-await call('POST', '/api/v1/experiments', admin, { key: 'serving', name: 'Serving', variants: [{ key: 'control' }, { key: 'treatment' }] });
+await call('POST', '/api/v1/experiments', admin, { key: 'serving', name: 'Serving', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }] });
 await call('POST', '/api/v1/experiments/serving/start', admin);
 await reportsFor(db).segments('serving'); // the analysis thread has booted before anything is timed
 

@@ -9,7 +9,7 @@ import { fastAssign } from './fast-path.ts';
 
 const t = await createTestApp({ seed: false });
 const served = useServedApp(t, async () => {
-  await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'hero', name: 'Hero', variants: [{ key: 'control' }, { key: 'treatment' }] } });
+  await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'hero', name: 'Hero', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }] } });
   await t.authed('/api/v1/experiments/hero/start', { method: 'POST' });
 });
 

@@ -7,7 +7,7 @@ import { fakeRequest } from '../../tests/helpers/fake-request.ts';
 
 const t = await createTestApp();
 const served = useServedApp(t, async () => {
-  await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'hero', name: 'Hero', variants: [{ key: 'control' }, { key: 'treatment' }] } });
+  await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'hero', name: 'Hero', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }] } });
   await t.authed('/api/v1/experiments/hero/start', { method: 'POST' });
 });
 

@@ -14,8 +14,8 @@ const exposureOf = (key: string, userId: string) => {
 /** Each test: a fresh app with two running 50/50 experiments, 'hero' (qa-ana forced to treatment) and 'tr-only' (country TR). */
 beforeEach(async () => {
   t = await createTestApp();
-  expect((await admin('/api/v1/experiments', { key: 'hero', name: 'Hero', variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-ana': 'treatment' } })).status).toBe(201);
-  expect((await admin('/api/v1/experiments', { key: 'tr-only', name: 'TR', variants: [{ key: 'control' }, { key: 'treatment' }], targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] })).status).toBe(201);
+  expect((await admin('/api/v1/experiments', { key: 'hero', name: 'Hero', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-ana': 'treatment' } })).status).toBe(201);
+  expect((await admin('/api/v1/experiments', { key: 'tr-only', name: 'TR', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }], targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] })).status).toBe(201);
   expect((await admin('/api/v1/experiments/hero/start')).status).toBe(200);
   expect((await admin('/api/v1/experiments/tr-only/start')).status).toBe(200);
 });
@@ -95,7 +95,7 @@ describe('POST /api/v1/assign', () => {
   });
 
   it('returns the rolled-out winner to everyone after the conclusion', async () => {
-    await admin('/api/v1/experiments', { key: 'done', name: 'Done', variants: [{ key: 'control' }, { key: 'winner' }] });
+    await admin('/api/v1/experiments', { key: 'done', name: 'Done', exploratory: true, variants: [{ key: 'control' }, { key: 'winner' }] });
     await admin('/api/v1/experiments/done/start');
     await admin('/api/v1/experiments/done/stop');
     t.db.update(experiments).set({ status: 'concluded', rolloutVariantKey: 'winner' }).where(eq(experiments.key, 'done')).run();

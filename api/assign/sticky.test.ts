@@ -26,7 +26,7 @@ describe('assignment reads the recorded variant (guards: stickiness gone when as
       return res;
     };
     await admin('/api/v1/experiments', {
-      key: KEY, name: 'Sticky hero', variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-ana': 'treatment' }
+      key: KEY, name: 'Sticky hero', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-ana': 'treatment' }
     });
     await admin(`/api/v1/experiments/${KEY}/start`);
     const assign = async (query: string) => {

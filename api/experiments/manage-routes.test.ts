@@ -65,7 +65,7 @@ describe('POST /api/v1/experiments', () => {
 
 describe('start, edit while running, stop', () => {
   it('starts, refuses a weight change without confirm, logs the confirmed change, stops', async () => {
-    await createPlain();
+    expect((await post('/api/v1/experiments', { key: 'plain', name: 'Plain', variants: [{ key: 'a' }, { key: 'b' }], exploratory: true })).status).toBe(201);
     const started = await post('/api/v1/experiments/plain/start');
     expect(started.status).toBe(200);
     expect((await started.json()).status).toBe('running');
@@ -98,7 +98,7 @@ describe('start, edit while running, stop', () => {
 
   it('refuses to start a second experiment on an overlapping slice of a layer', async () => {
     const mk = (key: string, layerRange: [number, number]) => post('/api/v1/experiments',
-      { key, name: key, layer: 'email', layerRange, variants: [{ key: 'a' }, { key: 'b' }] });
+      { key, name: key, layer: 'email', layerRange, variants: [{ key: 'a' }, { key: 'b' }], exploratory: true });
     expect((await mk('email-1', [0, 0.6])).status).toBe(201);
     expect((await mk('email-2', [0.5, 1])).status).toBe(201);
     expect((await mk('email-3', [0.6, 1])).status).toBe(201);

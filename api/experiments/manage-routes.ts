@@ -25,12 +25,12 @@ const createDef = createRoute({
 
 const updateDef = createRoute({
   method: 'patch', path: '/experiments/{key}', tags: ['experiments'],
-  summary: 'Update an experiment; variants, weights, seed or layer of a running one need "confirm": true',
+  summary: 'Update an experiment; variants, weights, seed or layer of a running one need "confirm": true; metrics, criteria, plannedMde, analysis or exploratory of a started one need "amendmentReason"',
   request: { params: keyParam, body: { required: true, content: json(updateExperimentInput) } },
   responses: {
     200: { description: 'The experiment', content: json(experimentDetailSchema) },
     404: { description: 'No experiment with this key', content: json(errorBody) },
-    409: { description: 'Needs confirmation, or would remove an exposed variant', content: json(errorBody) },
+    409: { description: 'Needs confirmation or an amendment reason, or would remove an exposed variant', content: json(errorBody) },
     ...errors
   }
 });
@@ -42,7 +42,7 @@ const lifecycleDef = (action: 'start' | 'stop') => createRoute({
   responses: {
     200: { description: 'The experiment', content: json(experimentDetailSchema) },
     404: { description: 'No experiment with this key', content: json(errorBody) },
-    409: { description: 'Not allowed from its current status, or its layer slice is taken', content: json(errorBody) },
+    409: { description: 'Not allowed from its current status, its layer slice is taken, or (start) no primary metric and success criterion and not exploratory', content: json(errorBody) },
     ...errors
   }
 });

@@ -37,6 +37,27 @@ export const successCriterionSchema = z.object({
   description: z.string()
 }).openapi('SuccessCriterion');
 
+const registeredPlanSchema = z.object({
+  metrics: z.array(z.object({ key: z.string(), role: z.enum(['primary', 'secondary', 'guardrail']) })),
+  criteria: z.array(successCriterionSchema),
+  plannedMde: z.number().nullable(),
+  analysis: z.object({ mode: z.enum(['sequential', 'fixed']), correction: z.enum(['holm', 'benjamini-hochberg', 'bonferroni', 'none']), alpha: z.number() }),
+  exploratory: z.boolean()
+});
+
+export const amendmentSchema = z.object({
+  id: z.number().int(), experimentId: z.number().int(), atMs: z.number().int(), actor: z.string(), reason: z.string(),
+  fields: z.array(z.string()).openapi({ example: ['criteria'] }),
+  before: registeredPlanSchema.partial(), after: registeredPlanSchema.partial(),
+  reportViews: z.number().int().openapi({ description: 'how many times the report had been viewed before the amendment' })
+}).openapi('Amendment');
+
+/** Frozen at the first start; later changes are amendments listed beside it. */
+export const registrationSchema = registeredPlanSchema.extend({
+  registeredAtMs: z.number().int(),
+  amendments: z.array(amendmentSchema)
+}).openapi('Registration');
+
 export const experimentDetailSchema = experimentSummarySchema.extend({
   objective: z.string().nullable(),
   hypothesis: z.string().nullable(),
@@ -55,5 +76,8 @@ export const experimentDetailSchema = experimentSummarySchema.extend({
   metrics: z.array(z.object({
     key: z.string(), name: z.string(), kind: z.string(), direction: z.string(), role: z.string()
   })),
-  successCriteria: z.array(successCriterionSchema)
+  successCriteria: z.array(successCriterionSchema),
+  exploratory: z.boolean(),
+  reportViews: z.number().int(),
+  registration: registrationSchema.nullable()
 }).passthrough().openapi('ExperimentDetail');

@@ -97,7 +97,7 @@ describe('odd requests never take the server down', () => {
   });
 
   it('a check that throws (a broken experiment row) is Hono\'s 500, not a crash', async () => {
-    await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'broken', name: 'Broken', variants: [{ key: 'control' }, { key: 'treatment' }] } });
+    await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'broken', name: 'Broken', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }] } });
     await t.authed('/api/v1/experiments/broken/start', { method: 'POST' });
     t.db.$client.prepare("update experiments set targeting = '{bad' where key = 'broken'").run();
     const res = await fetch(`${served.base}/api/v1/assign?experiment=broken&userId=u1`, { headers: { authorization: `Bearer ${t.sdkKey}` } });

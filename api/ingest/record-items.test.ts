@@ -17,9 +17,9 @@ const DAY = 86_400_000;
 
 beforeEach(async () => {
   t = await createTestApp({ seed: false });
-  await admin('/api/v1/experiments', { key: 'run', name: 'Running', variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-ana': 'treatment' } });
+  await admin('/api/v1/experiments', { key: 'run', name: 'Running', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-ana': 'treatment' } });
   await admin('/api/v1/experiments/run/start');
-  await admin('/api/v1/experiments', { key: 'half', name: 'Half coverage', coverage: 0.5, variants: [{ key: 'control' }, { key: 'treatment' }] });
+  await admin('/api/v1/experiments', { key: 'half', name: 'Half coverage', exploratory: true, coverage: 0.5, variants: [{ key: 'control' }, { key: 'treatment' }] });
   await admin('/api/v1/experiments/half/start');
   await admin('/api/v1/experiments', { key: 'draft', name: 'Draft', variants: [{ key: 'control' }, { key: 'treatment' }] });
 });
@@ -93,7 +93,7 @@ describe('recordExposures', () => {
 
 describe('recordExposures and targeting', () => {
   it('targeting is not checked again: the app asked /assign with the attributes before showing the variant', async () => {
-    await admin('/api/v1/experiments', { key: 'tr', name: 'TR only', variants: [{ key: 'control' }, { key: 'treatment' }], targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] });
+    await admin('/api/v1/experiments', { key: 'tr', name: 'TR only', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }], targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] });
     await admin('/api/v1/experiments/tr/start');
     expect(await recordExposures(t.deps, [{ experiment: 'tr', userId: 'no-attributes' }])).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     expect(stored('tr')).toEqual([['no-attributes', hashed('tr', 'no-attributes').variant, t.clock.nowMs, '{}']]);

@@ -11,7 +11,7 @@ const variantOf = async (userId: string) =>
   (await (await t.authed(`/api/v1/assign?experiment=ing&userId=${userId}&expose=false`, { key: t.sdkKey })).json()).assignments.ing.variant as string;
 
 beforeAll(async () => {
-  await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'ing', name: 'Ingest', variants: [{ key: 'control' }, { key: 'treatment' }] } });
+  await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'ing', name: 'Ingest', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }] } });
   await t.authed('/api/v1/experiments/ing/start', { method: 'POST' });
 });
 

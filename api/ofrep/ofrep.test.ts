@@ -17,7 +17,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await t.authed('/api/v1/experiments', { method: 'POST', body: {
-    key: 'paywall', name: 'Paywall', variants: [{ key: 'control' }, { key: 'annual-first' }],
+    key: 'paywall', name: 'Paywall', exploratory: true, variants: [{ key: 'control' }, { key: 'annual-first' }],
     targeting: [{ attribute: 'segment', operator: 'in', value: ['new', 'returning'] }], forcedVariants: { 'qa-1': 'annual-first' }
   } });
   await t.authed('/api/v1/experiments/paywall/start', { method: 'POST' });

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import {
-  decisionHistory, recordDecision, reportToCsv, reportToMarkdown, type Report
+  countReportView, decisionHistory, recordDecision, reportToCsv, reportToMarkdown, type Report
 } from '../../calendar/reports/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
@@ -81,6 +81,7 @@ export function reportRoutes(deps: AppDeps) {
     const { key } = c.req.valid('param');
     const { format, ...options } = c.req.valid('query');
     const report = await reports().report(key, options, deps.now());
+    await countReportView(deps.data, key);
     if (format === 'md' || format === 'csv') return exportResponse(c, report, format) as never;
     return c.json(report, 200);
   });

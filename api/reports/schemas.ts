@@ -50,6 +50,11 @@ export const computedDecisionSchema = z.object({
   }).nullable()
 }).openapi('ComputedDecision');
 
+const criterionResult = z.object({
+  kind: z.string(), metricKey: z.string().nullable(), description: z.string(),
+  minRelativeLift: z.number().nullable(), maxPValue: z.number().nullable(), maxRelativeDegradation: z.number().nullable()
+});
+
 export const reportSchema = z.object({
   experiment: z.object({
     key: z.string(), name: z.string(), status: z.string(), startDate: z.string().nullable(), endDate: z.string().nullable(),
@@ -58,10 +63,16 @@ export const reportSchema = z.object({
   generatedAtMs: z.number(), analysis: z.enum(['sequential', 'fixed']),
   correction: z.enum(['holm', 'benjamini-hochberg', 'bonferroni', 'none']), alpha: z.number(),
   variants: z.array(z.object({ key: z.string(), name: z.string(), weight: z.number(), isControl: z.boolean() })),
-  criteria: z.array(z.object({
-    kind: z.string(), metricKey: z.string().nullable(), description: z.string(),
-    minRelativeLift: z.number().nullable(), maxPValue: z.number().nullable(), maxRelativeDegradation: z.number().nullable()
-  })),
+  criteria: z.array(criterionResult),
+  exploratory: z.boolean(),
+  registration: z.object({
+    registeredAtMs: z.number().int(),
+    amendments: z.array(z.object({
+      atMs: z.number().int(), actor: z.string(), reason: z.string(), fields: z.array(z.string()), reportViews: z.number().int(),
+      before: z.record(z.string(), z.unknown()), after: z.record(z.string(), z.unknown())
+    })),
+    amendedCriteria: z.array(criterionResult).nullable()
+  }).nullable().openapi({ description: 'Null before the first start; the decision uses the registered criteria, amendedDecision the amended ones' }),
   health: z.object({
     srm: z.object({
       pValue: z.number(), chiSquare: z.number(), mismatch: z.boolean(),
@@ -81,6 +92,7 @@ export const reportSchema = z.object({
     points: z.array(z.object({ date: z.string(), users: z.number(), relative: z.number().nullable(), ciLow: z.number().nullable(), ciHigh: z.number().nullable() }))
   })),
   decision: computedDecisionSchema,
+  amendedDecision: computedDecisionSchema.nullable(),
   recorded: recordedDecisionSchema.nullable()
 }).openapi('Report');
 

@@ -15,6 +15,7 @@ useSeededDatabase(nowMs, (db, fresh) => { data = fresh; rows = experimentRows(db
 const twoVariants = [{ key: 'a' }, { key: 'b' }];
 const week3: PlannedExperimentInput = {
   name: 'Shorter signup form', week: 3, channels: ['landing-page'], primaryMetric: 'click_through', durationDays: 14,
+  successCriteria: [{ kind: 'lift', metricKey: 'click_through', minRelativeLift: 0.1 }],
   variants: [{ key: 'control', name: 'Long form', weight: 1 }, { key: 'short', name: 'Short form', weight: 1 }]
 };
 const newPlan = () => createPlan(data, { name: 'Q1', startDate: '2027-03-01', weeks: 12 }, ctx);
@@ -85,7 +86,7 @@ describe('updateExperiment: dates of a started experiment move only through the 
     ['duration', { durationDays: 30 }],
     ['week', { week: 9 }]
   ])('refuses a new %s while running, accepts the same value', async (_name, patch) => {
-    await createExperiment(data, { key: 'live', name: 'Live', variants: twoVariants, startDate: '2026-11-25', week: 1, durationDays: 14 }, ctx);
+    await createExperiment(data, { key: 'live', name: 'Live', variants: twoVariants, startDate: '2026-11-25', week: 1, durationDays: 14, exploratory: true }, ctx);
     await startExperiment(data, 'live', ctx);
     await expect(updateExperiment(data, 'live', patch, ctx)).rejects.toThrow(/is running: .* change only through extend/);
     const live = await getExperimentDetail(data, 'live');

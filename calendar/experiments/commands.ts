@@ -3,11 +3,14 @@ import { recordAudit } from '../audit.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { notifyExperimentChanged } from '../lifecycle/change-hooks.ts';
 import { transition } from '../lifecycle/index.ts';
+import { changedFields, currentPlan, type RegisteredPlan } from '../lifecycle/registration.ts';
+import { isoDay } from '../dates.ts';
 import { parseInput } from '../planning/parse.ts';
 import { createExperimentInput, updateExperimentInput, type CreateExperimentInput, type UpdateExperimentInput } from './input.ts';
 import { getExperimentDetail, type ExperimentDetail } from './queries.ts';
 
 import type { CommandContext } from '../audit.ts';
+import type { Experiment } from '../model.ts';
 export type { CommandContext };
 type Variant = { key: string; name?: string; description?: string; weight: number; control?: boolean };
 type MetricRoles = { primary: string[]; secondary: string[]; guardrail: string[] };
@@ -123,6 +126,40 @@ export async function createExperiment(data: Data, raw: CreateExperimentInput, c
   return getExperimentDetail(data, input.key);
 }
 
+type PlanPatch = {
+  roles?: MetricRoles; criteria?: Criterion[]; plannedMde?: number | null;
+  analysis?: RegisteredPlan['analysis']; exploratory?: boolean;
+};
+
+/**
+ * The amendment a patch makes to a registered experiment (null when it changes nothing that was
+ * registered). Throws ConflictError naming the fields when the patch has no reason, and for an
+ * analysis plan before the first start (it is frozen with the defaults then, and amended after).
+ */
+async function amendmentOf(tx: Data, row: Experiment, p: PlanPatch, reason: string | undefined) {
+  if (!row.registration) {
+    if (p.analysis) throw new ConflictError(`experiment '${row.key}' has not started: its analysis plan is registered at the first start (sequential, holm, alpha 0.05) and can be amended after`);
+    return null;
+  }
+  const before = await currentPlan(tx, row);
+  const after: Partial<RegisteredPlan> = {
+    metrics: p.roles && (['primary', 'secondary', 'guardrail'] as const).flatMap((role) => p.roles![role].map((key) => ({ key, role }))),
+    criteria: p.criteria?.map((c) => ({
+      kind: c.kind, metricKey: c.metricKey ?? null, minRelativeLift: c.minRelativeLift ?? null,
+      maxPValue: c.maxPValue ?? null, maxRelativeDegradation: c.maxRelativeDegradation ?? null, description: c.description
+    })),
+    plannedMde: p.plannedMde, analysis: p.analysis, exploratory: p.exploratory
+  };
+  const fields = changedFields(before, after);
+  if (fields.length === 0) return null;
+  if (!reason) {
+    throw new ConflictError(`experiment '${row.key}' was registered when it started on ${isoDay(row.registration.registeredAtMs)}: ` +
+      `changing ${fields.join(', ')} is an amendment and needs a reason ("amendmentReason"); it is recorded and shown on the report`);
+  }
+  const pick = (plan: Partial<RegisteredPlan>) => Object.fromEntries(fields.map((f) => [f, plan[f]])) as Partial<RegisteredPlan>;
+  return { reason, fields, before: pick(before), after: pick(after), reportViews: row.reportViews };
+}
+
 const sensitiveWhileRunning = ['variants', 'seed', 'layer', 'layerRange'] as const;
 
 /**
@@ -151,7 +188,8 @@ export async function updateExperiment(data: Data, key: string, raw: UpdateExper
     if (row.status === 'running' && sensitive.length > 0 && patch.confirm !== true) {
       throw new ConflictError(`experiment '${key}' is running: changing ${sensitive.join(', ')} needs explicit confirmation ("confirm": true), since users not exposed yet may move`);
     }
-    const { variants: list, metrics: roles, successCriteria: criteria, layer, layerRange, confirm: _c, ...fields } = patch;
+    const { variants: list, metrics: roles, successCriteria: criteria, layer, layerRange, confirm: _c, analysis, amendmentReason, ...fields } = patch;
+    const amendment = await amendmentOf(tx, row, { roles, criteria, plannedMde: fields.plannedMde, analysis, exploratory: fields.exploratory }, amendmentReason);
     await assertPlanExists(tx, fields.planId);
     const variantKeys = list?.map((v) => v.key) ?? (await tx.experiments.variants(row.id)).map((v) => v.key);
     checkForced(fields.forcedVariants ?? row.forcedVariants, variantKeys);
@@ -165,6 +203,7 @@ export async function updateExperiment(data: Data, key: string, raw: UpdateExper
     if (roles) await writeMetrics(tx, row.id, roles);
     if (criteria) await writeCriteria(tx, row.id, criteria);
     if (row.status === 'running' && (layer !== undefined || layerRange !== undefined)) await assertLayerSliceFree(tx, key);
+    if (amendment) await tx.experiments.insertAmendment({ ...amendment, experimentId: row.id, atMs: ctx.nowMs, actor: ctx.actor });
     await recordAudit(tx, {
       actor: ctx.actor, action: 'experiment.update', entityType: 'experiment', entityId: key, atMs: ctx.nowMs,
       details: {

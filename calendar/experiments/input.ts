@@ -1,6 +1,6 @@
 import { isoDateInput } from '../dates.ts';
 import { z } from 'zod';
-import { channels } from '../model.ts';
+import { analysisModes, channels, corrections } from '../model.ts';
 
 const text = (max: number) => z.string().trim().max(max, `is longer than the limit of ${max} characters`);
 const key = (what: string, max = 100) => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
@@ -80,8 +80,13 @@ const describingFields = {
     secondary: z.array(z.string().max(100)).max(20).default([]),
     guardrail: z.array(z.string().max(100)).max(20).default([])
   }).describe('metric keys by role'),
-  successCriteria: z.array(successCriterionInput).max(20)
+  successCriteria: z.array(successCriterionInput).max(20),
+  exploratory: z.boolean().describe('started without success criteria on purpose; the report and playbook say so')
 };
+
+const analysisPlanInput = z.object({
+  mode: z.enum(analysisModes), correction: z.enum(corrections), alpha: z.number().gt(0).max(0.2)
+}).describe('the analysis plan frozen at start (default sequential, holm, 0.05); changing it afterwards is an amendment');
 
 /** `POST /api/v1/experiments` and the UI's "new experiment": created as a draft. */
 export const createExperimentInput = z.object({
@@ -92,10 +97,14 @@ export const createExperimentInput = z.object({
 
 /**
  * `PATCH /api/v1/experiments/{key}`: any subset. Changing variants, weights, seed or layer
- * of a running experiment needs `confirm: true` (users not yet exposed may move).
+ * of a running experiment needs `confirm: true` (users not yet exposed may move); changing what
+ * was registered at the first start needs `amendmentReason`.
  */
-export const updateExperimentInput = z.object({ ...describingFields, ...assignmentFields, confirm: z.boolean() })
-  .partial().strict();
+export const updateExperimentInput = z.object({
+  ...describingFields, ...assignmentFields, confirm: z.boolean(),
+  analysis: analysisPlanInput,
+  amendmentReason: text(1000).min(1, 'must say why').describe('required to change metrics, criteria, plannedMde, analysis or exploratory after the first start')
+}).partial().strict();
 
 export type CreateExperimentInput = z.input<typeof createExperimentInput>;
 export type UpdateExperimentInput = z.input<typeof updateExperimentInput>;

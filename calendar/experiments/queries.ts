@@ -2,6 +2,7 @@ import type { Data } from '../../db/store/index.ts';
 import type { Experiment, ExperimentStatus, SuccessCriterion, Variant } from '../model.ts';
 import { addDaysIso } from '../dates.ts';
 import { NotFoundError } from '../errors.ts';
+import { registrationView, type RegistrationView } from '../lifecycle/registration.ts';
 
 export type ExperimentRow = Experiment;
 export type VariantRow = Variant;
@@ -13,7 +14,9 @@ export type ExperimentSummary = Pick<ExperimentRow,
 > & { endDate: string | null };
 
 /** Everything about one experiment, as the experiment page and `GET /experiments/{key}` show it. */
-export type ExperimentDetail = ExperimentRow & {
+export type ExperimentDetail = Omit<ExperimentRow, 'registration'> & {
+  /** What was frozen at the first start, with every amendment since (null before it started). */
+  registration: RegistrationView | null;
   endDate: string | null;
   plan: { id: number; name: string } | null;
   layer: { id: number; key: string; name: string } | null;
@@ -60,6 +63,7 @@ export async function getExperimentDetail(data: Data, key: string): Promise<Expe
     metrics: links
       .map(({ metric: m, role }) => ({ key: m.key, name: m.name, kind: m.kind, direction: m.direction, role }))
       .sort((a, b) => byText(a.role, b.role) || byText(a.key, b.key)),
-    successCriteria: await data.experiments.criteria(row.id)
+    successCriteria: await data.experiments.criteria(row.id),
+    registration: await registrationView(data, row)
   };
 }

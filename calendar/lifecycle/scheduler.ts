@@ -2,6 +2,8 @@ import type { Data } from '../../db/store/index.ts';
 import { addDaysIso, isoDay } from '../dates.ts';
 import { DomainError } from '../errors.ts';
 import { transition } from './transitions.ts';
+import { assertRegistrable, RegistrationMissingError } from './registration.ts';
+import { recordAudit } from '../audit.ts';
 import { config } from '../../db/config.ts';
 
 export const SCHEDULER_ACTOR = 'system:scheduler';
@@ -13,6 +15,8 @@ export type TickResult = { started: string[]; stopped: string[]; failed: Array<{
  * 1. stops running experiments whose last day (start + duration - 1) is before today;
  * 2. starts scheduled experiments whose start date is today or earlier. A start whose whole
  *    window has already passed (the server was down) moves to today (logged) and runs its full duration.
+ *    One without a pre-registration (primary metric and criteria, or exploratory) stays scheduled:
+ *    it is reported in `failed` and logged once as `experiment.start-refused` with the reason.
  * Days are the server's local calendar days. Pure apart from the database: no timers.
  * @example await tick(data, Date.parse('2026-12-14T00:00:00')) // { started: ['w03-...'], stopped: ['w01-...'], failed: [] }
  */
@@ -29,6 +33,7 @@ export async function tick(data: Data, nowMs: number, actor = SCHEDULER_ACTOR): 
       // Another actor may have moved it between the query and the transition: report, go on.
       if (!(err instanceof DomainError)) throw err;
       result.failed.push({ key, error: err.message });
+      if (err instanceof RegistrationMissingError) await recordRefusal(data, key, err.message, nowMs, actor);
     }
   };
 
@@ -45,10 +50,29 @@ export async function tick(data: Data, nowMs: number, actor = SCHEDULER_ACTOR): 
       result.failed.push({ key: row.key, error: `bad start date '${row.startDate}': ${(err as Error).message}` });
       continue;
     }
+    try {
+      // Checked before a late start moves the date, so a refused experiment keeps its planned dates.
+      await assertRegistrable(data, row);
+    } catch (err) {
+      if (!(err instanceof RegistrationMissingError)) throw err;
+      result.failed.push({ key: row.key, error: err.message });
+      await recordRefusal(data, row.key, err.message, nowMs, actor);
+      continue;
+    }
     if (late) await data.transaction((tx) => tx.experiments.update(row.id, { startDate: today }));
     await due(row.key, 'start', result.started, late ? { lateStart: { plannedStartDate: row.startDate, startDate: today } } : {});
   }
   return result;
+}
+
+/**
+ * Logs `experiment.start-refused` once per reason: the scheduler retries every tick, and the
+ * experiment page shows the latest refusal while the experiment still waits.
+ */
+async function recordRefusal(data: Data, key: string, reason: string, nowMs: number, actor: string): Promise<void> {
+  const [last] = await data.audit.list({ entityType: 'experiment', entityId: key, limit: 1 });
+  if (last?.action === 'experiment.start-refused' && last.details.reason === reason) return;
+  await recordAudit(data, { actor, action: 'experiment.start-refused', entityType: 'experiment', entityId: key, atMs: nowMs, details: { reason } });
 }
 
 export type SchedulerHandle = { stop: () => void; tickNow: () => Promise<TickResult> };

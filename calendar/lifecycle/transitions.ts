@@ -4,6 +4,7 @@ import { recordAudit } from '../audit.ts';
 import { addDaysIso, isoDay } from '../dates.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { notifyExperimentChanged } from './change-hooks.ts';
+import { registrationForStart } from './registration.ts';
 import type { CommandContext } from '../audit.ts';
 
 /**
@@ -55,7 +56,11 @@ export async function applyTransition(tx: Data, key: string, action: LifecycleAc
   if (action === 'schedule' && !row.startDate) {
     throw new ConflictError(`cannot schedule experiment '${key}' without a start date; put it in a week first`);
   }
-  if (action === 'start') stamps = { ...stamps, ...startStamps(row, today, key), startedAtMs: row.startedAtMs ?? ctx.nowMs };
+  if (action === 'start') {
+    // The first start freezes the pre-registration (or refuses when there is none to freeze).
+    const registration = await registrationForStart(tx, row, ctx.nowMs);
+    stamps = { ...stamps, ...startStamps(row, today, key), startedAtMs: row.startedAtMs ?? ctx.nowMs, ...(registration ? { registration } : {}) };
+  }
   if (action === 'stop') stamps.stoppedAtMs = ctx.nowMs;
   if (action === 'conclude') stamps.concludedAtMs = ctx.nowMs;
   const updated = await tx.experiments.update(row.id, stamps);

@@ -18,6 +18,7 @@ useSeededDatabase(nowMs, (db, fresh) => { data = fresh; rows = experimentRows(db
 
 const input: PlannedExperimentInput = {
   name: 'Shorter signup form', week: 3, channels: ['landing-page'], primaryMetric: 'click_through', durationDays: 14,
+  successCriteria: [{ kind: 'lift', metricKey: 'click_through', minRelativeLift: 0.1 }],
   variants: [{ key: 'control', name: 'Long form', weight: 1 }, { key: 'short', name: 'Short form', weight: 1 }]
 };
 // The plan starts Monday 1 March 2027; week n starts 7(n - 1) days later.

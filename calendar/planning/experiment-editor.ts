@@ -52,7 +52,8 @@ function describing(input: PlannedExperiment) {
     durationDays: input.durationDays, audience: input.audience, owner: input.owner, notes: input.notes,
     lifecycleStage: input.lifecycleStage, baselineRate: input.baselineRate ?? null, plannedMde: input.plannedMde ?? null,
     metrics: metricRoles(input),
-    successCriteria: input.successCriteria.map((c) => ({ ...c, description: describeCriterion(c) }))
+    successCriteria: input.successCriteria.map((c) => ({ ...c, description: describeCriterion(c) })),
+    ...(input.exploratory === undefined ? {} : { exploratory: input.exploratory })
   } satisfies Partial<CreateExperimentInput>;
 }
 
@@ -108,7 +109,8 @@ export async function updatePlannedExperiment(
     // fixing a typo elsewhere needs no confirmation.
     const variantChange = running && !variantsChanged ? {}
       : { variants: input.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight })), confirm: ctx.confirmVariantChange === true };
-    await updateExperiment(tx, key, { ...describing(input), ...schedule, ...variantChange }, ctx);
+    const reason = input.amendmentReason ? { amendmentReason: input.amendmentReason } : {};
+    await updateExperiment(tx, key, { ...describing(input), ...schedule, ...variantChange, ...reason }, ctx);
     if (running && variantsChanged) {
       await recordAudit(tx, { actor: ctx.actor, action: 'experiment.variants-changed-while-running', entityType: 'experiment', entityId: key, atMs: ctx.nowMs,
         details: { from: before.map((b) => [b.key, b.weight]), to: input.variants.map((v) => [v.key, v.weight / total]) } });

@@ -45,7 +45,11 @@ export const plannedExperimentInput = z.object({
   notes: optionalText(4000),
   lifecycleStage: optionalText(100),
   baselineRate: z.number().gt(0).lt(1).nullable().optional(),
-  plannedMde: z.number().gt(0).max(10).nullable().optional()
+  plannedMde: z.number().gt(0).max(10).nullable().optional(),
+  /** Started without success criteria on purpose (the report and the playbook say so). */
+  exploratory: z.boolean().optional(),
+  /** Why a started experiment's metrics, criteria or MDE change (needed once it has started). */
+  amendmentReason: optionalText(1000)
 }).superRefine((v, ctx) => {
   const keys = v.variants.map((x) => x.key);
   if (new Set(keys).size !== keys.length) ctx.addIssue({ code: 'custom', path: ['variants'], message: 'variant keys must be different' });

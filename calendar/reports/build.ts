@@ -5,9 +5,10 @@ import { decide } from './decide.ts';
 import { buildHealth, isoDateOfDay, usersNeededFor } from './health.ts';
 import { latestRecordedDecision } from './recorded.ts';
 import { isoDay } from '../dates.ts';
-import { loadReportDesign, type ReportDesign } from './load.ts';
+import { loadReportDesign, type CriterionRow, type ReportDesign } from './load.ts';
+import { changedFields, currentAnalysis, type RegisteredPlan } from '../lifecycle/registration.ts';
 import { totalsFromCumulative } from './totals.ts';
-import type { CumulativeSeries, MetricResult, Report, ReportOptions } from './types.ts';
+import type { CumulativeSeries, MetricResult, Report, ReportCriterion, ReportOptions } from './types.ts';
 
 const MAX_SEGMENTS = 20;
 
@@ -26,8 +27,28 @@ function metricSpecs(design: ReportDesign): StoreMetric[] {
   }));
 }
 
-function metricTable(design: ReportDesign, specs: StoreMetric[], caps: Array<number | null>, rows: GroupAggregate[], settings: CompareSettings): MetricResult[] {
-  return design.metrics.map((m, i) => compareMetric(m, i, specs[i].windowDays, caps[i], rows, design.criteria, settings));
+function metricTable(
+  design: ReportDesign, specs: StoreMetric[], caps: Array<number | null>, rows: GroupAggregate[], settings: CompareSettings,
+  criteria = decidingCriteria(design).registered
+): MetricResult[] {
+  return design.metrics.map((m, i) => compareMetric(m, i, specs[i].windowDays, caps[i], rows, criteria, settings));
+}
+
+const criterionOut = (c: RegisteredPlan['criteria'][number]): ReportCriterion => ({
+  kind: c.kind, metricKey: c.metricKey, description: c.description,
+  minRelativeLift: c.minRelativeLift, maxPValue: c.maxPValue, maxRelativeDegradation: c.maxRelativeDegradation
+});
+
+/**
+ * The criteria the decision is made by (the registered ones once started) and, when the criteria
+ * in force were amended since, those too.
+ */
+function decidingCriteria(design: ReportDesign): { registered: CriterionRow[]; amended: CriterionRow[] | null } {
+  const e = design.experiment;
+  if (!e.registration) return { registered: design.criteria, amended: null };
+  const registered = e.registration.criteria.map((c, i) => ({ ...c, id: -1 - i, experimentId: e.id }));
+  const amended = changedFields({ ...e.registration }, { criteria: design.criteria }).length > 0 ? design.criteria : null;
+  return { registered, amended };
 }
 
 /**
@@ -41,11 +62,14 @@ export async function buildReport(data: Data, key: string, options: ReportOption
   const experimentId = design.experiment.id;
   const specs = metricSpecs(design);
   const ended = hasEnded(design, nowMs);
-  const analysis = options.analysis ?? (ended ? 'fixed' : 'sequential');
-  const correction = options.correction ?? 'holm';
-  const alpha = options.alpha ?? 0.05;
+  // Defaults from the registered analysis plan (amended or not); explicit options still win.
+  const plan = currentAnalysis(design.experiment.registration, design.amendments);
+  const analysis = options.analysis ?? (ended || plan.mode === 'fixed' ? 'fixed' : 'sequential');
+  const correction = options.correction ?? plan.correction;
+  const alpha = options.alpha ?? plan.alpha;
+  const criteria = decidingCriteria(design);
   const variantKeys = design.variants.map((v) => v.key);
-  const primaryCriterion = design.criteria.find((c) => c.kind === 'lift' && c.metricKey);
+  const primaryCriterion = criteria.registered.find((c) => c.kind === 'lift' && c.metricKey);
   const primary = design.metrics.find((m) => m.key === primaryCriterion?.metricKey) ?? design.metrics.find((m) => m.role === 'primary');
   const primaryIndex = primary ? design.metrics.indexOf(primary) : -1;
 
@@ -97,21 +121,31 @@ export async function buildReport(data: Data, key: string, options: ReportOption
     }
   }
 
-  const decision = decide({
-    metrics, criteria: design.criteria, health, alpha, ended,
-    treatmentKeys: variantKeys.filter((k) => k !== design.control.key)
+  const decideBy = (list: CriterionRow[], table = metrics) => decide({
+    metrics: table, criteria: list, health, alpha, ended, treatmentKeys: variantKeys.filter((k) => k !== design.control.key)
   });
+  const decision = decideBy(criteria.registered);
+  // Amended guardrail margins change the guardrail rows, so the amended decision gets its own table.
+  const amendedTable = (list: CriterionRow[]) => {
+    const table = metricTable(design, specs, caps, byVariant, settings, list);
+    applyCorrection(table, correction, alpha);
+    return table;
+  };
   const e = design.experiment;
   const recorded = await latestRecordedDecision(data, experimentId);
   return {
     experiment: { key: e.key, name: e.name, status: e.status, startDate: e.startDate, endDate: e.endDate, durationDays: e.durationDays, plannedMde: e.plannedMde, hypothesis: e.hypothesis },
     generatedAtMs: nowMs, analysis, correction, alpha,
     variants: design.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight, isControl: v.key === design.control.key })),
-    criteria: design.criteria.map((c) => ({
-      kind: c.kind, metricKey: c.metricKey, description: c.description,
-      minRelativeLift: c.minRelativeLift, maxPValue: c.maxPValue, maxRelativeDegradation: c.maxRelativeDegradation
-    })),
+    criteria: criteria.registered.map(criterionOut),
+    exploratory: e.registration?.exploratory ?? e.exploratory,
+    registration: e.registration && {
+      registeredAtMs: e.registration.registeredAtMs,
+      amendments: design.amendments.map((a) => ({ atMs: a.atMs, actor: a.actor, reason: a.reason, fields: a.fields, reportViews: a.reportViews, before: a.before, after: a.after })),
+      amendedCriteria: criteria.amended?.map(criterionOut) ?? null
+    },
     health, metrics, segments, cumulative, decision,
+    amendedDecision: criteria.amended ? decideBy(criteria.amended, amendedTable(criteria.amended)) : null,
     recorded
   };
 }

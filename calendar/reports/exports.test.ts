@@ -52,6 +52,7 @@ function fullReport(): Report {
     generatedAtMs: GENERATED, analysis: 'fixed', correction: 'holm', alpha: 0.05,
     variants: [{ key: 'control', name: 'Control', weight: 1, isControl: true }, { key: 'b', name: 'B', weight: 1, isControl: false }],
     criteria: [{ kind: 'lift', metricKey: 'activation', description: 'Activation ≥ +20%, p < 0.05', minRelativeLift: 0.2, maxPValue: 0.05, maxRelativeDegradation: null }],
+    exploratory: false, registration: null, amendedDecision: null,
     health: {
       srm: { pValue: 0.0123, chiSquare: 6.3, mismatch: true, observed: { control: 1234, b: 1100 }, expectedShare: { control: 0.5, b: 0.5 } },
       exposuresByDay: [], multipleVariantUsers: 3, daysRun: 7, daysPlanned: 14, usersExposed: 2334, usersNeeded: 10000,

@@ -58,7 +58,7 @@ export function healthInputOf(given: HealthGiven): HealthInput {
     ...(typeof u === 'number' ? { users: u, conflicted: 0 } : u)
   }));
   return {
-    design: { experiment, variants, control: variants[0]!, metrics: [], criteria: [] },
+    design: { experiment, variants, control: variants[0]!, metrics: [], criteria: [], amendments: [] },
     byVariant,
     exposuresByDay: (given.byDay ?? []).map(([day, variant, users]) => ({ day: EPOCH_DAY0 + day, variant, users })),
     span: { firstMs: at(given.firstExposureDay), lastMs: null },

@@ -12,3 +12,4 @@ export { reportToCsv } from './export-csv.ts';
 export { signedPercent, pValueText, meanText, outcomeLabel } from './format.ts';
 export { availableSegments } from './segments.ts';
 export { updateMetric, updateMetricInput, type UpdateMetricInput } from './metric-definitions.ts';
+export { countReportView } from './views.ts';

@@ -1,4 +1,4 @@
-import type { Experiment, Metric, MetricRole, SuccessCriterion, Variant } from '../model.ts';
+import type { Amendment, Experiment, Metric, MetricRole, SuccessCriterion, Variant } from '../model.ts';
 import type { Data } from '../../db/store/index.ts';
 import { endDateOf } from '../experiments/index.ts';
 import { NotFoundError } from '../errors.ts';
@@ -14,7 +14,9 @@ export type ReportDesign = {
   variants: VariantRow[];
   control: VariantRow;
   metrics: MetricRow[];
+  /** The criteria in force now (amended or not). */
   criteria: CriterionRow[];
+  amendments: Amendment[];
 };
 
 /**
@@ -25,10 +27,11 @@ export type ReportDesign = {
 export async function loadReportDesign(data: Data, key: string): Promise<ReportDesign> {
   const experiment = await data.experiments.byKey(key);
   if (!experiment) throw new NotFoundError('experiment', key);
-  const [variantRows, links, criteria] = await Promise.all([
-    data.experiments.variants(experiment.id), data.experiments.metricLinks(experiment.id), data.experiments.criteria(experiment.id)
+  const [variantRows, links, criteria, amendments] = await Promise.all([
+    data.experiments.variants(experiment.id), data.experiments.metricLinks(experiment.id), data.experiments.criteria(experiment.id),
+    experiment.registration ? data.experiments.amendments(experiment.id) : Promise.resolve([])
   ]);
   const metricRows = links.map((l) => ({ ...l.metric, role: l.role }));
   const control = variantRows.find((v) => v.isControl) ?? variantRows[0];
-  return { experiment: { ...experiment, endDate: endDateOf(experiment) }, variants: variantRows, control, metrics: metricRows, criteria };
+  return { experiment: { ...experiment, endDate: endDateOf(experiment) }, variants: variantRows, control, metrics: metricRows, criteria, amendments };
 }

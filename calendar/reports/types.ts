@@ -106,6 +106,17 @@ export type RecordedDecision = {
   decidedAtMs: number;
 };
 
+/** An amendment as the report lists it: what changed after the registration, why, and after how many report views. */
+export type ReportAmendment = {
+  atMs: number; actor: string; reason: string; fields: string[]; reportViews: number;
+  before: Record<string, unknown>; after: Record<string, unknown>;
+};
+
+export type ReportCriterion = {
+  kind: string; metricKey: string | null; description: string;
+  minRelativeLift: number | null; maxPValue: number | null; maxRelativeDegradation: number | null;
+};
+
 export type Report = {
   experiment: {
     key: string; name: string; status: string; startDate: string | null; endDate: string | null;
@@ -116,14 +127,18 @@ export type Report = {
   correction: Correction;
   alpha: number;
   variants: Array<{ key: string; name: string; weight: number; isControl: boolean }>;
-  criteria: Array<{
-    kind: string; metricKey: string | null; description: string;
-    minRelativeLift: number | null; maxPValue: number | null; maxRelativeDegradation: number | null;
-  }>;
+  /** The criteria the decision uses: the registered ones once the experiment has started. */
+  criteria: ReportCriterion[];
+  /** Started without success criteria on purpose: no decision is pre-registered. */
+  exploratory: boolean;
+  /** Null before the first start. `amendedCriteria` is set when the criteria in force differ from the registered ones. */
+  registration: { registeredAtMs: number; amendments: ReportAmendment[]; amendedCriteria: ReportCriterion[] | null } | null;
   health: Health;
   metrics: MetricResult[];
   segments: { attribute: string; caveat: string; values: SegmentResult[] } | null;
   cumulative: CumulativeSeries[];
   decision: ComputedDecision;
+  /** The decision by the amended criteria, shown beside the registered one (null without amended criteria). */
+  amendedDecision: ComputedDecision | null;
   recorded: RecordedDecision | null;
 };

@@ -28,7 +28,7 @@ describe('crash durability', () => {
   it('loses no acknowledged event or exposure across SIGKILL, and stores nothing twice', async () => {
     api = await spawnApi(databasePath, { ADMIN_API_KEY: adminKey });
     const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
-    await fetch(`${api.url}/api/v1/experiments`, { method: 'POST', headers, body: JSON.stringify({ key: 'crash', name: 'Crash', variants: [{ key: 'a' }, { key: 'b' }] }) });
+    await fetch(`${api.url}/api/v1/experiments`, { method: 'POST', headers, body: JSON.stringify({ key: 'crash', name: 'Crash', exploratory: true, variants: [{ key: 'a' }, { key: 'b' }] }) });
     expect((await fetch(`${api.url}/api/v1/experiments/crash/start`, { method: 'POST', headers })).status).toBe(200);
 
     const sent: Batch[] = [];

@@ -23,7 +23,7 @@ async function hostileExperiment(): Promise<string> {
   await ok(t.authed('/api/v1/metrics', { method: 'POST', body: { key: `m-${key}`, name: html, kind: 'binomial', eventName: 'activation' } }), 201);
   await ok(t.authed('/api/v1/experiments', {
     method: 'POST',
-    body: { key, name: html, variants: [{ key: 'control' }, { key: 'treatment' }], metrics: { primary: [`m-${key}`] } }
+    body: { key, name: html, exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }], metrics: { primary: [`m-${key}`] } }
   }), 201);
   await ok(t.authed(`/api/v1/experiments/${key}/start`, { method: 'POST' }));
   const exposures = ['+cmd|calc', formula, '@SUM(1+1)', '-2+3', '\tTAB'].map((segment, i) => ({

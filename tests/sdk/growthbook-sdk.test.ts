@@ -25,7 +25,7 @@ const admin = async (path: string, body?: unknown, method = 'POST') => {
 const twoVariants = [{ key: 'control', name: 'Control' }, { key: 'treatment', name: 'Treatment' }];
 /** A new experiment, exploratory (it may start without success criteria: this file tests serving, not analysis). */
 const experiment = async (key: string, extra: object = {}) => {
-  await admin('/experiments', { key, name: key, variants: twoVariants, ...extra });
+  await admin('/experiments', { key, name: key, variants: twoVariants, exploratory: true, ...extra });
   await t.data.experiments.update((await t.data.experiments.byKey(key))!.id, { exploratory: true });
 };
 

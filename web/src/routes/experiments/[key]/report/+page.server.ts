@@ -2,6 +2,7 @@ import { now } from '$calendar/clock.ts';
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { NotFoundError } from '$calendar/errors.ts';
+import { countReportView } from '$calendar/reports/index.ts';
 import { submitDecision } from './decision-input.ts';
 import { data } from '$lib/server/db.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,6 +20,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
     // Both on the analysis thread, never on the one that answers the SDKs.
     const reports = data().reports;
     const [report, segmentAttributes] = await Promise.all([reports.report(params.key, parsed.data, now()), reports.segments(params.key)]);
+    await countReportView(data(), params.key);
     return { report, segmentAttributes, query: url.searchParams.toString() };
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
