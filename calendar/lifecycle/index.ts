@@ -2,3 +2,7 @@ export { transition, applyTransition, transitions, type LifecycleAction, type Tr
 export { extendDuration, reschedule, concludeExperiment } from './commands.ts';
 export { tick, startScheduler, schedulerIntervalMs, SCHEDULER_ACTOR, type TickResult, type SchedulerHandle } from './scheduler.ts';
 export { onExperimentChanged, notifyExperimentChanged } from './change-hooks.ts';
+export {
+  registrationGap, startReadiness, changedFields, RegistrationMissingError, defaultAnalysisPlan,
+  type RegistrationView, type StartReadiness, type RegisteredPlan
+} from './registration.ts';

@@ -107,3 +107,21 @@ export async function registrationView(data: Data, row: Experiment): Promise<Reg
   if (!row.registration) return null;
   return { ...row.registration, amendments: await data.experiments.amendments(row.id) };
 }
+
+/** Whether an experiment that has not started yet could start, and the scheduler's last refusal. */
+export type StartReadiness = { gap: string | null; lastRefusal: { atMs: number; reason: string } | null };
+
+/**
+ * What the experiment page says before the first start: what is missing for a registration (null
+ * when nothing is) and when and why the scheduler last refused to start it (null when it did not).
+ * @example (await startReadiness(data, 'bare')).gap // 'it has no primary metric and no success criteria'
+ */
+export async function startReadiness(data: Data, key: string): Promise<StartReadiness> {
+  const row = await data.experiments.byKey(key);
+  if (!row || row.registration) return { gap: null, lastRefusal: null };
+  const [refusal] = await data.audit.list({ entityType: 'experiment', entityId: key, action: 'experiment.start-refused', limit: 1 });
+  return {
+    gap: registrationGap(await currentPlan(data, row)),
+    lastRefusal: refusal ? { atMs: refusal.atMs, reason: String(refusal.details.reason ?? '') } : null
+  };
+}

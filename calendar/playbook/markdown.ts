@@ -28,6 +28,8 @@ export function playbookToMarkdown(groups: PlaybookGroup[], options: { baseUrl?:
         const link = e.evidenceUrl ? `${options.baseUrl ?? ''}${e.evidenceUrl}` : null;
         out.push('', `- **${cell(e.title)}**: winner \`${e.winningVariantKey ?? '—'}\`, ${cell(e.metricKey)} ${pct(e.relativeLift)} ` +
           `(95% CI ${pct(e.ciLow)} to ${pct(e.ciHigh)}, p ${pText(e.pValue)})`);
+        if (e.override) out.push(`  - ${cell(e.override.text)}${e.override.rationale ? `: ${cell(e.override.rationale)}` : ''}`);
+        if (e.exploratory) out.push('  - Exploratory: no success criteria were pre-registered.');
         if (e.whatWasTested) out.push(`  - Tested: ${cell(e.whatWasTested)}`);
         out.push(`  - Channels: ${cell(e.channels.join(', ') || null)} · Audience: ${cell(e.audience ?? 'everyone')}`);
         out.push(`  - Learning: ${cell(e.learning)}`);

@@ -1,7 +1,14 @@
 import type { Data } from '../../db/store/index.ts';
 import type { PlaybookEntry } from '../model.ts';
+import { overrideText } from '../reports/format.ts';
 
-export type PlaybookItem = PlaybookEntry & { experimentKey: string | null; channels: string[] };
+export type PlaybookItem = PlaybookEntry & {
+  experimentKey: string | null; channels: string[];
+  /** The experiment ran without pre-registered success criteria. */
+  exploratory: boolean;
+  /** "Reviewer: Ship — computed: Inconclusive" when the reviewer's decision differs from the computed one, with their rationale. */
+  override: { text: string; rationale: string | null } | null;
+};
 export type PlaybookGroup = {
   channel: string;
   stages: Array<{ stage: string; entries: PlaybookItem[] }>;
@@ -23,8 +30,16 @@ function median(values: number[]): number | null {
  */
 export async function listPlaybook(data: Data, filter: { q?: string } = {}): Promise<PlaybookItem[]> {
   const rows = await data.playbook.list(filter);
-  return rows.map(({ experimentChannels, ...entry }) => ({
-    ...entry, channels: experimentChannels ?? (entry.channel ? [entry.channel] : [])
+  return Promise.all(rows.map(async ({ experimentChannels, ...entry }) => {
+    // A playbook is a few dozen entries: two small reads each keep the card's context honest.
+    const [experiment, decision] = entry.experimentId === null ? [null, null]
+      : await Promise.all([data.experiments.byId(entry.experimentId), data.decisions.latest(entry.experimentId)]);
+    const text = decision ? overrideText(decision.computedDecision, [], decision.finalDecision) : null;
+    return {
+      ...entry, channels: experimentChannels ?? (entry.channel ? [entry.channel] : []),
+      exploratory: experiment?.registration?.exploratory ?? experiment?.exploratory ?? false,
+      override: text ? { text, rationale: decision!.rationale } : null
+    };
   }));
 }
 

@@ -4,16 +4,18 @@ import { toCsv } from '../escape.ts';
 const header = [
   'segment', 'metric_key', 'metric_name', 'role', 'direction', 'variant', 'is_control', 'users', 'mean',
   'absolute_lift', 'absolute_ci_low', 'absolute_ci_high', 'relative_lift', 'relative_ci_low', 'relative_ci_high',
-  'p_value', 'adjusted_p_value', 'chance_to_beat_control', 'significant', 'verdict'
+  'p_value', 'adjusted_p_value', 'chance_to_beat_control', 'significant', 'verdict',
+  // On every row, so a filtered sheet still carries the decision and a reviewer's override.
+  'computed_decision', 'reviewer_decision'
 ];
 
-function rows(segment: string, metrics: MetricResult[], controlKey: string): unknown[][] {
+function rows(segment: string, metrics: MetricResult[], controlKey: string, decisions: [string, string | null]): unknown[][] {
   return metrics.flatMap((m) => m.arms.map((arm) => {
     const c = m.comparisons.find((x) => x.variant === arm.variant);
     return [
       segment, m.key, m.name, m.role, m.direction, arm.variant, arm.variant === controlKey, arm.users, arm.mean,
       c?.absolute.estimate, c?.absolute.ciLow, c?.absolute.ciHigh, c?.relative?.estimate, c?.relative?.ciLow, c?.relative?.ciHigh,
-      c?.pValue, c?.adjustedPValue, c?.chanceToBeatControl, c?.significant, c?.verdict
+      c?.pValue, c?.adjustedPValue, c?.chanceToBeatControl, c?.significant, c?.verdict, ...decisions
     ];
   }));
 }
@@ -26,9 +28,10 @@ function rows(segment: string, metrics: MetricResult[], controlKey: string): unk
  */
 export function reportToCsv(report: Report): string {
   const controlKey = report.variants.find((v) => v.isControl)?.key ?? '';
+  const decisions: [string, string | null] = [report.decision.outcome, report.recorded?.finalDecision ?? null];
   const all = [
-    ...rows('(all)', report.metrics, controlKey),
-    ...(report.segments?.values.flatMap((s) => rows(s.value, s.metrics, controlKey)) ?? [])
+    ...rows('(all)', report.metrics, controlKey, decisions),
+    ...(report.segments?.values.flatMap((s) => rows(s.value, s.metrics, controlKey, decisions)) ?? [])
   ];
   return toCsv([header, ...all]);
 }

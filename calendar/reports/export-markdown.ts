@@ -1,4 +1,4 @@
-import { meanText, outcomeLabel, pValueText, signedPercent } from './format.ts';
+import { meanText, outcomeLabel, overrideText, pValueText, signedPercent } from './format.ts';
 import type { MetricResult, Report } from './types.ts';
 import { markdownText as text } from '../escape.ts';
 
@@ -35,10 +35,17 @@ export function reportToMarkdown(report: Report): string {
   const h = report.health;
   const out: string[] = [];
   out.push(`# ${text(report.experiment.name)} (\`${report.experiment.key}\`)`, '');
+  const override = report.recorded ? overrideText(d.outcome, d.reasons, report.recorded.finalDecision) : null;
+  if (override) out.push(`**${text(override)}**`, '');
+  if (report.exploratory) out.push('_Exploratory: started without success criteria on purpose._', '');
   out.push(`**Decision: ${outcomeLabel[d.outcome]}${d.winningVariant ? ` — ${d.winningVariant}` : ''}** ` +
     `(computed from the success criteria; ${report.analysis === 'sequential' ? 'sequential, always-valid' : 'fixed-horizon'} analysis, ` +
     `${report.correction === 'none' ? 'no' : report.correction} correction, α = ${report.alpha})`, '');
   for (const reason of d.reasons) out.push(`- ${text(reason)}`);
+  if (report.amendedDecision) {
+    const a = report.amendedDecision;
+    out.push('', `By the amended criteria: ${outcomeLabel[a.outcome]}${a.winningVariant ? ` — ${a.winningVariant}` : ''} (for comparison; the decision uses the registered criteria)`);
+  }
   if (report.recorded) {
     const r = report.recorded;
     out.push('', `**Reviewer decision: ${outcomeLabel[r.finalDecision] ?? r.finalDecision}${r.winningVariantKey ? ` — ${r.winningVariantKey}` : ''}** ` +
@@ -69,6 +76,9 @@ export function reportToMarkdown(report: Report): string {
   out.push('', '## Success criteria (pre-registered)', '');
   for (const c of report.criteria) out.push(`- ${text(c.description)}`);
   if (!report.criteria.length) out.push('- None written.');
+  for (const a of report.registration?.amendments ?? []) {
+    out.push(`- **Amended** ${a.fields.join(', ')} on ${new Date(a.atMs).toISOString().slice(0, 10)} by ${text(a.actor)} after ${a.reportViews} report views: ${text(a.reason)}`);
+  }
   out.push('', `_Generated ${new Date(report.generatedAtMs).toISOString()}._`, '');
   return out.join('\n');
 }

@@ -78,6 +78,8 @@ describe('reportToMarkdown', () => {
     expect(reportToMarkdown(fullReport()).split('\n')).toEqual([
       '# Checkout copy (`w99-checkout`)',
       '',
+      '**Reviewer: Do not ship — computed: Ship, because lift above the bar.**',
+      '',
       '**Decision: Ship — b** (computed from the success criteria; fixed-horizon analysis, holm correction, α = 0.05)',
       '',
       '- Lift above the bar.',
@@ -159,6 +161,21 @@ describe('reportToMarkdown', () => {
     ['a recorded outcome without a label is shown as written', (r) => {
       r.recorded = { ...r.recorded!, finalDecision: 'postponed' };
     }, ['**Reviewer decision: postponed** by ana on 2026-12-20: Legal flagged the copy.'], []],
+    ['a reviewer who agrees with the computed decision: no override line', (r) => {
+      r.recorded = { ...r.recorded!, finalDecision: 'ship' };
+    }, ['**Reviewer decision: Ship** by ana on 2026-12-20: Legal flagged the copy.'], ['computed:']],
+    ['exploratory, amended after three report views, with the amended decision beside', (r) => {
+      r.exploratory = true;
+      r.registration = {
+        registeredAtMs: GENERATED, amendedCriteria: [],
+        amendments: [{ atMs: Date.UTC(2026, 11, 10), actor: 'bo', reason: 'bar | was a typo', fields: ['criteria'], reportViews: 3, before: {}, after: {} }]
+      };
+      r.amendedDecision = { ...r.decision, outcome: 'inconclusive', winningVariant: null };
+    }, [
+      '_Exploratory: started without success criteria on purpose._',
+      'By the amended criteria: Inconclusive (for comparison; the decision uses the registered criteria)',
+      '- **Amended** criteria on 2026-12-10 by bo after 3 report views: bar \\| was a typo'
+    ], []],
     ['pipes and line breaks inside a cell', (r) => {
       r.metrics = [{ ...activation, name: 'Pay | go\nnow' }];
     }, ['| Pay \\| go now (↑) | primary | control | 1,234 | 10.00% | control |  |  |  |  |'], []]
@@ -179,13 +196,13 @@ describe('reportToCsv', () => {
     report.metrics = [activation, { ...unsubscribe, name: 'Unsubscribe, "hard"\nbounce' }];
     report.segments!.values[0]!.metrics[0]!.arms[1]!.mean = Number.NaN;
     expect(reportToCsv(report)).toBe([
-      'segment,metric_key,metric_name,role,direction,variant,is_control,users,mean,absolute_lift,absolute_ci_low,absolute_ci_high,relative_lift,relative_ci_low,relative_ci_high,p_value,adjusted_p_value,chance_to_beat_control,significant,verdict',
-      '(all),activation,Activation,primary,increase,control,true,1234,0.1,,,,,,,,,,,',
-      '(all),activation,Activation,primary,increase,b,false,1100,0.125,0.025,0.005,0.045,0.25,0.05,0.45,0.0002,0.0004,0.991,true,better',
-      '(all),unsubscribe,"Unsubscribe, ""hard""\nbounce",guardrail,decrease,control,true,1234,0,,,,,,,,,,,',
-      '(all),unsubscribe,"Unsubscribe, ""hard""\nbounce",guardrail,decrease,b,false,1100,0.01,0.01,-0.002,0.022,,,,0.2,0.2,0.4,false,flat',
-      'TR,revenue,Revenue,secondary,increase,control,true,700,1000,,,,,,,,,,,',
-      'TR,revenue,Revenue,secondary,increase,b,false,800,,,,,,,,,,,,',
+      'segment,metric_key,metric_name,role,direction,variant,is_control,users,mean,absolute_lift,absolute_ci_low,absolute_ci_high,relative_lift,relative_ci_low,relative_ci_high,p_value,adjusted_p_value,chance_to_beat_control,significant,verdict,computed_decision,reviewer_decision',
+      '(all),activation,Activation,primary,increase,control,true,1234,0.1,,,,,,,,,,,,ship,no-ship',
+      '(all),activation,Activation,primary,increase,b,false,1100,0.125,0.025,0.005,0.045,0.25,0.05,0.45,0.0002,0.0004,0.991,true,better,ship,no-ship',
+      '(all),unsubscribe,"Unsubscribe, ""hard""\nbounce",guardrail,decrease,control,true,1234,0,,,,,,,,,,,,ship,no-ship',
+      '(all),unsubscribe,"Unsubscribe, ""hard""\nbounce",guardrail,decrease,b,false,1100,0.01,0.01,-0.002,0.022,,,,0.2,0.2,0.4,false,flat,ship,no-ship',
+      'TR,revenue,Revenue,secondary,increase,control,true,700,1000,,,,,,,,,,,,ship,no-ship',
+      'TR,revenue,Revenue,secondary,increase,b,false,800,,,,,,,,,,,,,ship,no-ship',
       ''
     ].join('\r\n'));
   });
@@ -199,7 +216,7 @@ describe('reportToCsv', () => {
     const report = fullReport();
     report.metrics = [{ ...activation, name: text, arms: [activation.arms[0]!] }];
     report.segments = null;
-    expect(reportToCsv(report).split('\r\n')[1]).toBe(`(all),activation,${cell},primary,increase,control,true,1234,0.1,,,,,,,,,,,`);
+    expect(reportToCsv(report).split('\r\n')[1]).toBe(`(all),activation,${cell},primary,increase,control,true,1234,0.1,,,,,,,,,,,,ship,no-ship`);
   });
 
   it('without a control variant marked, no row is a control row; without segments only "(all)" rows', () => {

@@ -22,3 +22,15 @@ export function meanText(x: number | null | undefined, kind: string): string {
 export const outcomeLabel: Record<string, string> = {
   ship: 'Ship', 'no-ship': 'Do not ship', inconclusive: 'Inconclusive', harmful: 'Harmful'
 };
+
+/**
+ * The line that says a reviewer overrode the computed decision (null when they agree or nobody
+ * decided): shown on the report banner, in the exports and on the playbook card.
+ * @example overrideText('inconclusive', ['Not enough evidence yet.'], 'ship') // 'Reviewer: Ship — computed: Inconclusive, because not enough evidence yet.'
+ */
+export function overrideText(computed: string, reasons: readonly string[], finalDecision: string | null | undefined): string | null {
+  if (!finalDecision || finalDecision === computed) return null;
+  const reason = reasons.find((r) => r.trim() !== '');
+  const because = reason ? `, because ${reason.charAt(0).toLowerCase()}${reason.slice(1)}` : '';
+  return `Reviewer: ${outcomeLabel[finalDecision] ?? finalDecision} — computed: ${outcomeLabel[computed] ?? computed}${because}`;
+}

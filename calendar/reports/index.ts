@@ -9,7 +9,7 @@ export type {
 } from './types.ts';
 export { reportToMarkdown } from './export-markdown.ts';
 export { reportToCsv } from './export-csv.ts';
-export { signedPercent, pValueText, meanText, outcomeLabel } from './format.ts';
+export { signedPercent, pValueText, meanText, outcomeLabel, overrideText } from './format.ts';
 export { availableSegments } from './segments.ts';
 export { updateMetric, updateMetricInput, type UpdateMetricInput } from './metric-definitions.ts';
 export { countReportView } from './views.ts';

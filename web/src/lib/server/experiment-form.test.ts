@@ -22,7 +22,9 @@ const filled: Array<[string, string]> = [
   ['variantKey', 'short'], ['variantName', ''], ['variantWeight', ' 50 '],
   ['variantKey', ''], ['variantName', ''], ['variantWeight', ''], // the editor's empty extra row
   ['audience', 'new visitors'], ['owner', ' Ana '], ['lifecycleStage', 'acquisition'], ['notes', 'from the Q1 review'],
-  ['baselinePercent', '3,5']
+  ['baselinePercent', '3,5'],
+  ['exploratory', 'on'],
+  ['amendmentReason', ' typo in the bar ']
 ];
 
 const values = (over: Partial<EditorValues> = {}): EditorValues =>
@@ -37,7 +39,8 @@ describe('readEditorForm', () => {
       durationDays: 14, minLiftPercent: '12,5', maxPValue: '0.01', maxDegradationPercent: '2',
       qualitative: 'Support tickets do not rise\n\n  Users say it is clearer',
       variants: [{ key: 'control', name: 'Long form', weight: '50' }, { key: 'short', name: '', weight: '50' }],
-      audience: 'new visitors', owner: 'Ana', lifecycleStage: 'acquisition', notes: 'from the Q1 review', baselinePercent: '3,5'
+      audience: 'new visitors', owner: 'Ana', lifecycleStage: 'acquisition', notes: 'from the Q1 review', baselinePercent: '3,5',
+      exploratory: true, amendmentReason: 'typo in the bar'
     });
   });
 
@@ -45,7 +48,7 @@ describe('readEditorForm', () => {
     expect(readEditorForm(new FormData())).toEqual({
       name: '', week: 0, objective: '', hypothesis: '', description: '', channels: [], assets: '', primaryMetric: '',
       secondaryMetrics: [], guardrailMetrics: [], durationDays: 0, minLiftPercent: '', maxPValue: '', maxDegradationPercent: '',
-      qualitative: '', variants: [], audience: '', owner: '', lifecycleStage: '', notes: '', baselinePercent: ''
+      qualitative: '', variants: [], audience: '', owner: '', lifecycleStage: '', notes: '', baselinePercent: '', exploratory: false, amendmentReason: ''
     });
   });
 
@@ -73,7 +76,7 @@ describe('toPlannedInput', () => {
       ],
       variants: [{ key: 'control', name: 'Long form', weight: 50 }, { key: 'short', name: 'short', weight: 50 }],
       audience: 'new visitors', owner: 'Ana', lifecycleStage: 'acquisition', notes: 'from the Q1 review',
-      baselineRate: 0.035, plannedMde: 0.125
+      baselineRate: 0.035, plannedMde: 0.125, exploratory: true, amendmentReason: 'typo in the bar'
     });
   });
 

@@ -40,7 +40,8 @@ export function readEditorForm(form: FormData): EditorValues {
     maxDegradationPercent: text(form, 'maxDegradationPercent'), qualitative: text(form, 'qualitative'),
     variants: keys.map((key, i) => ({ key: key.trim(), name: (names[i] ?? '').trim(), weight: (weights[i] ?? '').trim() })).filter((v) => v.key || v.name),
     audience: text(form, 'audience'), owner: text(form, 'owner'), lifecycleStage: text(form, 'lifecycleStage'),
-    notes: text(form, 'notes'), baselinePercent: text(form, 'baselinePercent')
+    notes: text(form, 'notes'), baselinePercent: text(form, 'baselinePercent'),
+    exploratory: form.get('exploratory') === 'on', amendmentReason: text(form, 'amendmentReason')
   };
 }
 
@@ -70,6 +71,7 @@ export function toPlannedInput(v: EditorValues): PlannedExperimentInput {
     variants: v.variants.map((x) => ({ key: x.key, name: x.name || x.key, weight: num(x.weight) ?? Number.NaN })),
     audience: v.audience, owner: v.owner, lifecycleStage: v.lifecycleStage, notes: v.notes,
     baselineRate: baseline === undefined ? null : baseline / 100,
-    plannedMde: minLift !== undefined && minLift > 0 ? minLift / 100 : null
+    plannedMde: minLift !== undefined && minLift > 0 ? minLift / 100 : null,
+    exploratory: v.exploratory, amendmentReason: v.amendmentReason || null
   };
 }

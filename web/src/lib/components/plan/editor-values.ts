@@ -7,6 +7,10 @@ export type EditorValues = {
   durationDays: number; minLiftPercent: string; maxPValue: string; maxDegradationPercent: string; qualitative: string;
   variants: Array<{ key: string; name: string; weight: string }>;
   audience: string; owner: string; lifecycleStage: string; notes: string; baselinePercent: string;
+  /** No success criteria on purpose; the report and playbook say so. */
+  exploratory: boolean;
+  /** Why a started experiment's registered metrics, criteria or MDE change. */
+  amendmentReason: string;
 };
 
 /** A blank experiment for week `week`. */
@@ -16,7 +20,7 @@ export function blankValues(week: number, owner: string | null): EditorValues {
     secondaryMetrics: [], guardrailMetrics: [], durationDays: 14, minLiftPercent: '10', maxPValue: '0.05',
     maxDegradationPercent: '5', qualitative: '',
     variants: [{ key: 'control', name: 'Control', weight: '50' }, { key: 'treatment', name: 'Treatment', weight: '50' }],
-    audience: '', owner: owner ?? '', lifecycleStage: '', notes: '', baselinePercent: ''
+    audience: '', owner: owner ?? '', lifecycleStage: '', notes: '', baselinePercent: '', exploratory: false, amendmentReason: ''
   };
 }
 
@@ -36,6 +40,6 @@ export function valuesOf(e: ExperimentDetail): EditorValues {
     qualitative: e.successCriteria.filter((c) => c.kind === 'qualitative' || (c.kind === 'lift' && !(c.minRelativeLift! > 0))).map((c) => c.description).join('\n'),
     variants: e.variants.map((v) => ({ key: v.key, name: v.name, weight: pct(v.weight) })),
     audience: e.audience ?? '', owner: e.owner ?? '', lifecycleStage: e.lifecycleStage ?? '', notes: e.notes ?? '',
-    baselinePercent: pct(e.baselineRate)
+    baselinePercent: pct(e.baselineRate), exploratory: e.exploratory, amendmentReason: ''
   };
 }

@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getExperimentDetail, startExperiment } from '$calendar/experiments/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
-import { concludeExperiment, extendDuration, reschedule, transition, type LifecycleAction } from '$calendar/lifecycle/index.ts';
+import { concludeExperiment, extendDuration, reschedule, startReadiness, transition, type LifecycleAction } from '$calendar/lifecycle/index.ts';
 import { experimentPower } from '$calendar/planning/index.ts';
 import { playbookEntryOf, promoteExperiment, setRollout } from '$calendar/playbook/index.ts';
 import { planWeeks } from '$calendar/plans/index.ts';
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async ({ params }) => {
     const decision = ['stopped', 'concluded', 'promoted'].includes(experiment.status) ? await latestDecision(data(), params.key, now()) : null;
     const entry = await playbookEntryOf(data(), experiment.id);
     const weeks = experiment.planId === null ? null : await planWeeks(data(), experiment.planId);
-    return { experiment, power: await experimentPower(data(), experiment.id), decision, entry, planWeeks: weeks };
+    return { experiment, power: await experimentPower(data(), experiment.id), decision, entry, planWeeks: weeks, readiness: await startReadiness(data(), params.key) };
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
     throw err;

@@ -7,7 +7,7 @@ import { DomainError, httpStatusOf, NotFoundError } from '$calendar/errors.ts';
 import { valuesOf } from '$lib/components/plan/editor-values.ts';
 import { data } from '$lib/server/db.ts';
 import { uiContext } from '$lib/server/actions.ts';
-import { readEditorForm, toPlannedInput } from '$lib/server/experiment-form.ts';
+import { FormFieldError, readEditorForm, toPlannedInput } from '$lib/server/experiment-form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 async function load_(key: string) {
@@ -23,7 +23,7 @@ async function load_(key: string) {
 
 export const load: PageServerLoad = async ({ params }) => {
   const { experiment, plan } = await load_(params.key);
-  return { experiment: { key: experiment.key, name: experiment.name, status: experiment.status }, plan, initial: valuesOf(experiment), metrics: await planningMetrics(data()), channels };
+  return { experiment: { key: experiment.key, name: experiment.name, status: experiment.status, registered: experiment.registration !== null }, plan, initial: valuesOf(experiment), metrics: await planningMetrics(data()), channels };
 };
 
 export const actions: Actions = {
@@ -33,7 +33,7 @@ export const actions: Actions = {
     try {
       await updatePlannedExperiment(data(), params.key, toPlannedInput(values), { ...uiContext(), confirmVariantChange: form.get('confirmVariantChange') === 'on' });
     } catch (err) {
-      if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, values });
+      if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, field: err instanceof FormFieldError ? err.field : null, values });
       throw err;
     }
     redirect(303, `/experiments/${params.key}`);

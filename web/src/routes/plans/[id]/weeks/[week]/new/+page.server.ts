@@ -6,7 +6,7 @@ import { DomainError, httpStatusOf, NotFoundError } from '$calendar/errors.ts';
 import { blankValues } from '$lib/components/plan/editor-values.ts';
 import { data } from '$lib/server/db.ts';
 import { uiContext } from '$lib/server/actions.ts';
-import { readEditorForm, toPlannedInput } from '$lib/server/experiment-form.ts';
+import { FormFieldError, readEditorForm, toPlannedInput } from '$lib/server/experiment-form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 async function planOf(rawId: string) {
@@ -33,7 +33,7 @@ export const actions: Actions = {
     try {
       key = (await createPlannedExperiment(data(), plan.id, toPlannedInput(values), uiContext())).key;
     } catch (err) {
-      if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, values });
+      if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, field: err instanceof FormFieldError ? err.field : null, values });
       throw err;
     }
     redirect(303, `/experiments/${key}`);
