@@ -16,6 +16,7 @@ import { schedulerIntervalMs, startScheduler } from '../calendar/lifecycle/index
 import { now } from '../calendar/clock.ts';
 import { closeReports, reportsFor } from '../db/sqlite/reports.ts';
 import { config } from '../db/config.ts';
+import { closePostgres } from '../db/postgres/connection.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -43,7 +44,7 @@ export async function startServer(options: { host?: string; port?: number; datab
   const host = options.host ?? settings.host;
   const port = options.port ?? settings.port;
   const databasePath = options.databasePath ?? defaultDatabasePath();
-  const { app, db, deps, seededPlanId, createdAdminKey } = await bootstrap({ databasePath });
+  const { app, db, pg, deps, seededPlanId, createdAdminKey } = await bootstrap({ databasePath });
   if (seededPlanId !== null) console.log(`first start: loaded the starter 90-day calendar as plan ${seededPlanId}`);
   if (createdAdminKey !== null) {
     console.log([
@@ -53,8 +54,9 @@ export async function startServer(options: { host?: string; port?: number; datab
     ].join('\n'));
   }
 
-  // The analysis thread starts now, not at the first report (the UI uses the same one).
-  reportsFor(db);
+  // The analysis thread starts now, not at the first report (the UI uses the same one). PostgreSQL
+  // computes reports in process: the database does the aggregation (db/postgres/reports.ts).
+  if (!pg) reportsFor(db);
   const api = apiListener(app, deps);
   // adapter-node assumes https unless told otherwise, and then refuses every form POST as
   // cross-site. This server speaks plain http: say so in a header we set ourselves (any client
@@ -92,7 +94,7 @@ export async function startServer(options: { host?: string; port?: number; datab
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  console.log(`weekly-experiments listening on http://${host}:${actualPort} (database ${databasePath})`);
+  console.log(`weekly-experiments listening on http://${host}:${actualPort} (database ${pg ? 'PostgreSQL (DATABASE_URL)' : databasePath})`);
 
   // Starts scheduled experiments on their start date and stops them after their duration.
   const scheduler = startScheduler(deps.data, { now, intervalMs: schedulerIntervalMs() });
@@ -106,9 +108,14 @@ export async function startServer(options: { host?: string; port?: number; datab
     await drained;
     clearTimeout(cut);
     // Every acknowledged write has committed by now (a write is answered after its COMMIT).
-    await writerFor(db.$client).close().catch(() => {});
-    await closeReports(db).catch(() => {});
-    closeDatabase(databasePath);
+    if (pg) {
+      await deps.postgres?.ingest.close().catch(() => {});
+      await closePostgres(pg).catch(() => {});
+    } else {
+      await writerFor(db.$client).close().catch(() => {});
+      await closeReports(db).catch(() => {});
+      closeDatabase(databasePath);
+    }
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
