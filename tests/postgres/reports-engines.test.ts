@@ -157,6 +157,9 @@ describe('reports on SQLite and PostgreSQL', () => {
     const first = rows(11, 600, 'u');
     await onEach(async (e) => { await e.exposures(first.exposures); await e.events(first.events); });
     const [sqliteCold, pgCold] = await reports();
+    const attributes = await Promise.all(engines.map((e) => e.data.reportSource.segmentAttributes(e.experimentId)));
+    expect(attributes[0]).toEqual(['plan', 'segment', 'vip']);
+    expect(attributes[1]).toEqual(attributes[0]);
     expect(JSON.parse(pgCold!).health.usersExposed).toBe(600);
     expect(pgCold).toBe(sqliteCold);
     // Split by segment (cold split, kept sums), and by a boolean and a number attribute.
