@@ -24,7 +24,14 @@ describe('conditionHolds', () => {
     ['gte equal', { attribute: 'age', operator: 'gte', value: 18 }, { age: 18 }, true],
     ['lt numeric string', { attribute: 'age', operator: 'lt', value: 18 }, { age: '17' }, true],
     ['lte', { attribute: 'age', operator: 'lte', value: 18 }, { age: 19 }, false],
-    ['numeric op on text fails', { attribute: 'age', operator: 'gt', value: 18 }, { age: 'old' }, false]
+    ['numeric op on text fails', { attribute: 'age', operator: 'gt', value: 18 }, { age: 'old' }, false],
+    // Text is not a number, not 0: `null > -1` would hold.
+    ['numeric op on text fails below zero too', { attribute: 'age', operator: 'gt', value: -1 }, { age: 'old' }, false],
+    ['numeric op against a text value fails', { attribute: 'age', operator: 'gt', value: 'old' }, { age: 5 }, false],
+    // A missing attribute is never compared as the text "undefined".
+    ['missing attribute fails eq "undefined"', { attribute: 'plan', operator: 'eq', value: 'undefined' }, {}, false],
+    ['missing attribute passes neq "undefined"', { attribute: 'plan', operator: 'neq', value: 'undefined' }, {}, true],
+    ['missing attribute fails in ["undefined"]', { attribute: 'plan', operator: 'in', value: ['undefined'] }, {}, false]
   ])('%s', (_name, condition, attributes, expected) => {
     expect(conditionHolds(condition, attributes)).toBe(expected);
   });

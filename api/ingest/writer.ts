@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { bootWorker } from '../../db/boot-worker.ts';
 import { groupCommitFor } from './group-commit.ts';
 import { queueWrite, type WriteOpName, type WritePayload, type WriteResult } from './write-ops.ts';
-import type { WriteReplies, WriteRequest } from './writer-worker.ts';
+import type { WriteReplies, WriteRequest } from './write-requests.ts';
 import { config } from '../../db/config.ts';
 
 /** Runs the ingest writes in group commits; a promise resolves only after its COMMIT returned. */
