@@ -8,13 +8,13 @@ import { useServedApp } from '../../tests/helpers/served-app.ts';
 import { fakeRequest } from '../../tests/helpers/fake-request.ts';
 import { fastEvents } from './fast-path.ts';
 
-const t = createTestApp({ seed: false });
+const t = await createTestApp({ seed: false });
 const served = useServedApp(t);
 afterEach(() => { vi.restoreAllMocks(); });
 
 describe('fastEvents when something breaks', () => {
-  it('a key check that throws (the keys table is gone) leaves the request to Hono', () => {
-    const broken = createTestApp({ seed: false });
+  it('a key check that throws (the keys table is gone) leaves the request to Hono', async () => {
+    const broken = await createTestApp({ seed: false });
     try {
       const headers = { 'content-type': 'application/json', 'content-length': '20', authorization: 'Bearer wx_never_seen_before' };
       const take = fastEvents(broken.deps, () => {});

@@ -61,7 +61,7 @@ describe('writeRequestHandler', () => {
     await untilPosted(2); // a second message would be a defect: give it the chance to show up
     expect(posted).toEqual([{
       replies: [
-        { id: 7, ok: true, value: 2 },
+        { id: 7, ok: true, value: { stored: 2, conflicts: [] } },
         { id: 3, ok: false, error: 'FOREIGN KEY constraint failed' },
         { id: 9, ok: true, value: [{ variant: 'b', count: 1 }] },
         { id: 4, ok: false, error: 'not an Error, a string' }
@@ -78,8 +78,8 @@ describe('writeRequestHandler', () => {
     await untilPosted(2);
     await untilPosted(3);
     expect(posted).toEqual([
-      { replies: [{ id: 1, ok: true, value: 1 }], stats: { commits: 1, jobs: 1 } },
-      { replies: [{ id: 2, ok: true, value: 2 }, { id: 5, ok: true, value: 0 }], stats: { commits: 2, jobs: 3 } }
+      { replies: [{ id: 1, ok: true, value: { stored: 1, conflicts: [] } }], stats: { commits: 1, jobs: 1 } },
+      { replies: [{ id: 2, ok: true, value: { stored: 2, conflicts: [] } }, { id: 5, ok: true, value: { stored: 0, conflicts: [] } }], stats: { commits: 2, jobs: 3 } }
     ]);
   });
 

@@ -19,7 +19,7 @@ describe('writerFor without options', () => {
     const writer = writerFor(t.db.$client);
     try {
       expect(writer.threaded).toBe(threaded);
-      await expect(writer.write('events', [['choice-1', 'u', 'activation', null, 1, 2]])).resolves.toBe(1);
+      await expect(writer.write('events', [['choice-1', 'u', 'activation', null, 1, 2]])).resolves.toEqual({ stored: 1, conflicts: [] });
     } finally {
       await writer.close();
       t.cleanup();

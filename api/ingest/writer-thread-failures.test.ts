@@ -33,9 +33,9 @@ describe('writer thread failures', () => {
     const t = tempDatabase();
     try {
       const writer = writerFor(t.db.$client, { threaded: true });
-      await expect(writer.write('events', [row('open')])).resolves.toBe(1);
+      await expect(writer.write('events', [row('open')])).resolves.toEqual({ stored: 1, conflicts: [] });
       vi.advanceTimersByTime(1000); // the connection is still open: the thread stays
-      await expect(writer.write('events', [row('still-open')])).resolves.toBe(1);
+      await expect(writer.write('events', [row('still-open')])).resolves.toEqual({ stored: 1, conflicts: [] });
       t.db.$client.close();
       vi.advanceTimersByTime(1000);
       await expect(writer.write('events', [row('after-close')])).rejects.toThrow('the writer thread exited (1)');
