@@ -41,7 +41,7 @@ describe('pre-registration over HTTP', () => {
     expect(detail.registration).toMatchObject({
       registeredAtMs: t.clock.nowMs, plannedMde: 0.2, exploratory: false,
       analysis: { mode: 'sequential', correction: 'holm', alpha: 0.05 },
-      criteria: [{ kind: 'lift', minRelativeLift: 0.2 }, { kind: 'guardrail', maxRelativeDegradation: 0.05 }],
+      criteria: [{ kind: 'lift', minRelativeLift: 0.2 }, { kind: 'guardrail', maxRelativeDegradation: null }],
       amendments: [{ actor: 'key:test admin', reason: 'the +20% bar was a typo', fields: ['criteria'], reportViews: 1, after: { criteria: [{ minRelativeLift: 0.05 }] } }]
     });
 

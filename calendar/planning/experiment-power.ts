@@ -58,13 +58,15 @@ export async function experimentPower(data: Data, experimentId: number): Promise
   const mde = lift?.minRelativeLift && lift.minRelativeLift > 0 ? lift.minRelativeLift : e.plannedMde;
   const alpha = lift?.maxPValue ?? 0.05;
   const traffic = dailyUsersFor(plan?.dailyTraffic ?? {}, e.channels, e.audience);
-  const guardrails = await guardrailChecks(data, e.id, criteria, { dailyUsers: traffic.dailyUsers, weights, coverage: e.coverage, plannedDays: e.durationDays });
+  // An exclusive layer's slice takes only its share of the eligible users, as coverage does.
+  const coverage = e.coverage * (e.layerId === null ? 1 : (e.layerEnd ?? 1) - (e.layerStart ?? 0));
+  const guardrails = await guardrailChecks(data, e.id, criteria, { dailyUsers: traffic.dailyUsers, weights, coverage, plannedDays: e.durationDays });
   const base = { metricKey: primary?.key ?? null, baseline, baselineSource, mde, alpha, dailyUsers: traffic.dailyUsers, trafficSource: traffic.source, guardrails };
   if (!primary) return { ...base, status: 'unknown', perArm: null, totalUsers: null, daysNeeded: null, plannedDays: e.durationDays, message: 'no primary metric: choose one to check the duration' };
   if (primary.kind !== 'binomial' && baselineSource !== 'experiment') {
     return { ...base, status: 'unknown', perArm: null, totalUsers: null, daysNeeded: null, plannedDays: e.durationDays, message: `the power check covers rate metrics; ${primary.key} is a ${primary.kind} metric` };
   }
-  return { ...base, ...powerCheck({ baseline, mde, alpha, dailyUsers: traffic.dailyUsers, weights, coverage: e.coverage, plannedDays: e.durationDays }) };
+  return { ...base, ...powerCheck({ baseline, mde, alpha, dailyUsers: traffic.dailyUsers, weights, coverage, plannedDays: e.durationDays }) };
 }
 
 /** The guardrail criteria with a margin whose metric is a rate, each with its power check (baseline: the metric's, else measured). */

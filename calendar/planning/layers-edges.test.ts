@@ -13,7 +13,8 @@ const ctx = { actor: 'ana', nowMs };
 const [w01, w02, w03, w04] = ['w01-onboarding-ebook-reminder', 'w02-email-subject-line', 'w03-landing-testimonials', 'w04-first-action-incentive'];
 let data: Data;
 let rows: ExperimentRows;
-useSeededDatabase(nowMs, (db, fresh) => { data = fresh; rows = experimentRows(db); });
+// Without the starter plan's own layer: these tests build layers from scratch.
+useSeededDatabase(nowMs, (db, fresh) => { data = fresh; rows = experimentRows(db); rows.clearLayers(); });
 
 const row = (key: string) => rows.row(key);
 /** Gives `key` a running slice [start, end) of its layer. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Data } from '../../db/store/index.ts';
 import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
 import { experimentRows, type ExperimentRows } from '../../tests/helpers/experiment-rows.ts';
@@ -104,6 +104,9 @@ describe('plans and the week editor', () => {
 });
 
 describe('conflicts and layers', () => {
+  // The starter plan ships its neighbouring weeks in one layer; these tests start from the overlap.
+  beforeEach(() => rows.clearLayers());
+
   it('flags overlapping seeded weeks on the same channel, and a shared layer clears them', async () => {
     const timeline = await getPlanTimeline(data, 1, nowMs);
     const pair = timeline.conflicts.find((c) => c.keys.includes('w01-onboarding-ebook-reminder') && c.keys.includes('w02-email-subject-line'));

@@ -18,6 +18,9 @@ async function freshDatabase() {
   database = await reportDatabase(SEEDED_AT);
   ({ data, rows } = database);
   experimentId = (await data.experiments.byKey(KEY))!.id;
+  // The starter plan's unsubscribe guardrail is monitor only; these tests check a margin of 5%.
+  const criteria = (await data.experiments.criteria(experimentId)).map(({ id: _id, experimentId: _e, ...c }) => c);
+  await data.experiments.replaceCriteria(experimentId, criteria.map((c) => (c.kind === 'guardrail' ? { ...c, maxRelativeDegradation: 0.05 } : c)));
 }
 
 beforeEach(async () => {

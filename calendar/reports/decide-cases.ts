@@ -291,6 +291,31 @@ export const decideCases: DecideCase[] = [
       'Guardrail unsubscribe: treatment is at worst +3.0%, within the 5% limit.'
     ]
   }],
+  ['lift passes, a monitor-only guardrail (no margin) is not significantly worse: ships, saying so', {
+    ...running,
+    metrics: [activation(t([0.3, 0.15, 0.45], 0.001)), unsubscribe([t([0.2, -0.1, 0.5], 0.3)], [])],
+    criteria: [liftAtLeast(0.2), { kind: 'guardrail', metricKey: 'unsubscribe' }]
+  }, {
+    outcome: 'ship', winningVariant: 'treatment', blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.001 },
+    reasons: [
+      'Ship treatment: it met every success criterion.',
+      'treatment: activation +30.0% (CI +15.0% to +45.0%, adjusted p = 0.001) meets the bar of +20.0% and p < 0.05.',
+      'Guardrail unsubscribe (monitor only, no margin): treatment is not significantly worse (+20.0%, p = 0.300, chance to beat control 50%).'
+    ]
+  }],
+  ['lift passes, a monitor-only guardrail is significantly worse: harmful', {
+    ...running,
+    metrics: [activation(t([0.3, 0.15, 0.45], 0.001)), unsubscribe([t([0.12, 0.05, 0.19], 0.01)], [])],
+    criteria: [liftAtLeast(0.2), { kind: 'guardrail', metricKey: 'unsubscribe' }]
+  }, {
+    outcome: 'harmful', winningVariant: null, blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.001 },
+    reasons: [
+      'Guardrail unsubscribe (monitor only): treatment is significantly worse (+12.0%, p = 0.010).',
+      'Stop the harmful variant(s) and do not ship.'
+    ]
+  }],
   ['lift passes but the guardrail is significantly worse: harmful', {
     ...running,
     metrics: [activation(t([0.3, 0.15, 0.45], 0.001)), unsubscribe([t([0.12, 0.05, 0.19], 0.01)], [{ variant: 'treatment', nonInferior: false, worst: 0.19, limit: 0.05 }])],

@@ -16,6 +16,9 @@ import { formatPercent } from '../format.ts';
 const pct = (x: number | null | undefined) => formatPercent(x, { sign: 'nonnegative' });
 const pFmt = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
+/** Below this chance to beat control, a guardrail that is not significantly worse still reads "trending worse". */
+export const TRENDING_WORSE = 0.2;
+
 export type DecideInput = {
   metrics: MetricResult[];
   criteria: CriterionRow[];
@@ -67,8 +70,21 @@ function judgeVariant(variant: string, input: DecideInput, lifts: LiftCriterion[
   }
   for (const criterion of input.criteria.filter((c) => c.kind === 'guardrail' && c.metricKey)) {
     const metric = input.metrics.find((m) => m.key === criterion.metricKey);
-    const g = metric?.guardrails.find((x) => x.variant === variant);
     const c = metric?.comparisons.find((x) => x.variant === variant);
+    if (criterion.maxRelativeDegradation === null) {
+      // Monitor only (no margin the traffic could show): it fails only when significantly worse.
+      if (!metric || !c) continue;
+      const moved = c.relative ? pct(c.relative.estimate) : 'n/a';
+      if (c.verdict === 'worse') v.harms.push(`Guardrail ${metric.name} (monitor only): ${variant} is significantly worse (${moved}, ${pFmt(c.pValue)}).`);
+      else {
+        const said = `(${moved}, ${pFmt(c.pValue)}, chance to beat control ${Math.round(100 * c.chanceToBeatControl)}%)`;
+        v.passes.push(c.chanceToBeatControl < TRENDING_WORSE
+          ? `Guardrail ${metric.name} (monitor only, no margin): ${variant} is trending worse ${said}, though not significantly; watch it after shipping.`
+          : `Guardrail ${metric.name} (monitor only, no margin): ${variant} is not significantly worse ${said}.`);
+      }
+      continue;
+    }
+    const g = metric?.guardrails.find((x) => x.variant === variant);
     if (!metric || !g || !c) {
       v.open.push(`Guardrail ${criterion.metricKey}: no comparable data for ${variant} yet.`);
       v.openGuardrails++;

@@ -6,7 +6,7 @@ import { starterPlanTemplate, type PlanTemplate } from './template.ts';
 export type LoadResult = { planId: number; created: boolean };
 
 /**
- * Loads a plan template into the database: its metrics (by key, existing ones are kept),
+ * Loads a plan template into the database: its metrics and layers (by key, existing ones are kept),
  * one plan starting on the Monday after `now`, and one draft experiment per week.
  * Idempotent: a template already loaded (same `templateKey`) returns the existing plan.
  * @example await loadPlanTemplate(data, { nowMs: Date.now(), actor: 'seed' }) // { planId: 1, created: true }
@@ -25,6 +25,18 @@ export async function loadPlanTemplate(
     const referenced = new Set(template.weeks.flatMap((w) => [...w.primaryMetrics, ...w.secondaryMetrics, ...w.guardrailMetrics]));
     const metricIds = new Map((await tx.metrics.byKeys([...referenced])).map((m) => [m.key, m.id]));
 
+    const layerIds = new Map<string, number>();
+    for (const l of template.layers) {
+      const layer = (await tx.layers.byKey(l.key)) ?? await tx.layers.insert({ key: l.key, name: l.name, description: l.description ?? null });
+      layerIds.set(l.key, layer.id);
+    }
+    const layerOf = (week: PlanTemplate['weeks'][number]) => {
+      if (!week.layer) return { layerId: null, layerStart: null, layerEnd: null };
+      const layerId = layerIds.get(week.layer);
+      if (layerId === undefined) throw new Error(`template week ${week.week}: layer '${week.layer}' is not declared under "layers"`);
+      return { layerId, layerStart: week.layerRange?.[0] ?? 0, layerEnd: week.layerRange?.[1] ?? 1 };
+    };
+
     const startDate = nextMondayIso(new Date(options.nowMs));
     const plan = await tx.plans.insert({
       name: template.name, templateKey: template.templateKey, startDate,
@@ -40,7 +52,7 @@ export async function loadPlanTemplate(
         channels: week.channels, assets: week.assets, metricsPlanned: week.metricsPlanned,
         audience: week.audience ?? null, owner: template.owner, lifecycleStage: week.lifecycleStage,
         startDate: weekStartIso(startDate, week.week), durationDays: week.durationDays,
-        status: 'scheduled', plannedMde: week.plannedMde ?? null
+        status: 'scheduled', plannedMde: week.plannedMde ?? null, ...layerOf(week)
       });
 
       for (const [position, v] of week.variants.entries()) {

@@ -44,7 +44,10 @@ const weekTemplate = z.object({
   secondaryMetrics: z.array(z.string()),
   guardrailMetrics: z.array(z.string()),
   plannedMde: z.number().positive().optional(),
-  successCriteria: z.array(criterionTemplate)
+  successCriteria: z.array(criterionTemplate),
+  /** An exclusive layer (declared under `layers`) and this week's slice of it, [start, end). */
+  layer: z.string().optional(),
+  layerRange: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).refine(([a, b]) => a < b).optional()
 });
 
 /** The shape of a plan template file in `calendar/templates/`. */
@@ -57,6 +60,7 @@ export const planTemplateSchema = z.object({
   owner: z.string(),
   notes: z.string(),
   dailyTraffic: z.record(z.string(), z.number().nonnegative()),
+  layers: z.array(z.object({ key: z.string(), name: z.string(), description: z.string().optional() })).default([]),
   metrics: z.array(metricTemplate),
   weeks: z.array(weekTemplate).min(1)
 });

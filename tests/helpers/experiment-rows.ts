@@ -60,6 +60,14 @@ export function experimentRows(db: Db) {
       db.update(metrics).set(values).where(eq(metrics.key, key)).run();
     },
     /** Every layer, by id. */
+    /**
+     * Takes every experiment out of its layer and deletes the layers: the seeded starter plan
+     * without the layer that keeps its neighbouring weeks apart, for tests about conflicts and layers.
+     */
+    clearLayers(): void {
+      db.update(experiments).set({ layerId: null, layerStart: null, layerEnd: null }).run();
+      db.delete(layers).run();
+    },
     layers(): Layer[] {
       return db.select().from(layers).orderBy(asc(layers.id)).all();
     },
