@@ -93,7 +93,8 @@ test('a reviewer records a different final decision with a rationale', async ({ 
   await form.getByLabel('Rationale').fill('The e-book licence ends next month; not worth shipping.');
   await form.getByRole('button', { name: 'Record decision' }).click();
   await expect(page.getByRole('status')).toHaveText('Decision recorded.');
-  await expect(page.getByTestId('recorded-decision')).toContainText('Do not ship');
+  // It differs from the computed one, so it leads the banner with the computed decision beside it.
+  await expect(page.getByTestId('override')).toContainText(/^Reviewer: Do not ship — computed: /);
   await expect(page.getByTestId('recorded-decision')).toContainText('Ana Reviewer');
 
   await form.getByLabel('Decision').selectOption('harmful');
