@@ -3,7 +3,7 @@
  * needs, from the metric's baseline or the observed control, spread over the configured
  * (normalised) weights. Per-arm figures are `stats/requiredSampleSize` results (checked against
  * R there): rate 10% +10% relative: 14,751; rate 20%: 6,510; rate 50%: 1,565; mean sd 2, lift 0.5:
- * 253; sd √(5/3), lift 0.25: 420; sd 2, lift 0.25: 1,006; sd √(5/3), lift 0.5: 106.
+ * 253; sd √(5/3), lift 0.25: 420; sd 2, lift 0.25: 1,006; sd √(5/3), lift 0.5: 106; sd √0.5, lift 0.15: 350.
  */
 import { describe, expect, it } from 'vitest';
 import type { GroupAggregate, MetricSums } from '../../db/queries/index.ts';
@@ -65,6 +65,10 @@ const cases: Array<[name: string, given: Given, expected: { users: number | null
     { users: 506, basis: basis('253', 5) }],
   ['mean and sd from the observed control (1, 2, 3, 4: mean 2.5, sd √(5/3))', { metric: metric('sum'), mde: 0.1, weights: HALF, control: fourUsers },
     { users: 840, basis: basis('420', 10) }],
+  ['two observed control users are enough for a mean and sd (1, 2: mean 1.5, sd √0.5)', { metric: metric('sum'), mde: 0.1, weights: HALF, control: control(2, { sum: 3, sumSquares: 5 }) },
+    { users: 700, basis: basis('350', 10) }],
+  ['a control row without sums for this metric: nothing observed', { metric: metric('sum', 5, null), mde: 0.1, weights: HALF, control: control(4) },
+    { users: null, basis: 'no baseline mean and standard deviation yet' }],
   ['the stated sd with the observed mean', { metric: metric('sum', null, 2), mde: 0.1, weights: HALF, control: fourUsers },
     { users: 2_012, basis: basis('1,006', 10) }],
   ['the stated mean with the observed sd', { metric: metric('count', 5, null), mde: 0.1, weights: HALF, control: fourUsers },
