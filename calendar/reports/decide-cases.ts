@@ -574,11 +574,11 @@ export const decideCases: DecideCase[] = [
       'treatment: activation +10.0% (CI -2.0% to +20.0%, adjusted p = 0.100) does not yet meet the bar of +20.0% and p < 0.05.'
     ]
   }],
-  ['each variant is judged by its own guardrail result, whatever their order', {
+  ['each variant is judged by its own guardrail comparison and result, whatever their order', {
     ...running, treatments: ['a', 'b'],
     metrics: [activation(t([0.25, 0.21, 0.29], 0.0001, 'a'), t([0.4, 0.3, 0.5], 0.0001, 'b')),
-      unsubscribe([t([0.01, -0.01, 0.03], 0.5, 'a'), t([0.05, -0.01, 0.11], 0.3, 'b')],
-        [{ variant: 'b', nonInferior: false, worst: 0.11, limit: 0.05, scale: 2 }, { variant: 'a', nonInferior: true, worst: 0.03, limit: 0.05 }])],
+      unsubscribe([t([0.2, 0.1, 0.3], 0.001, 'b'), t([0.01, -0.01, 0.03], 0.5, 'a')],
+        [{ variant: 'b', nonInferior: false, worst: 0.3, limit: 0.05, scale: null }, { variant: 'a', nonInferior: true, worst: 0.03, limit: 0.05 }])],
     criteria: [liftAtLeast(0.2), guardrailAtMost(0.05)]
   }, {
     outcome: 'ship', winningVariant: 'a', blockedBySrm: false, needed: null,
@@ -724,6 +724,19 @@ export const decideCases: DecideCase[] = [
       'Keep running for the planned duration (≈ 4 more days).',
       'a: activation +2.0% (CI +1.0% to +3.0%, adjusted p = 0.001); even the optimistic end of the interval misses the bar of +20.0% and p < 0.05.',
       'b: activation +10.0% (CI -2.0% to +22.0%, adjusted p = 0.100) does not yet meet the bar of +20.0% and p < 0.05.'
+    ]
+  }],
+  ['a variant that misses the lift bar is not held back by its undecided guardrail: no-ship', {
+    ...running,
+    metrics: [activation(t([0.02, 0.01, 0.03], 0.001)), unsubscribe([t([0.01, -0.02, 0.08], 0.6)], [{ variant: 'treatment', nonInferior: false, worst: 0.08, limit: 0.05, scale: 3 }])],
+    criteria: [liftAtLeast(0.2), guardrailAtMost(0.05)]
+  }, {
+    outcome: 'no-ship', winningVariant: null, blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.001 },
+    reasons: [
+      'No variant can reach the success criteria.',
+      'treatment: activation +2.0% (CI +1.0% to +3.0%, adjusted p = 0.001); even the optimistic end of the interval misses the bar of +20.0% and p < 0.05.',
+      'Guardrail unsubscribe: cannot yet rule out that treatment is more than 5% worse (worst plausible +8.0%).'
     ]
   }],
   ['ended with exactly the users it needed, not significant: no-ship', {
