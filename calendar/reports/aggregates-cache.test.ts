@@ -132,3 +132,12 @@ describe('reportAggregates: the cache', () => {
     expect(reportAggregates(db.$client, inputFor(KEY))).toBe(recomputed);
   });
 });
+
+describe('reportAggregates: the exposure span', () => {
+  it('counts exposures to variants the design does not list (the first exposure may be one of them)', () => {
+    const early = START - 86_400_000;
+    db.$client.prepare(`INSERT INTO exposures (experiment_id, user_id, variant_key, first_exposed_at_ms, last_exposed_at_ms, exposure_count, conflict_count, attributes)
+      VALUES (?, 'ghost-1', 'ghost', ?, ?, 1, 0, '{}')`).run(experimentId(KEY), early, early);
+    expect(reportAggregates(db.$client, inputFor(KEY)).span.firstMs).toBe(early);
+  });
+});
