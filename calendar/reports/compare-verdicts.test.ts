@@ -301,3 +301,53 @@ describe('applyCorrection', () => {
     expect(metrics).toEqual(before);
   });
 });
+
+describe('compareMetric and applyCorrection: edges', () => {
+  it.each<[string, GroupAggregate[], Array<number | null>]>([
+    ['a treatment nobody saw yet', [arm('control', 10, { sum: 5, sumDenominator: 4 })], [1.25, null]],
+    ['no data at all', [], [null, null]]
+  ])('ratio: %s has no mean (and no comparison)', (_name, rows, means) => {
+    const r = compareMetric(metric('ratio'), 0, 7, null, rows, [], fixed);
+    expect(r.arms.map((a) => a.mean)).toEqual(means);
+    expect(r.comparisons).toEqual([]);
+    expect(r.notes).toEqual([`b: not enough users to compare yet (control ${rows[0]?.users ?? 0}, b 0).`]);
+  });
+
+  it('an error inside a comparison that is not about the inputs is not swallowed', () => {
+    const unreadable = {
+      sum: 500, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0,
+      get sumSquares(): number { throw new RangeError('the store is unreadable'); }
+    };
+    const rows = [{ ...arm('control', 100), metrics: [unreadable] }, arm('b', 100, { sum: 400, sumSquares: 2000 })];
+    expect(() => compareMetric(metric('sum'), 0, 7, null, rows, [], fixed)).toThrow(new RangeError('the store is unreadable'));
+  });
+
+  // Control 5%, the variant 5.2% on 20,000 users each; the always-valid bound on the bad side lands
+  // exactly on the margin when the margin is that bound (checked: the float product is exact).
+  it.each<[string, 'increase' | 'decrease']>([
+    ['higher is better: a lower bound exactly at -margin', 'increase'],
+    ['lower is better: an upper bound exactly at +margin', 'decrease']
+  ])('sequential: a bound exactly on the margin is not inside it (%s)', (_name, direction) => {
+    const rows = [arm('control', 20_000, { sum: 1000 }), arm('b', 20_000, { sum: 1040 })];
+    const s = compareProportions({ n: 20_000, conversions: 1000 }, { n: 20_000, conversions: 1040 }, { alpha: 0.05, sequential: { tuning: 40_000 } });
+    const bound = direction === 'increase' ? s.absolute.ci[0] : s.absolute.ci[1];
+    const degradation = Math.abs(bound) / 0.05;
+    expect(degradation * 0.05).toBe(Math.abs(bound));
+    const r = compareMetric(metric('binomial', direction, 'guardrail'), 0, 7, null, rows, [criterion({ maxRelativeDegradation: degradation })], { ...fixed, sequentialTuning: 40_000 });
+    expect(r.guardrails[0]).toMatchObject({ nonInferior: false, worstRelativeChange: bound / 0.05 });
+    const wider = compareMetric(metric('binomial', direction, 'guardrail'), 0, 7, null, rows, [criterion({ maxRelativeDegradation: degradation * 1.0001 })], { ...fixed, sequentialTuning: 40_000 });
+    expect(wider.guardrails[0]!.nonInferior).toBe(true);
+  });
+
+  it('an adjusted p exactly at alpha is not significant (bonferroni: 0.025 over two is 0.05)', () => {
+    const metrics: MetricResult[] = [{
+      key: 'primary', name: 'primary', kind: 'binomial', role: 'primary', direction: 'increase', windowDays: 7, cap: null, arms: [], guardrails: [], notes: [],
+      comparisons: [0.025, 0.5].map((p, i) => ({
+        variant: `v${i}`, control: 0.1, treatment: 0.11, absolute: { estimate: 0.01, ciLow: 0, ciHigh: 0.02 }, relative: null,
+        pValue: p, adjustedPValue: p, chanceToBeatControl: 0.5, significant: p < 0.05, verdict: p < 0.05 ? 'better' : 'flat'
+      }))
+    }];
+    applyCorrection(metrics, 'bonferroni', 0.05);
+    expect(metrics[0]!.comparisons.map((c) => [c.adjustedPValue, c.significant, c.verdict])).toEqual([[0.05, false, 'flat'], [1, false, 'flat']]);
+  });
+});

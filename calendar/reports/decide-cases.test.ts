@@ -1,6 +1,6 @@
 /**
  * The decision table (calendar/reports/decide-cases.ts) run through `decide()`: exact outcome,
- * winner, SRM block, users still needed, the primary result named and every reason, in order.
+ * winner, SRM block, users still needed, the primary result named (with its lift and interval) and every reason, in order.
  */
 import { describe, expect, it } from 'vitest';
 import { decide } from './decide.ts';
@@ -20,7 +20,10 @@ describe('decide(): the decision table', () => {
     expect(d.reasons).toEqual(expected.reasons);
     if (expected.primary === null) expect(d.primary).toBeNull();
     else {
-      expect(d.primary).toMatchObject({ metric: expected.primary.metric, variant: expected.primary.variant });
+      // The lift and interval named are the given ones of that metric and variant (null without a relative lift).
+      const given_ = given.metrics.find((m) => m.key === expected.primary!.metric)?.comparisons.find((c) => c.variant === expected.primary!.variant);
+      const [relativeLift, ciLow, ciHigh] = given_?.lift ?? [null, null, null];
+      expect(d.primary).toEqual({ metric: expected.primary.metric, variant: expected.primary.variant, relativeLift, ciLow, ciHigh, pValue: d.primary!.pValue });
       expect(d.primary!.pValue).toBeCloseTo(expected.primary.pValue, 12);
     }
   });

@@ -10,7 +10,8 @@ import { applyCorrection } from './compare.ts';
 import type { DecideInput } from './decide.ts';
 import type { ComparisonResult, ComputedDecision, Correction, GuardrailResult, Health, MetricResult } from './types.ts';
 
-type ComparisonSpec = { variant: string; lift: [estimate: number, ciLow: number, ciHigh: number] | null; p: number };
+/** `absolute`: the absolute difference when there is no relative lift (a control at 0); by default the lift times the control rate. */
+type ComparisonSpec = { variant: string; lift: [estimate: number, ciLow: number, ciHigh: number] | null; p: number; absolute?: [estimate: number, ciLow: number, ciHigh: number] };
 type GuardrailSpec = { variant: string; nonInferior: boolean; worst: number | null; limit: number; scale?: number | null };
 type MetricSpec = {
   key: string; role: MetricResult['role']; direction?: MetricResult['direction'];
@@ -45,14 +46,15 @@ const srmMismatch: Health['srm'] = {
 
 function comparison(spec: ComparisonSpec, direction: MetricResult['direction']): ComparisonResult {
   const [estimate, ciLow, ciHigh] = spec.lift ?? [0, 0, 0];
+  const [absolute, absoluteLow, absoluteHigh] = spec.absolute ?? [CONTROL_RATE * estimate, CONTROL_RATE * ciLow, CONTROL_RATE * ciHigh];
   const significant = spec.p < ALPHA;
-  const up = estimate > 0;
+  const up = absolute > 0;
   return {
-    variant: spec.variant, control: CONTROL_RATE, treatment: CONTROL_RATE * (1 + estimate),
-    absolute: { estimate: CONTROL_RATE * estimate, ciLow: CONTROL_RATE * ciLow, ciHigh: CONTROL_RATE * ciHigh },
+    variant: spec.variant, control: CONTROL_RATE, treatment: CONTROL_RATE + absolute,
+    absolute: { estimate: absolute, ciLow: absoluteLow, ciHigh: absoluteHigh },
     relative: spec.lift && { estimate, ciLow, ciHigh },
     pValue: spec.p, adjustedPValue: spec.p, chanceToBeatControl: 0.5, significant,
-    verdict: !significant || estimate === 0 ? 'flat' : up === (direction === 'increase') ? 'better' : 'worse'
+    verdict: !significant || absolute === 0 ? 'flat' : up === (direction === 'increase') ? 'better' : 'worse'
   };
 }
 
@@ -517,6 +519,259 @@ export const decideCases: DecideCase[] = [
     reasons: [
       'Ship treatment: it met every success criterion.',
       'treatment: activation +30.0% (CI +15.0% to +45.0%, adjusted p = 0.001) meets the bar of +20.0% and p < 0.05.'
+    ]
+  }],
+  // --- Edges (each guards a mutant of decide.ts that the cases above let through) ------------
+  ['the lift criterion\'s metric is found by its key, not its place in the table', {
+    ...running, metrics: [secondary('revenue', t([0.01, -0.05, 0.07], 0.7)), activation(t([0.3, 0.15, 0.45], 0.001))], criteria: [liftAtLeast(0.2)]
+  }, {
+    outcome: 'ship', winningVariant: 'treatment', blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.002 },
+    reasons: [
+      'Ship treatment: it met every success criterion.',
+      'treatment: activation +30.0% (CI +15.0% to +45.0%, adjusted p = 0.002) meets the bar of +20.0% and p < 0.05.'
+    ]
+  }],
+  ['a lift criterion on a metric the report does not have: no comparable data, no primary result', {
+    ...running, metrics: [activation(t([0.3, 0.15, 0.45], 0.001))], criteria: [liftAtLeast(0.2, 'revenue')]
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 0, days: 4 },
+    primary: null,
+    reasons: [
+      'Keep running for the planned duration (≈ 4 more days).',
+      'revenue: no comparable data for treatment yet.'
+    ]
+  }],
+  ['a "decrease" metric whose interval still reaches the bar on the good (lower) side: keep running, not no-ship', {
+    ...running, metrics: [{ key: 'churn', role: 'primary', direction: 'decrease', comparisons: [t([-0.1, -0.25, 0.05], 0.2)] }],
+    criteria: [liftAtLeast(0.2, 'churn')]
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 0, days: 4 },
+    primary: { metric: 'churn', variant: 'treatment', pValue: 0.2 },
+    reasons: [
+      'Keep running for the planned duration (≈ 4 more days).',
+      'treatment: churn -10.0% (CI -25.0% to +5.0%, adjusted p = 0.200) does not yet meet the bar of -20.0% and p < 0.05.'
+    ]
+  }],
+  ['two lift criteria and two winners: the first criterion\'s lift picks the winner', {
+    ...running, correction: 'none', treatments: ['a', 'b'],
+    metrics: [activation(t([0.25, 0.21, 0.29], 0.0001, 'a'), t([0.4, 0.3, 0.5], 0.0001, 'b')),
+      secondary('revenue', t([0.4, 0.3, 0.5], 0.0001, 'a'), t([0.25, 0.21, 0.29], 0.0001, 'b'))],
+    criteria: [liftAtLeast(0.2), liftAtLeast(0.2, 'revenue')]
+  }, {
+    outcome: 'ship', winningVariant: 'b', blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'b', pValue: 0.0001 },
+    reasons: [
+      'Ship b: it met every success criterion.',
+      'b: activation +40.0% (CI +30.0% to +50.0%, adjusted p < 0.001) meets the bar of +20.0% and p < 0.05.',
+      'b: revenue +25.0% (CI +21.0% to +29.0%, adjusted p < 0.001) meets the bar of +20.0% and p < 0.05.',
+      'a also met every criterion, with a smaller primary lift.'
+    ]
+  }],
+  ['a significant lift of exactly 0 meets no bar, not even the fallback\'s +0%', {
+    ...running, metrics: [activation(t([0, -0.1, 0.1], 0.001))], criteria: []
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 0, days: 4 },
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.001 },
+    reasons: [
+      'No structured lift criterion was written; any significant improvement of the primary metric counts.',
+      'Keep running for the planned duration (≈ 4 more days).',
+      'treatment: activation +0.0% (CI -10.0% to +10.0%, adjusted p = 0.001) does not yet meet the bar of +0.0% and p < 0.05.'
+    ]
+  }],
+  ['an adjusted p exactly at the criterion\'s limit does not pass (p must be below it)', {
+    ...running, correction: 'none', metrics: [activation(t([0.3, 0.15, 0.45], 0.01))], criteria: [liftAtLeast(0.2, 'activation', 0.01)]
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 0, days: 4 },
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.01 },
+    reasons: [
+      'Keep running for the planned duration (≈ 4 more days).',
+      'treatment: activation +30.0% (CI +15.0% to +45.0%, adjusted p = 0.010) does not yet meet the bar of +20.0% and p < 0.01.'
+    ]
+  }],
+  ['an optimistic bound exactly at the bar can still reach it: keep running, not no-ship', {
+    ...running, metrics: [activation(t([0.1, -0.02, 0.2], 0.1))], criteria: [liftAtLeast(0.2)]
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 0, days: 4 },
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.1 },
+    reasons: [
+      'Keep running for the planned duration (≈ 4 more days).',
+      'treatment: activation +10.0% (CI -2.0% to +20.0%, adjusted p = 0.100) does not yet meet the bar of +20.0% and p < 0.05.'
+    ]
+  }],
+  ['each variant is judged by its own guardrail comparison and result, whatever their order', {
+    ...running, treatments: ['a', 'b'],
+    metrics: [activation(t([0.25, 0.21, 0.29], 0.0001, 'a'), t([0.4, 0.3, 0.5], 0.0001, 'b')),
+      unsubscribe([t([0.2, 0.1, 0.3], 0.001, 'b'), t([0.01, -0.01, 0.03], 0.5, 'a')],
+        [{ variant: 'b', nonInferior: false, worst: 0.3, limit: 0.05, scale: null }, { variant: 'a', nonInferior: true, worst: 0.03, limit: 0.05 }])],
+    criteria: [liftAtLeast(0.2), guardrailAtMost(0.05)]
+  }, {
+    outcome: 'ship', winningVariant: 'a', blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'a', pValue: 0.0002 },
+    reasons: [
+      'Ship a: it met every success criterion.',
+      'a: activation +25.0% (CI +21.0% to +29.0%, adjusted p < 0.001) meets the bar of +20.0% and p < 0.05.',
+      'Guardrail unsubscribe: a is at worst +3.0%, within the 5% limit.'
+    ]
+  }],
+  ['a guardrail metric compared but without a non-inferiority result: no comparable data, more users needed', {
+    ...running, metrics: [activation(t([0.3, 0.15, 0.45], 0.001)), unsubscribe([t([0.01, -0.02, 0.08], 0.6)], [])],
+    criteria: [liftAtLeast(0.2), guardrailAtMost(0.05)]
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.001 },
+    reasons: [
+      'treatment met the lift criteria, but a guardrail could not yet be shown to stay within its limit: more users are needed before shipping.',
+      'treatment: activation +30.0% (CI +15.0% to +45.0%, adjusted p = 0.001) meets the bar of +20.0% and p < 0.05.',
+      'Guardrail unsubscribe: no comparable data for treatment yet.'
+    ]
+  }],
+  ['a guardrail significantly worse from a control at 0 (no relative change): harmful, "n/a"', {
+    ...running,
+    metrics: [activation(t([0.3, 0.15, 0.45], 0.001)),
+      unsubscribe([{ variant: 'treatment', lift: null, absolute: [0.01, 0.004, 0.016], p: 0.001 }], [{ variant: 'treatment', nonInferior: false, worst: null, limit: 0.05 }])],
+    criteria: [liftAtLeast(0.2), guardrailAtMost(0.05)]
+  }, {
+    outcome: 'harmful', winningVariant: null, blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.001 },
+    reasons: [
+      'Guardrail unsubscribe: treatment is significantly worse (n/a, p = 0.001).',
+      'Stop the harmful variant(s) and do not ship.'
+    ]
+  }],
+  ['two undecided guardrails (3x and 2x the sample): the larger need counts', {
+    ...running,
+    metrics: [activation(t([0.3, 0.15, 0.45], 0.001)),
+      unsubscribe([t([0.01, -0.02, 0.08], 0.6)], [{ variant: 'treatment', nonInferior: false, worst: 0.08, limit: 0.05, scale: 3 }]),
+      { key: 'complaints', role: 'guardrail', direction: 'decrease', comparisons: [t([0.01, -0.02, 0.06], 0.6)],
+        guardrails: [{ variant: 'treatment', nonInferior: false, worst: 0.06, limit: 0.05, scale: 2 }] }],
+    criteria: [liftAtLeast(0.2), guardrailAtMost(0.05), guardrailAtMost(0.05, 'complaints')]
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 40000, days: 20 },
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.001 },
+    reasons: [
+      'treatment met the lift criteria, but a guardrail could not yet be shown to stay within its limit: about 40,000 more users (≈ 20 more days at the current rate) are needed for that (80% power in the final fixed-horizon test if treatment truly changes nothing there).',
+      'treatment: activation +30.0% (CI +15.0% to +45.0%, adjusted p = 0.001) meets the bar of +20.0% and p < 0.05.',
+      'Guardrail unsubscribe: cannot yet rule out that treatment is more than 5% worse (worst plausible +8.0%).',
+      'Guardrail complaints: cannot yet rule out that treatment is more than 5% worse (worst plausible +6.0%).'
+    ]
+  }],
+  ['a guardrail that needs exactly the current sample: no number (an adverse estimate keeps it open)', {
+    ...running,
+    metrics: [activation(t([0.3, 0.15, 0.45], 0.001)), unsubscribe([t([0.01, -0.02, 0.08], 0.6)], [{ variant: 'treatment', nonInferior: false, worst: 0.08, limit: 0.05, scale: 1 }])],
+    criteria: [liftAtLeast(0.2), guardrailAtMost(0.05)]
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.001 },
+    reasons: [
+      'treatment met the lift criteria, but a guardrail could not yet be shown to stay within its limit: more users are needed before shipping.',
+      'treatment: activation +30.0% (CI +15.0% to +45.0%, adjusted p = 0.001) meets the bar of +20.0% and p < 0.05.',
+      'Guardrail unsubscribe: cannot yet rule out that treatment is more than 5% worse (worst plausible +8.0%).'
+    ]
+  }],
+  ['a guardrail needing 3x the sample on the first day (0 days run): the users, no days', {
+    ...running, health: { daysRun: 0 },
+    metrics: [activation(t([0.3, 0.15, 0.45], 0.001)), unsubscribe([t([0.01, -0.02, 0.08], 0.6)], [{ variant: 'treatment', nonInferior: false, worst: 0.08, limit: 0.05, scale: 3 }])],
+    criteria: [liftAtLeast(0.2), guardrailAtMost(0.05)]
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 40000, days: null },
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.001 },
+    reasons: [
+      'treatment met the lift criteria, but a guardrail could not yet be shown to stay within its limit: about 40,000 more users are needed for that (80% power in the final fixed-horizon test if treatment truly changes nothing there).',
+      'treatment: activation +30.0% (CI +15.0% to +45.0%, adjusted p = 0.001) meets the bar of +20.0% and p < 0.05.',
+      'Guardrail unsubscribe: cannot yet rule out that treatment is more than 5% worse (worst plausible +8.0%).'
+    ]
+  }],
+  ['too few users on the first day (0 days run): the users still needed, no rate to turn them into days', {
+    ...running, metrics: [activation(t([0.1, -0.05, 0.25], 0.2))], criteria: [liftAtLeast(0.2)], health: { usersExposed: 4_000, daysRun: 0 }
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 2000, days: null },
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.2 },
+    reasons: [
+      'About 2,000 more users are needed for the planned effect.',
+      'treatment: activation +10.0% (CI -5.0% to +25.0%, adjusted p = 0.200) does not yet meet the bar of +20.0% and p < 0.05.'
+    ]
+  }],
+  ['enough users on the first day (0 days run): keep running for the whole planned duration', {
+    ...running, metrics: [activation(t([0.1, -0.02, 0.22], 0.1))], criteria: [liftAtLeast(0.2)], health: { daysRun: 0 }
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 0, days: 14 },
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.1 },
+    reasons: [
+      'Keep running for the planned duration (≈ 14 more days).',
+      'treatment: activation +10.0% (CI -2.0% to +22.0%, adjusted p = 0.100) does not yet meet the bar of +20.0% and p < 0.05.'
+    ]
+  }],
+  ['no winner among three: the primary result named is the one with the lowest adjusted p', {
+    ...running, correction: 'none', treatments: ['a', 'b', 'c'],
+    metrics: [activation(t([0.1, -0.02, 0.22], 0.3, 'a'), t([0.12, -0.01, 0.25], 0.06, 'b'), t([0.05, -0.1, 0.2], 0.5, 'c'))],
+    criteria: [liftAtLeast(0.2)]
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 0, days: 4 },
+    primary: { metric: 'activation', variant: 'b', pValue: 0.06 },
+    reasons: [
+      'Keep running for the planned duration (≈ 4 more days).',
+      'a: activation +10.0% (CI -2.0% to +22.0%, adjusted p = 0.300) does not yet meet the bar of +20.0% and p < 0.05.',
+      'b: activation +12.0% (CI -1.0% to +25.0%, adjusted p = 0.060) does not yet meet the bar of +20.0% and p < 0.05.',
+      'c: activation +5.0% (CI -10.0% to +20.0%, adjusted p = 0.500) does not yet meet the bar of +20.0% and p < 0.05.'
+    ]
+  }],
+  ['a primary comparison without a relative lift (control at 0): named, with no lift or interval', {
+    ...running, metrics: [activation({ variant: 'treatment', lift: null, absolute: [0.01, -0.01, 0.03], p: 0.4 })], criteria: [liftAtLeast(0.2)]
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 0, days: 4 },
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.4 },
+    reasons: [
+      'Keep running for the planned duration (≈ 4 more days).',
+      'activation: no comparable data for treatment yet.'
+    ]
+  }],
+  ['passing one lift criterion and failing the other is no win: every variant fails one, no-ship', {
+    ...running, correction: 'none',
+    metrics: [activation(t([0.3, 0.15, 0.45], 0.001)), secondary('revenue', t([0.02, 0.01, 0.03], 0.001))],
+    criteria: [liftAtLeast(0.2), liftAtLeast(0.2, 'revenue')]
+  }, {
+    outcome: 'no-ship', winningVariant: null, blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.001 },
+    reasons: [
+      'No variant can reach the success criteria.',
+      'treatment: revenue +2.0% (CI +1.0% to +3.0%, adjusted p = 0.001); even the optimistic end of the interval misses the bar of +20.0% and p < 0.05.'
+    ]
+  }],
+  ['one variant fails the bar, another can still reach it: keep running, not no-ship', {
+    ...running, correction: 'none', treatments: ['a', 'b'],
+    metrics: [activation(t([0.02, 0.01, 0.03], 0.001, 'a'), t([0.1, -0.02, 0.22], 0.1, 'b'))],
+    criteria: [liftAtLeast(0.2)]
+  }, {
+    outcome: 'inconclusive', winningVariant: null, blockedBySrm: false, needed: { users: 0, days: 4 },
+    primary: { metric: 'activation', variant: 'a', pValue: 0.001 },
+    reasons: [
+      'Keep running for the planned duration (≈ 4 more days).',
+      'a: activation +2.0% (CI +1.0% to +3.0%, adjusted p = 0.001); even the optimistic end of the interval misses the bar of +20.0% and p < 0.05.',
+      'b: activation +10.0% (CI -2.0% to +22.0%, adjusted p = 0.100) does not yet meet the bar of +20.0% and p < 0.05.'
+    ]
+  }],
+  ['a variant that misses the lift bar is not held back by its undecided guardrail: no-ship', {
+    ...running,
+    metrics: [activation(t([0.02, 0.01, 0.03], 0.001)), unsubscribe([t([0.01, -0.02, 0.08], 0.6)], [{ variant: 'treatment', nonInferior: false, worst: 0.08, limit: 0.05, scale: 3 }])],
+    criteria: [liftAtLeast(0.2), guardrailAtMost(0.05)]
+  }, {
+    outcome: 'no-ship', winningVariant: null, blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.001 },
+    reasons: [
+      'No variant can reach the success criteria.',
+      'treatment: activation +2.0% (CI +1.0% to +3.0%, adjusted p = 0.001); even the optimistic end of the interval misses the bar of +20.0% and p < 0.05.',
+      'Guardrail unsubscribe: cannot yet rule out that treatment is more than 5% worse (worst plausible +8.0%).'
+    ]
+  }],
+  ['ended with exactly the users it needed, not significant: no-ship', {
+    ...running, ended: true, metrics: [activation(t([0.1, -0.02, 0.22], 0.1))], criteria: [liftAtLeast(0.2)], health: { usersExposed: 6_000 }
+  }, {
+    outcome: 'no-ship', winningVariant: null, blockedBySrm: false, needed: null,
+    primary: { metric: 'activation', variant: 'treatment', pValue: 0.1 },
+    reasons: [
+      'The experiment ended without any variant meeting the success criteria.',
+      'treatment: activation +10.0% (CI -2.0% to +22.0%, adjusted p = 0.100) does not yet meet the bar of +20.0% and p < 0.05.'
     ]
   }]
 ];

@@ -190,7 +190,24 @@ describe('reportToMarkdown', () => {
   });
 });
 
+describe('reportToMarkdown: blank lines', () => {
+  it('without warnings, one blank line separates the health table from the metrics', () => {
+    const report = fullReport();
+    report.health.warnings = [];
+    const lines = reportToMarkdown(report).split('\n');
+    const at = lines.indexOf('| Users exposed to more than one variant | 3 |');
+    expect(lines.slice(at, at + 4)).toEqual(['| Users exposed to more than one variant | 3 |', '', '## Metrics', '']);
+  });
+});
+
 describe('reportToCsv', () => {
+  it('an arm without a mean (null) has an empty cell, not "null"', () => {
+    const report = fullReport();
+    report.metrics = [{ ...activation, arms: [{ variant: 'control', users: 0, mean: null }], comparisons: [] }];
+    report.segments = null;
+    expect(reportToCsv(report).split('\r\n')[1]).toBe('(all),activation,Activation,primary,increase,control,true,0,,,,,,,,,,,,,ship,no-ship');
+  });
+
   it('one row per metric and arm, then the segment rows, quoted as RFC 4180 asks, CRLF line ends', () => {
     const report = fullReport();
     report.metrics = [activation, { ...unsubscribe, name: 'Unsubscribe, "hard"\nbounce' }];

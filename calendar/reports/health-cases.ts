@@ -158,6 +158,14 @@ export const healthCases: HealthCase[] = [
     exposuresByDay: [],
     warnings: ['Exposures to unknown variants (ghost) are ignored.']
   }],
+  ['exposures to two unknown variants are listed with a comma', {
+    ...fullWeek, variants: [['control', 1], ['treatment', 1]], users: { control: 5_000, treatment: 5_000, ghost: 12, old: 3 }
+  }, {
+    srm: { mismatch: false, chiSquare: 0, observed: { control: 5000, treatment: 5000 }, expectedShare: { control: 0.5, treatment: 0.5 } },
+    usersExposed: 10015, daysRun: 10, daysPlanned: 14, usersNeeded: null, multipleVariantUsers: 0,
+    exposuresByDay: [],
+    warnings: ['Exposures to unknown variants (ghost, old) are ignored.']
+  }],
   ['users exposed to more than one variant are counted and reported', {
     ...fullWeek, variants: [['control', 1], ['treatment', 1]],
     users: { control: { users: 5_000, conflicted: 30 }, treatment: { users: 5_000, conflicted: 20 } }
@@ -200,6 +208,14 @@ export const healthCases: HealthCase[] = [
     usersExposed: 1000, daysRun: 3, daysPlanned: 14, usersNeeded: null, multipleVariantUsers: 0,
     exposuresByDay: [],
     warnings: ['Ran 3 days so far: less than a full week, so weekday effects can bias the result.']
+  }],
+  ['exactly a week: no warning about weekdays', {
+    startedAtDay: 0, nowDay: 7, variants: [['control', 1], ['treatment', 1]], users: { control: 500, treatment: 500 }
+  }, {
+    srm: { mismatch: false, chiSquare: 0, observed: { control: 500, treatment: 500 }, expectedShare: { control: 0.5, treatment: 0.5 } },
+    usersExposed: 1000, daysRun: 7, daysPlanned: 14, usersNeeded: null, multipleVariantUsers: 0,
+    exposuresByDay: [],
+    warnings: []
   }],
   ['no start recorded: days run from the first exposure', {
     startedAtDay: null, firstExposureDay: 2, nowDay: 6.5, variants: [['control', 1], ['treatment', 1]], users: { control: 500, treatment: 500 }
