@@ -4,6 +4,7 @@
  * Started by `npm start` (scripts/start.mjs), which builds the UI first when needed.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import compression from 'compression';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { closeDatabase, defaultDatabasePath } from '../db/connection.ts';
@@ -70,6 +71,7 @@ export async function startServer(options: { host?: string; port?: number; datab
     console.warn(`warning: listening on ${host} with no UI_PASSWORD: anyone who can reach it can change experiments in the UI`);
   }
   const hosts = hostPolicy({ origin: settings.origin, allowedHosts: settings.allowedHosts });
+  const gzip = compression() as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
   // Node checks the header and request deadlines below every `connectionsCheckingInterval`
   // (default 30 s, which would let a stalled body hold its connection 30 s past the deadline).
   const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
@@ -80,9 +82,11 @@ export async function startServer(options: { host?: string; port?: number; datab
     // The UI's answers: SvelteKit sets the CSP (kit.csp, svelte.config.js); these join it.
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     if (!uiGuard(req, res)) return;
-    web(req, res, () => {
+    // Pages are compressed as they stream (gzip or brotli, as the browser accepts); the
+    // static assets were compressed at build time (adapter-node's precompress) and sirv sends those.
+    gzip(req, res, () => web(req, res, () => {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-    });
+    }));
   });
   // A slow client may not hold a connection for minutes: headers and whole requests have deadlines.
   server.headersTimeout = settings.headersTimeoutMs;

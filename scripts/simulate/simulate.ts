@@ -37,7 +37,7 @@ export type SimulationOptions = {
   log?: (line: string) => void;
 };
 
-type Detail = { key: string; week: number | null; status: string; durationDays: number; variants: Array<{ key: string; isControl: boolean }>; metrics: Array<{ key: string; role: string }> };
+type Detail = { key: string; week: number | null; status: string; durationDays: number; startedAtMs?: number | null; variants: Array<{ key: string; isControl: boolean }>; metrics: Array<{ key: string; role: string }> };
 type Metric = { key: string; kind: string; eventName: string; baseline: number | null };
 export type SimulationResult = {
   experiments: Record<string, { exposures: Record<string, number>; events: Record<string, Record<string, number>> }>;
@@ -102,15 +102,25 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const effects = o.effects ?? defaultEffects(experiments);
   const result: SimulationResult = { experiments: {}, effects, requests: 0 };
 
+  const pending: Array<{ exposures: Array<{ timestamp: number }>; events: Array<{ timestamp: number }> }> = [];
+  const chunks = <T>(items: T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+  const send = async (exposureItems: unknown[], eventItems: unknown[]) => {
+    await pool(chunks(exposureItems, 500), 4, async (c) => { await api('POST', '/api/v1/exposures', { exposures: c }); result.requests++; });
+    await pool(chunks(eventItems, 1000), 4, async (c) => { await api('POST', '/api/v1/events', { events: c }); result.requests++; });
+  };
   for (const [index, e] of experiments.entries()) {
     const random = seededRandom(seed * 1000 + index);
     const summary = { exposures: {} as Record<string, number>, events: {} as Record<string, Record<string, number>> };
     result.experiments[e.key] = summary;
     // With advance, a test shorter than the period gets arrivals over its own duration only.
-    const spanDays = o.advance ? Math.min(days, e.durationDays) : days;
+    // Without advance, arrivals are in the past but never before the test started (the server
+    // refuses exposures dated before an experiment's start): a test started just now gets its
+    // users over the last moments, and its events no later than the server's now.
+    const fromMs = o.advance ? startMs : Math.max(startMs, e.startedAtMs ?? startMs);
+    const spanDays = o.advance ? Math.min(days, e.durationDays) : Math.min(days, (serverNowMs - fromMs) / 86_400_000);
     const people = Array.from({ length: users }, (_, i) => ({
       userId: `sim-${seed}-${e.key}-${i}`,
-      atMs: Math.floor(startMs + random() * spanDays * 86_400_000),
+      atMs: Math.floor(fromMs + random() * spanDays * 86_400_000),
       attributes: { segment: random() < 0.6 ? 'new' : 'returning', platform: random() < 0.5 ? 'ios' : 'android' }
     }));
     const assigned: Array<(typeof people)[number] & { variant: string }> = [];
@@ -125,7 +135,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     const kept = assigned.filter((p) => random() < (o.exposureLoss?.[e.key]?.[p.variant] ?? 1));
     const exposureItems = kept.map((p) => ({ experiment: e.key, userId: p.userId, variant: p.variant, timestamp: p.atMs, attributes: p.attributes }));
     const eventItems: Array<{ id: string; userId: string; event: string; value?: number; timestamp: number }> = [];
-    const endMs = startMs + spanDays * 86_400_000;
+    const endMs = fromMs + spanDays * 86_400_000;
     for (const p of kept) {
       summary.exposures[p.variant] = (summary.exposures[p.variant] ?? 0) + 1;
       for (const { key } of e.metrics) {
@@ -142,20 +152,34 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
         byVariant[p.variant] = (byVariant[p.variant] ?? 0) + 1;
       }
     }
-    const chunks = <T>(items: T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-    await pool(chunks(exposureItems, 500), 4, async (c) => { await api('POST', '/api/v1/exposures', { exposures: c }); result.requests++; });
-    await pool(chunks(eventItems, 1000), 4, async (c) => { await api('POST', '/api/v1/events', { events: c }); result.requests++; });
+    // Without advance every arrival is in the past: sent now. With advance they are in the
+    // server's future, which it refuses: each day's items go once the clock has reached that day.
+    if (o.advance) pending.push({ exposures: exposureItems, events: eventItems });
+    else await send(exposureItems, eventItems);
     log(`${e.key}: ${kept.length} exposed of ${users} (${JSON.stringify(summary.exposures)}), ${eventItems.length} events`);
   }
   if (o.advance) {
-    // A day at a time, so the scheduler stops each test on the day its duration ends.
+    // A day at a time, so the scheduler stops each test on the day its duration ends: the clock
+    // goes to the end of day d (less a minute), that day's exposures and events are sent while
+    // their tests still run, then the clock crosses midnight.
     let moved = { now: '', scheduler: { started: [] as string[], stopped: [] as string[] } };
     const stopped: string[] = [];
+    const DAY = 86_400_000;
+    const almost = (DAY - 60_000) / DAY;
+    const within = <T extends { timestamp: number }>(items: T[], from: number, to: number) => items.filter((i) => i.timestamp >= from && i.timestamp < to);
     for (let day = 0; day < days; day++) {
-      moved = await api<typeof moved>('POST', '/api/v1/clock/advance', { days: 1 });
-      result.requests++;
+      moved = await api<typeof moved>('POST', '/api/v1/clock/advance', { days: almost });
       stopped.push(...moved.scheduler.stopped);
+      const [from, to] = [startMs + day * DAY, startMs + (day + 1) * DAY - 60_000];
+      for (const p of pending) await send(within(p.exposures, from, to), within(p.events, from, to));
+      moved = await api<typeof moved>('POST', '/api/v1/clock/advance', { days: 1 - almost });
+      result.requests += 2;
+      stopped.push(...moved.scheduler.stopped);
+      // The last minute of the day (and an event at the very end of a test) goes once the clock has passed it.
+      for (const p of pending) await send(within(p.exposures, to, to + 60_000), within(p.events, to, to + 60_000));
     }
+    const end = startMs + days * DAY;
+    for (const p of pending) await send([], p.events.filter((i) => i.timestamp >= end)); // never counted later than the clock allows
     log(`server clock moved ${days} days to ${moved.now}; stopped: ${stopped.join(', ') || 'none'}`);
   }
   return result;

@@ -59,6 +59,19 @@ test('the UI page carries a CSP with frame-ancestors \'none\', X-Frame-Options, 
   expect(headers['referrer-policy']).toBe('same-origin');
 });
 
+test('pages and the docs bundle are sent compressed to a browser that accepts it', async () => {
+  const cases = [['/ideas', 'gzip', '<html'], ['/plans', 'br', '<html'], ['/api/v1/docs/swagger-ui-bundle.js', 'gzip', 'SwaggerUIBundle']] as const;
+  for (const [path, encoding, text] of cases) {
+    const plain = await send(`${base()}${path}`, {});
+    const packed = await send(`${base()}${path}`, { headers: { 'accept-encoding': encoding } });
+    expect(packed.status, path).toBe(200);
+    expect(packed.headers['content-encoding'], path).toBe(encoding);
+    expect(plain.headers['content-encoding'], path).toBeUndefined();
+    expect(plain.body, path).toContain(text);
+    expect(packed.body, path).not.toContain(text); // the bytes on the wire are compressed
+  }
+});
+
 test('the docs page loads in Chromium without a CSP violation', async ({ page }) => {
   const problems: string[] = [];
   page.on('console', (message) => {

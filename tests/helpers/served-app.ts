@@ -19,7 +19,10 @@ export function useServedApp(t: TestApp, setUp: () => Promise<void> = async () =
     served.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    // Streams (SSE) and idle keep-alive sockets would hold close() open: end them too.
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections();
+    await closed;
     t.cleanup();
   });
   return served;

@@ -4,7 +4,7 @@
 // events and exposures (the incremental store past its watermarks), split by a segment, and
 // equal to a rebuild from scratch. Two PostgreSQL replicas refreshing at once neither corrupt
 // nor duplicate the store.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDatabase } from '../helpers/test-app.ts';
 import { migratedPostgres } from '../helpers/postgres.ts';
 import { sqliteData } from '../../db/sqlite/data.ts';
@@ -128,7 +128,8 @@ let sqlite: ReturnType<typeof tempDatabase>;
 let pgDb: PgDb;
 let engines: Engine[];
 
-beforeAll(async () => {
+// Fresh databases for every test: each builds what it needs (the suite runs shuffled).
+beforeEach(async () => {
   sqlite = tempDatabase();
   pgDb = await migratedPostgres();
   const sqliteStores = sqliteData(sqlite.db);
@@ -138,7 +139,7 @@ beforeAll(async () => {
     postgresEngine(pgDb, pgStores, await prepare(pgStores))
   ];
 }, 120_000);
-afterAll(async () => {
+afterEach(async () => {
   sqlite?.cleanup();
   if (pgDb) await closePostgres(pgDb);
 });
@@ -198,6 +199,9 @@ describe('reports on SQLite and PostgreSQL', () => {
     const replicas = [openPostgres(urlOf(pgDb), { poolSize: 3 }), openPostgres(urlOf(pgDb), { poolSize: 3 })];
     try {
       const pg = engines[1]!;
+      const first = rows(11, 600, 'u');
+      await onEach(async (e) => { await e.exposures(first.exposures); await e.events(first.events); });
+      await reports(); // both stores built once
       await pg.events(rows(13, 300, 'u').events); // new events for counted users: both replicas find work
       const input = await aggregatesInput(pg);
       const [a, b] = await Promise.all(replicas.map((r) => postgresAggregates(r.$client, input)));

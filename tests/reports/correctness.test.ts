@@ -28,21 +28,28 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return res.json() as Promise<T>;
 }
 
-/** A 50/50 experiment on e-book access (baseline 18%): ship when the lift is positive with p < 0.05. */
+/**
+ * A 50/50 experiment on e-book access (baseline 18%): ship when the lift is positive with p < 0.05.
+ * Started 15 days ago on the server's clock (moved back and forth): the simulator's users arrive
+ * over the past 14 days, and the server refuses exposures dated before an experiment's start.
+ * It runs 30 days, so the scheduler does not stop it when the clock comes back.
+ */
 async function createRunning(key: string): Promise<void> {
+  await call('POST', '/api/v1/clock/advance', { days: -15 });
   await call('POST', '/api/v1/experiments', {
-    key, name: `Correctness ${key}`, durationDays: 14,
+    key, name: `Correctness ${key}`, durationDays: 30,
     variants: [{ key: 'control', weight: 1 }, { key: 'treatment', weight: 1 }],
     metrics: { primary: ['ebook_access'] },
     successCriteria: [{ kind: 'lift', metricKey: 'ebook_access', minRelativeLift: 0, maxPValue: ALPHA, description: 'E-book access up; p < 0.05.' }]
   });
   await call('POST', `/api/v1/experiments/${key}/start`);
+  await call('POST', '/api/v1/clock/advance', { days: 15 });
 }
 
 type Results = { decision: { outcome: string; winningVariant: string | null; blockedBySrm: boolean }; health: { srm: { mismatch: boolean; pValue: number } | null; warnings: string[] }; metrics: Array<{ comparisons: Array<{ pValue: number }> }> };
 const results = (key: string, analysis = 'fixed') => call<Results>('GET', `/api/v1/experiments/${key}/results?analysis=${analysis}`);
 
-beforeAll(async () => { api = await spawnApi(join(dir, 'app.db'), { ADMIN_API_KEY: ADMIN }); });
+beforeAll(async () => { api = await spawnApi(join(dir, 'app.db'), { ADMIN_API_KEY: ADMIN, ALLOW_CLOCK_CONTROL: '1' }); });
 afterAll(async () => {
   if (api) await stopApi(api);
   rmSync(dir, { recursive: true, force: true });
