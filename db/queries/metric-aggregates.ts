@@ -6,27 +6,11 @@
 import type Database from 'better-sqlite3';
 import { METRIC_USERS_TABLE, type MetricQuerySpec } from './metric-users.ts';
 
-/** Sums of one metric within one group. Ratio fields are 0 for other kinds. */
-export type MetricSums = {
-  sum: number;
-  sumSquares: number;
-  sumDenominator: number;
-  sumDenominatorSquares: number;
-  sumCrossProducts: number;
-};
+import type { GroupAggregate, MetricSums } from '../store/reports.ts';
 
-export type GroupAggregate = {
-  variant: string;
-  /** Days since the Unix epoch (UTC) for by-day aggregates, else null. */
-  day: number | null;
-  /** Segment value for by-segment aggregates ('(none)' when the attribute is missing), else null. */
-  segment: string | null;
-  users: number;
-  /** Users in the group also exposed to another variant. */
-  conflicted: number;
-  /** One entry per metric, in the order given. */
-  metrics: MetricSums[];
-};
+// The engine-neutral shapes of the data seam (db/store/reports.ts); the SQL below fills them.
+export type { GroupAggregate, MetricSums };
+export { totalsFromCumulative } from '../../calendar/reports/totals.ts';
 
 export type GroupBy = 'variant' | 'day' | 'segment';
 
@@ -126,18 +110,4 @@ export function segmentAttributeSeen(client: Database.Database, experimentId: nu
   return client.prepare(
     'SELECT 1 FROM exposures WHERE experiment_id = ? AND json_extract(attributes, ?) IS NOT NULL LIMIT 1'
   ).get(experimentId, `$."${attribute.replaceAll('"', '')}"`) !== undefined;
-}
-
-/**
- * Per-variant totals from cumulative by-day aggregates (the last day of each variant), so a
- * report needs one GROUP BY pass for both the totals and the daily curve.
- * @example totalsFromCumulative(aggregateMetrics(client, metrics, caps, 'day'))
- */
-export function totalsFromCumulative(daily: GroupAggregate[]): GroupAggregate[] {
-  const last = new Map<string, GroupAggregate>();
-  for (const row of daily) {
-    const seen = last.get(row.variant);
-    if (!seen || (row.day ?? 0) > (seen.day ?? 0)) last.set(row.variant, row);
-  }
-  return [...last.values()].map((row) => ({ ...row, day: null })).sort((a, b) => a.variant.localeCompare(b.variant));
 }
