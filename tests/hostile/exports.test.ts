@@ -81,3 +81,21 @@ describe('exports of hostile names and attribute values', () => {
     expect(calendar.getAllSubcomponents('vevent')[0]!.getFirstPropertyValue('summary')).toContain('Week 2; "test", with commas');
   });
 });
+
+describe('the playbook export of hostile entries', () => {
+  it('titles, learnings, audiences and channels make no HTML, links or headings', async () => {
+    const { playbookToMarkdown, groupPlaybook } = await import('../../calendar/playbook/index.ts');
+    const entry = {
+      id: 1, experimentId: 1, experimentKey: 'x', title: html, whatWasTested: formula, winningVariantKey: 'b', metricKey: 'activation',
+      relativeLift: 0.2, ciLow: 0.1, ciHigh: 0.3, pValue: 0.01, channel: '<script>alert(1)</script>', lifecycleStage: '# stage\nnew line',
+      audience: '[x](javascript:alert(1))', evidenceUrl: '/experiments/x/report', learning: '<b>bold</b>\n## heading', createdBy: 'ana',
+      createdAtMs: 0, channels: ['email'], exploratory: false, reviewerOverride: null, guardrails: []
+    };
+    const md = playbookToMarkdown(groupPlaybook([entry as never]));
+    expect(md).not.toMatch(/(?<!\\)</); // no HTML
+    expect(md).not.toMatch(/(?<!\\)\]\(javascript:/); // no link it did not make
+    expect(md).toContain('### \\# stage new line'); // a stage name is text inside its heading, not a heading of its own
+    expect(md).not.toMatch(/^## heading/m);
+    expect(md).toContain('[report](/experiments/x/report)'); // the one link it makes
+  });
+});
