@@ -5,21 +5,12 @@
  * no event or user row is loaded into JavaScript.
  */
 import type Database from 'better-sqlite3';
-import type { MetricKind } from '../schema.ts';
+import type { StoreMetric } from '../store/reports.ts';
 
 const DAY_MS = 86_400_000;
 
-/** What the SQL needs to know about one metric. */
-export type MetricQuerySpec = {
-  key: string;
-  kind: MetricKind;
-  eventName: string;
-  /** Ratio metrics only. */
-  denominatorEventName?: string | null;
-  windowDays: number;
-  /** Cap per-user values (sum and count metrics) at this percentile, 0..1. */
-  winsorizePercentile?: number | null;
-};
+/** What the SQL needs to know about one metric: the seam's StoreMetric without its id. */
+export type MetricQuerySpec = Omit<StoreMetric, 'metricId'>;
 
 /** The temp table's name; it lives only inside `withMetricUsers`. */
 export const METRIC_USERS_TABLE = 'temp.report_metric_users';
