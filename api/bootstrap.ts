@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection.ts';
+import type { Db } from '../db/sqlite/connection.ts';
 import { openData } from '../db/open-data.ts';
 import { config } from '../db/config.ts';
 import type { PgDb } from '../db/postgres/connection.ts';

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection.ts';
+import type { Db } from '../db/sqlite/connection.ts';
 import type { Data } from '../db/store/index.ts';
 import type { PostgresHotPaths } from './engine/index.ts';
 

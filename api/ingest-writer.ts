@@ -3,7 +3,7 @@
  * group-committing writer (`writerFor`) and its exposure statements. The PostgreSQL one is
  * db/postgres/ingest.ts. It lives in api/ because the SQLite writer does (db/ must not import api/).
  */
-import type { Db } from '../db/connection.ts';
+import type { Db } from '../db/sqlite/connection.ts';
 import type { IngestWriter } from '../db/store/index.ts';
 import { writerFor } from './ingest/writer.ts';
 import { exposureStoreFor } from './ingest/exposure-store.ts';

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import compression from 'compression';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { closeDatabase, defaultDatabasePath } from '../db/connection.ts';
+import { closeDatabase, defaultDatabasePath } from '../db/sqlite/connection.ts';
 import { bootstrap } from './bootstrap.ts';
 import { apiListener } from './listener.ts';
 import { isLoopbackHost, uiBasicAuth } from './ui-auth/index.ts';

@@ -8,7 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFor, evaluateExperiment } from '../api/assign/index.ts';
-import { openDatabase, closeDatabase } from '../db/connection.ts';
+import { openDatabase, closeDatabase } from '../db/sqlite/connection.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);

@@ -3,7 +3,7 @@
 // statement, schema and indexes as the API), group commit per turn of the event loop with
 // `synchronous = FULL`, then the fixed JSON answer. No auth, routing, validation or hashing.
 import { createServer, type ServerResponse } from 'node:http';
-import { openDatabase } from '../db/connection.ts';
+import { openDatabase } from '../db/sqlite/connection.ts';
 
 const client = openDatabase(process.env.DATABASE_PATH).$client;
 client.prepare(`insert into experiments (key, name, status, created_at_ms, updated_at_ms) values ('bench', 'Bench', 'running', 0, 0)`).run();

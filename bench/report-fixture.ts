@@ -1,7 +1,7 @@
 // The experiment the report benchmarks build (bench/report.bench.ts, bench/serving.bench.ts).
-import type { Db } from '../db/connection.ts';
-import type { MetricQuerySpec } from '../db/queries/index.ts';
-import { experimentMetrics, experiments, metrics, successCriteria, variants } from '../db/schema.ts';
+import type { Db } from '../db/sqlite/connection.ts';
+import type { MetricQuerySpec } from '../db/sqlite/queries/index.ts';
+import { experimentMetrics, experiments, metrics, successCriteria, variants } from '../db/sqlite/schema.ts';
 
 const START = Date.parse('2026-11-30T00:00:00Z');
 

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { closeDatabase, openDatabase, type Db } from '../db/connection.ts';
+import { closeDatabase, openDatabase, type Db } from '../db/sqlite/connection.ts';
 import { buildReport } from '../calendar/reports/index.ts';
 import { sqliteData } from '../db/sqlite/data.ts';
-import { aggregateMetrics, ensureReportStore, winsorizationCaps, withMetricUsers } from '../db/queries/index.ts';
+import { aggregateMetrics, ensureReportStore, winsorizationCaps, withMetricUsers } from '../db/sqlite/queries/index.ts';
 import { generateSynthetic, seededRandom } from '../tests/reports/synthetic.ts';
 import { benchTraffic, setUpReportExperiment } from './report-fixture.ts';
 
@@ -51,7 +51,7 @@ for (const users of SIZES) {
   // Bulk load only: no fsync, no journal (a throwaway database).
   db.$client.pragma('synchronous = OFF');
   // REPORT_BENCH_TUNED=1: a larger page cache, memory-mapped reads and in-memory temp tables,
-  // to show what connection settings buy (db/connection.ts keeps SQLite's defaults).
+  // to show what connection settings buy (db/sqlite/connection.ts keeps SQLite's defaults).
   if (process.env.REPORT_BENCH_TUNED === '1') {
     db.$client.pragma('cache_size = -262144');
     db.$client.pragma('mmap_size = 1073741824');

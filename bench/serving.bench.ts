@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { closeDatabase, openDatabase } from '../db/connection.ts';
+import { closeDatabase, openDatabase } from '../db/sqlite/connection.ts';
 import { createApp } from '../api/app.ts';
 import { apiListener } from '../api/listener.ts';
 import { createApiKey } from '../api/auth/index.ts';

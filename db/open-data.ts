@@ -5,7 +5,7 @@
  * get their `Data` here, so both use one engine and, in one process, one connection or pool.
  */
 import { config, type Config } from './config.ts';
-import { openDatabase, type Db } from './connection.ts';
+import { openDatabase, type Db } from './sqlite/connection.ts';
 import { sqliteData } from './sqlite/data.ts';
 import { migratePostgres, openPostgres, type PgDb } from './postgres/connection.ts';
 import { postgresData } from './postgres/data.ts';
@@ -16,7 +16,7 @@ export type OpenedData =
   | { engine: 'sqlite'; data: Data; db: Db }
   | { engine: 'postgres'; data: Data; pg: PgDb };
 
-// On globalThis, like db/connection.ts's registry: the UI's bundle and the API share one pool.
+// On globalThis, like db/sqlite/connection.ts's registry: the UI's bundle and the API share one pool.
 const poolsKey = Symbol.for('weekly-experiments.postgres-pools');
 function pools(): Map<string, PgDb> {
   const holder = globalThis as unknown as Record<symbol, Map<string, PgDb> | undefined>;
@@ -56,7 +56,7 @@ export function currentData(settings: Config = config()): Data {
   return settings.databaseUrl ? postgresData(postgresPool(settings)) : sqliteData(openDatabase(settings.databasePath));
 }
 
-/** Ends the PostgreSQL pool of `url` (shutdown, tests); SQLite connections close through db/connection.ts. */
+/** Ends the PostgreSQL pool of `url` (shutdown, tests); SQLite connections close through db/sqlite/connection.ts. */
 export async function closePostgresPool(url: string): Promise<void> {
   const db = pools().get(url);
   pools().delete(url);

@@ -2,7 +2,7 @@
 // the checks of evaluateExperiment in order, weight and coverage fallbacks of the bucket ranges,
 // range boundaries, hash versions and the targeting operators at their limits.
 import { describe, expect, it } from 'vitest';
-import type { TargetingCondition } from '../../db/schema.ts';
+import type { TargetingCondition } from '../../calendar/model.ts';
 import { configFor, evaluateExperiment } from './evaluate.ts';
 import { chooseVariation, getBucketRanges, getEqualWeights, hash, inNamespace, inRange } from './hash.ts';
 import { conditionHolds, targetingHolds, type Attributes } from './targeting.ts';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ExperimentStatus, TargetingCondition } from '../../db/schema.ts';
+import type { ExperimentStatus, TargetingCondition } from '../../calendar/model.ts';
 import { now as serverNow } from '../../calendar/clock.ts';
 import { onExperimentChanged } from '../../calendar/lifecycle/change-hooks.ts';
 import { configFor, type ExperimentConfig } from './evaluate.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TargetingCondition } from '../../db/schema.ts';
+import type { TargetingCondition } from '../../calendar/model.ts';
 import { configFor, evaluateExperiment, type ExperimentConfig } from './evaluate.ts';
 import cases from './fixtures/growthbook-cases.json' with { type: 'json' };
 

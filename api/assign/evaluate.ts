@@ -1,4 +1,4 @@
-import type { ExperimentStatus, TargetingCondition } from '../../db/schema.ts';
+import type { ExperimentStatus, TargetingCondition } from '../../calendar/model.ts';
 import { chooseVariation, getBucketRanges, hash, inNamespace, type BucketRange, type NamespaceRange } from './hash.ts';
 import { targetingHolds, type Attributes } from './targeting.ts';
 

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
-import { experiments, exposures } from '../../db/schema.ts';
+import { experiments, exposures } from '../../db/sqlite/schema.ts';
 import { exposureStoreFor } from '../ingest/exposure-store.ts';
 
 const KEY = 'sticky-hero';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TargetingCondition } from '../../db/schema.ts';
+import type { TargetingCondition } from '../../calendar/model.ts';
 import { conditionHolds } from './targeting.ts';
 import type { Attributes } from './targeting.ts';
 

@@ -1,4 +1,4 @@
-import type { TargetingCondition } from '../../db/schema.ts';
+import type { TargetingCondition } from '../../calendar/model.ts';
 
 export type AttributeValue = string | number | boolean | null | Array<string | number | boolean>;
 export type Attributes = Record<string, AttributeValue | undefined>;

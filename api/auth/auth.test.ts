@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
 import { requiredAccess, presentedKey } from './middleware.ts';
 import { ensureAdminKey, hashApiKey } from './keys.ts';
-import { apiKeys } from '../../db/schema.ts';
+import { apiKeys } from '../../db/sqlite/schema.ts';
 import { reloadConfig } from '../../db/config.ts';
 
 const t = await createTestApp();

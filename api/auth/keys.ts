@@ -1,9 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
+import type { Db } from '../../db/sqlite/connection.ts';
 import type { Data } from '../../db/store/index.ts';
 import type { ApiKey, KeyScope } from '../../calendar/model.ts';
-import { apiKeys } from '../../db/schema.ts';
+import { apiKeys } from '../../db/sqlite/schema.ts';
 import { NotFoundError } from '../../calendar/errors.ts';
 import { recordAudit, type CommandContext } from '../../calendar/audit.ts';
 import { groupCommitFor } from '../ingest/group-commit.ts';

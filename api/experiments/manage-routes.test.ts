@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
-import { auditLog } from '../../db/schema.ts';
+import { auditLog } from '../../db/sqlite/schema.ts';
 
 let t: TestApp;
 beforeEach(async () => { t = await createTestApp(); });

@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { experimentStatuses } from '../../db/schema.ts';
+import { experimentStatuses } from '../../calendar/model.ts';
 import { listExperiments, getExperimentDetail } from '../../calendar/experiments/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { channels, experimentStatuses } from '../../db/schema.ts';
+import { channels, experimentStatuses } from '../../calendar/model.ts';
 
 /** Experiment keys: what URLs, SDKs and hash seeds can carry safely. */
 export const experimentKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, {

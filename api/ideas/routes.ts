@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { createIdea, dropIdea, ideaInput, ideaSources, listIdeas, moveIdeaToWeek } from '../../calendar/ideas/index.ts';
-import { channels } from '../../db/schema.ts';
+import { channels } from '../../calendar/model.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
 import { actor, anyObject, errors, idParam, json } from '../plans/http.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
-import { events, experiments, exposures } from '../../db/schema.ts';
+import { events, experiments, exposures } from '../../db/sqlite/schema.ts';
 import { writerFor } from './writer.ts';
 
 const t = await createTestApp();

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
-import { bootWorker } from '../../db/boot-worker.ts';
+import { bootWorker } from '../../db/sqlite/boot-worker.ts';
 import { groupCommitFor } from './group-commit.ts';
 import { queueWrite, type WriteOpName, type WritePayload, type WriteResult } from './write-ops.ts';
 import type { WriteReplies, WriteRequest } from './write-requests.ts';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
-import { auditLog, metrics } from '../../db/schema.ts';
+import { auditLog, metrics } from '../../db/sqlite/schema.ts';
 import { metricEditRoutes } from './index.ts';
 import { onError, onNotFound } from '../errors.ts';
 import { OpenAPIHono } from '@hono/zod-openapi';

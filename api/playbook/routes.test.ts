@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { events, experiments, exposures } from '../../db/schema.ts';
+import { events, experiments, exposures } from '../../db/sqlite/schema.ts';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 
 const nowMs = new Date(2026, 10, 25, 10).getTime();

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { generateSynthetic } from '../../tests/reports/synthetic.ts';
-import { auditLog, experiments } from '../../db/schema.ts';
+import { auditLog, experiments } from '../../db/sqlite/schema.ts';
 import { reloadConfig } from '../../db/config.ts';
 
 const KEY = 'w01-onboarding-ebook-reminder';

@@ -6,7 +6,7 @@
  * 253; sd √(5/3), lift 0.25: 420; sd 2, lift 0.25: 1,006; sd √(5/3), lift 0.5: 106; sd √0.5, lift 0.15: 350.
  */
 import { describe, expect, it } from 'vitest';
-import type { GroupAggregate, MetricSums } from '../../db/queries/index.ts';
+import type { GroupAggregate, MetricSums } from '../../db/store/index.ts';
 import { usersNeededFor } from './health.ts';
 import type { MetricRow } from './load.ts';
 

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { getTableConfig as pgTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { postgresDatabase } from '../../tests/helpers/postgres.ts';
-import * as sqliteSchema from '../schema.ts';
+import * as sqliteSchema from '../sqlite/schema.ts';
 import { closePostgres, migratePostgres, openPostgres } from './connection.ts';
 import * as pgSchema from './schema.ts';
 import { experiments, exposures, reportMovedExposures } from './schema.ts';
@@ -66,7 +66,7 @@ describe('db/postgres/schema.ts', () => {
   const tables = <T>(schema: Record<string, unknown>, kind: abstract new (...args: never[]) => T) =>
     Object.values(schema).filter((v): v is T => v instanceof kind);
 
-  it('has the same tables, columns, nullability, indexes and foreign keys as db/schema.ts', () => {
+  it('has the same tables, columns, nullability, indexes and foreign keys as db/sqlite/schema.ts', () => {
     const describeSqlite = tables(sqliteSchema, SQLiteTable).map((t) => {
       const c = sqliteTableConfig(t);
       return {

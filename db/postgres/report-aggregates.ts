@@ -1,6 +1,6 @@
 /**
  * Sufficient statistics from the PostgreSQL report store (the form of SQLite's
- * `db/queries/store-aggregates.ts`): exposed users and Σy, Σy², Σd, Σd², Σyd per (variant, day)
+ * `db/sqlite/queries/store-aggregates.ts`): exposed users and Σy, Σy², Σd, Σd², Σyd per (variant, day)
  * from the running sums, a winsorized metric's excess over its cap subtracted. The database
  * returns a few hundred group rows; only the running total over days is added up here, in the
  * same order as SQLite's, so both engines give the same numbers.

@@ -1,6 +1,6 @@
 /**
  * Advancing the PostgreSQL report store past its watermarks (the form of SQLite's
- * `db/queries/metric-store.ts`; same steps, same values, aggregated by the database):
+ * `db/sqlite/queries/metric-store.ts`; same steps, same values, aggregated by the database):
  * 1. Read the watermarks: the last event, exposure and moved-exposure ids counted.
  * 2. Rebuild everything when there is no state or the variants changed; rebuild one metric
  *    when its definition changed; drop metrics no longer used.

@@ -1,6 +1,6 @@
 /**
  * Segment splits from running sums, on PostgreSQL (the form of SQLite's
- * `db/queries/segment-sums.ts`): the first split of an experiment by an attribute stores per
+ * `db/sqlite/queries/segment-sums.ts`): the first split of an experiment by an attribute stores per
  * (segment, variant) sums of every metric in `report_store.segment_sums`; each later refresh
  * moves them by the changed users' new-minus-old values; a rebuilt metric clears them.
  */

@@ -2,7 +2,7 @@
  * The PostgreSQL report store's per-user values and their running sums: the SQL pieces that
  * the full rebuild and the incremental refresh (`report-refresh.ts`) share, so a user's value
  * comes from the same statement on both paths. The PostgreSQL form of SQLite's
- * `db/queries/store-values.ts`: the same values, sums and keys, aggregated by the database.
+ * `db/sqlite/queries/store-values.ts`: the same values, sums and keys, aggregated by the database.
  */
 import type pg from 'pg';
 import type { StoreMetric } from '../store/index.ts';
@@ -17,7 +17,7 @@ export type Bounds = { lastEventId: number; lastExposureId: number; lastMovedSeq
 
 /**
  * The experiment's first start (epoch ms; 0 when it never started), bound by `:experimentId`: no
- * event before it is counted, as in SQLite's store (`EXPERIMENT_START_MS` in db/queries/store-values.ts).
+ * event before it is counted, as in SQLite's store (`EXPERIMENT_START_MS` in db/sqlite/queries/store-values.ts).
  */
 const EXPERIMENT_START_MS = 'coalesce((SELECT s.started_at_ms FROM experiments s WHERE s.id = :experimentId::int), 0)';
 

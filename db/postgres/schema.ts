@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL schema: the same tables, columns, keys and indexes as the SQLite one
- * (`db/schema.ts`), written in PostgreSQL's own types. Migrations in `db/postgres/migrations`
+ * (`db/sqlite/schema.ts`), written in PostgreSQL's own types. Migrations in `db/postgres/migrations`
  * are generated from this file by `npx drizzle-kit generate --config drizzle.postgres.config.ts`
  * and applied on start by `migratePostgres` (`db/postgres/connection.ts`).
  *

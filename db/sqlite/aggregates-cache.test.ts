@@ -8,9 +8,9 @@
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../connection.ts';
+import type { Db } from './connection.ts';
 import type { AggregatesInput, ReportAggregates, StoreMetric } from '../store/index.ts';
-import { experimentMetrics, experiments, metrics } from '../schema.ts';
+import { experimentMetrics, experiments, metrics } from './schema.ts';
 import { tempDatabase } from '../../tests/helpers/test-app.ts';
 import { generateSynthetic } from '../../tests/reports/synthetic.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';

@@ -1,7 +1,7 @@
 /** SQLite stores of plans, metrics, ideas, playbook entries, decisions, the audit log and API keys. */
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../connection.ts';
-import { apiKeys, auditLog, decisions, experiments, ideas, metrics, playbookEntries, plans } from '../schema.ts';
+import type { Db } from './connection.ts';
+import { apiKeys, auditLog, decisions, experiments, ideas, metrics, playbookEntries, plans } from './schema.ts';
 import type {
   AuditStore, DecisionStore, IdeaStore, KeyStore, MetricStore, PlanStore, PlaybookStore
 } from '../store/index.ts';

@@ -9,7 +9,7 @@
  * statements (autocommit); the domain writes through `transaction`.
  */
 import type { Data, Stores } from '../store/index.ts';
-import type { Db } from '../connection.ts';
+import type { Db } from './connection.ts';
 import { noteWriteFailure } from '../faults.ts';
 import { sqliteExperimentStore, sqliteLayerStore } from './experiments.ts';
 import {

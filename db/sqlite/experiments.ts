@@ -1,7 +1,7 @@
 /** SQLite stores of experiments (with variants, metric links, criteria) and layers. */
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../connection.ts';
-import { amendments, experimentMetrics, experiments, exposures, layers, metrics, successCriteria, variants } from '../schema.ts';
+import type { Db } from './connection.ts';
+import { amendments, experimentMetrics, experiments, exposures, layers, metrics, successCriteria, variants } from './schema.ts';
 import type { ExperimentStore, LayerStore } from '../store/index.ts';
 
 const roleOrder = { primary: 0, secondary: 1, guardrail: 2 } as const;

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { generateSynthetic } from '../../tests/reports/synthetic.ts';
-import { experiments } from '../schema.ts';
+import { experiments } from './schema.ts';
 import { NotFoundError } from '../../calendar/errors.ts';
 import { buildReport } from '../../calendar/reports/build.ts';
 import { reportsFor } from './report-runner.ts';

@@ -10,8 +10,8 @@
  * SvelteKit bundle holds a second copy of this module, and both must reach one thread.
  */
 import { Worker } from 'node:worker_threads';
-import type { Db } from '../connection.ts';
-import { bootWorker } from '../boot-worker.ts';
+import type { Db } from './connection.ts';
+import { bootWorker } from './boot-worker.ts';
 import type { Data } from '../store/index.ts';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../../calendar/errors.ts';
 import { computeReportJob, type ReportJob } from '../../calendar/reports/jobs.ts';

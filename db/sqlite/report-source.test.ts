@@ -1,14 +1,14 @@
 // The SQLite report source under the domain's buildReport: the incremental report store gives
 // the same report as a rebuild from the raw rows, and its per-connection cache serves a repeat
 // view without writing anything.
-import { ensureReportStore } from '../queries/index.ts';
+import { ensureReportStore } from './queries/index.ts';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDatabase } from '../../tests/helpers/test-app.ts';
 import { generateSynthetic, type SyntheticSpec } from '../../tests/reports/synthetic.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';
-import { experiments } from '../schema.ts';
-import type { Db } from '../connection.ts';
+import { experiments } from './schema.ts';
+import type { Db } from './connection.ts';
 import type { Data } from '../store/index.ts';
 import { sqliteData } from './data.ts';
 import { buildReport, updateMetric } from '../../calendar/reports/index.ts';

@@ -6,11 +6,11 @@
  * watermarks first, which costs about the new events and exposures, not the whole table.
  */
 import type Database from 'better-sqlite3';
-import type { Db } from '../connection.ts';
+import type { Db } from './connection.ts';
 import {
   ensureReportStore, exposureGroups, needsFullRebuild, rebuildMetricStoreInChunks, refreshMetricStore, segmentAttributes, segmentAttributeSeen,
   storeCaps, storeDailyAggregates, storeExposureSpan, storeSegmentAggregates, tuneForReports, type RefreshResult
-} from '../queries/index.ts';
+} from './queries/index.ts';
 import type { AggregatesInput, ReportAggregates, ReportSource } from '../store/index.ts';
 
 /** The aggregates with what the refresh before them did (for tests and benchmarks). */

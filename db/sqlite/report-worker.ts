@@ -6,9 +6,9 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Db } from '../connection.ts';
-import { attachReportStore } from '../queries/report-store-schema.ts';
-import * as schema from '../schema.ts';
+import type { Db } from './connection.ts';
+import { attachReportStore } from './queries/report-store-schema.ts';
+import * as schema from './schema.ts';
 import { DomainError } from '../../calendar/errors.ts';
 import { computeReportJob, type ReportJob } from '../../calendar/reports/jobs.ts';
 import { sqliteData } from './data.ts';

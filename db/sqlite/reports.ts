@@ -1,5 +1,5 @@
 /** The report store of SQLite: the report runner (a worker thread for a file, in process for :memory:). */
-import type { Db } from '../connection.ts';
+import type { Db } from './connection.ts';
 import type { Data, ReportStore } from '../store/index.ts';
 import { reportsFor } from './report-runner.ts';
 

@@ -1,6 +1,6 @@
 // The store contract (db/store/contract.ts) on SQLite: a fresh in-memory database per test.
-import { closeDatabase, openDatabase } from '../connection.ts';
-import { events, exposures } from '../schema.ts';
+import { closeDatabase, openDatabase } from './connection.ts';
+import { events, exposures } from './schema.ts';
 import { storeContract } from '../store/contract.ts';
 import { sqliteData } from './data.ts';
 

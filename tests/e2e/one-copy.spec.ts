@@ -66,8 +66,8 @@ test('the UI and the API of the real server load the very same domain modules', 
 
   // The UI's server code asks for the domain by package name and gets the repo's own files...
   for (const r of fromUi) expect(r.url, r.specifier).toBe(fileUrl(r.specifier.slice('weekly-experiments/'.length)));
-  // ...the very ones the API loaded: one connection registry, one clock, one report runner.
-  for (const shared of ['db/connection.ts', 'calendar/clock.ts', 'calendar/reports/index.ts']) {
+  // ...the very ones the API loaded: one engine (its connection and pool registries), one clock, one report runner.
+  for (const shared of ['db/open-data.ts', 'calendar/clock.ts', 'calendar/reports/index.ts']) {
     expect(uiUrls, `the UI did not import ${shared}`).toContain(fileUrl(shared));
     expect(apiUrls, `the API did not import ${shared}`).toContain(fileUrl(shared));
   }

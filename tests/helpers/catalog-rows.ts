@@ -3,8 +3,8 @@
  * production): exposures and events, written straight into SQLite in one transaction.
  * The domain tests in calendar/ may not write SQL themselves.
  */
-import type { Db } from '../../db/connection.ts';
-import { events, exposures } from '../../db/schema.ts';
+import type { Db } from '../../db/sqlite/connection.ts';
+import { events, exposures } from '../../db/sqlite/schema.ts';
 
 export type ExposureRow = typeof exposures.$inferInsert;
 export type EventRow = typeof events.$inferInsert;

@@ -6,8 +6,8 @@
  * @example let rows: ExperimentRows; useSeededDatabase(nowMs, (db, fresh) => { data = fresh; rows = experimentRows(db); });
  */
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/connection.ts';
-import { auditLog, events, experimentMetrics, experiments, exposures, layers, metrics, successCriteria, variants } from '../../db/schema.ts';
+import type { Db } from '../../db/sqlite/connection.ts';
+import { auditLog, events, experimentMetrics, experiments, exposures, layers, metrics, successCriteria, variants } from '../../db/sqlite/schema.ts';
 import type { AuditRecord, Experiment, ExperimentStatus, Layer, Metric, SuccessCriterion, Variant } from '../../calendar/model.ts';
 
 type ExperimentWhere = { key?: string; id?: number; status?: ExperimentStatus; week?: number };

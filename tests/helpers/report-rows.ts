@@ -3,8 +3,8 @@
  * tests in calendar/ have no SQL of their own), over a fresh seeded database per test.
  */
 import { afterEach, beforeEach } from 'vitest';
-import type { Db } from '../../db/connection.ts';
-import { ensureReportStore } from '../../db/queries/index.ts';
+import type { Db } from '../../db/sqlite/connection.ts';
+import { ensureReportStore } from '../../db/sqlite/queries/index.ts';
 import { sqliteData } from '../../db/sqlite/data.ts';
 import type { Data } from '../../db/store/index.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';

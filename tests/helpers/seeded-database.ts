@@ -1,5 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
-import type { Db } from '../../db/connection.ts';
+import type { Db } from '../../db/sqlite/connection.ts';
 import { sqliteData } from '../../db/sqlite/data.ts';
 import type { Data } from '../../db/store/index.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeDatabase, openDatabase, type Db } from '../../db/connection.ts';
+import { closeDatabase, openDatabase, type Db } from '../../db/sqlite/connection.ts';
 import { createApp, type App } from '../../api/app.ts';
 import type { AppDeps } from '../../api/deps.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresDatabase } from '../helpers/postgres.ts';
 import { bootstrap, type Bootstrapped } from '../../api/bootstrap.ts';
-import { closeDatabase } from '../../db/connection.ts';
+import { closeDatabase } from '../../db/sqlite/connection.ts';
 import { closePostgresPool } from '../../db/open-data.ts';
 import { apiListener } from '../../api/listener.ts';
 import { createServer, type Server } from 'node:http';

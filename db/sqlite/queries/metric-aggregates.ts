@@ -6,11 +6,11 @@
 import type Database from 'better-sqlite3';
 import { METRIC_USERS_TABLE, type MetricQuerySpec } from './metric-users.ts';
 
-import type { GroupAggregate, MetricSums } from '../store/reports.ts';
+import type { GroupAggregate, MetricSums } from '../../store/reports.ts';
 
 // The engine-neutral shapes of the data seam (db/store/reports.ts); the SQL below fills them.
 export type { GroupAggregate, MetricSums };
-export { totalsFromCumulative } from '../../calendar/reports/totals.ts';
+export { totalsFromCumulative } from '../../../calendar/reports/totals.ts';
 
 export type GroupBy = 'variant' | 'day' | 'segment';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from './connection.ts';
 import { plans } from './schema.ts';
-import { tempDatabase } from '../tests/helpers/test-app.ts';
+import { tempDatabase } from '../../tests/helpers/test-app.ts';
 
 describe('database connection', () => {
   it('uses WAL, foreign keys and full sync, and applies migrations', () => {

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { tempDatabase } from '../../../tests/helpers/test-app.ts';
 import { ensureReportStore } from './report-store-schema.ts';
 import { experiments } from '../schema.ts';
 import { refreshMetricStore, type StoreMetric } from './index.ts';

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
-import { seededRandom } from '../../tests/reports/synthetic.ts';
+import { tempDatabase } from '../../../tests/helpers/test-app.ts';
+import { seededRandom } from '../../../tests/reports/synthetic.ts';
 import type { Db } from '../connection.ts';
 import { experiments } from '../schema.ts';
 import { attachReportStore, ensureReportStore } from './report-store-schema.ts';

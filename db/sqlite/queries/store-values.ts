@@ -20,7 +20,7 @@ export const USERS_METRIC_ID = 0;
 export const EXPERIMENT_START_MS = 'COALESCE((SELECT started_at_ms FROM main.experiments WHERE id = :experimentId), 0)';
 
 /** A metric as the store keys it: the spec plus the metric's id. */
-import type { StoreMetric } from '../store/reports.ts';
+import type { StoreMetric } from '../../store/reports.ts';
 export type { StoreMetric };
 
 /** Exposed users of one (variant, UTC day of first exposure). */

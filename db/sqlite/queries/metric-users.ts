@@ -5,7 +5,7 @@
  * no event or user row is loaded into JavaScript.
  */
 import type Database from 'better-sqlite3';
-import type { StoreMetric } from '../store/reports.ts';
+import type { StoreMetric } from '../../store/reports.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,6 @@
 /**
- * The database schema. Migrations in `db/migrations` are generated from this file by
- * `npm run db:generate` (drizzle-kit) and applied on start by `db/migrate.ts`.
+ * The database schema. Migrations in `db/sqlite/migrations` are generated from this file by
+ * `npm run db:generate` (drizzle-kit) and applied on start by `db/sqlite/migrate.ts`.
  *
  * Conventions: timestamps are epoch milliseconds (`...AtMs`), calendar dates are ISO
  * `YYYY-MM-DD` strings, lists and objects are JSON text columns.
@@ -17,11 +17,11 @@ import {
   ideaStatuses, keyScopes,
   type TargetingCondition, type Plan, type Layer, type Experiment, type Variant, type Metric, type SuccessCriterion,
   type Decision, type PlaybookEntry, type Idea, type ApiKey, type AuditRecord, type Registration, type Amendment
-} from '../calendar/model.ts';
+} from '../../calendar/model.ts';
 
 // The domain owns these (calendar/model.ts); re-exported for the SQLite code that reads them here.
 export { experimentStatuses, channels, metricKinds, metricRoles, type TargetingCondition };
-export type { ExperimentStatus, Channel, MetricKind, MetricRole } from '../calendar/model.ts';
+export type { ExperimentStatus, Channel, MetricKind, MetricRole } from '../../calendar/model.ts';
 
 /** A 90-day program of weekly experiments. `templateKey` makes seeding idempotent. */
 export const plans = sqliteTable('plans', {
@@ -282,7 +282,7 @@ export const auditLog = sqliteTable('audit_log', {
  * First exposures that moved earlier (a late exposure with an older timestamp), appended by
  * the trigger `report_exposure_moved` with the time before the move, so the next refresh
  * recomputes just those users. The report store (its own file, see
- * `db/queries/report-store-schema.ts`) reads past its watermark on `seq` and never writes
+ * `db/sqlite/queries/report-store-schema.ts`) reads past its watermark on `seq` and never writes
  * here, so the analysis thread never takes this database's write lock.
  */
 export const reportMovedExposures = sqliteTable('report_moved_exposures', {
