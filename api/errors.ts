@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { DomainError, httpStatusOf } from '../calendar/errors.ts';
-import { faultOf, noteWriteFailure } from '../db/faults.ts';
+import { faultOf, noteWriteFailure } from '../db/sqlite/faults.ts';
 import type { AppDeps } from './deps.ts';
 
 /** The one error body every API response uses. */

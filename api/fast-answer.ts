@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from './deps.ts';
 import { principalOf } from './auth/index.ts';
 import { faultAnswer } from './errors.ts';
-import { noteWriteFailure } from '../db/faults.ts';
+import { noteWriteFailure } from '../db/sqlite/faults.ts';
 import { apiContentSecurityPolicy, securityHeaders } from './front-door/index.ts';
 
 /** What Hono's secureHeaders sets on API answers (api/app.ts), for the answers written here. */

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type Database from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { databaseFault, lastWriteFault, type DatabaseFault } from '../../db/faults.ts';
+import { databaseFault, lastWriteFault, type DatabaseFault } from '../../db/sqlite/faults.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
 

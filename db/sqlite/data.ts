@@ -10,7 +10,7 @@
  */
 import type { Data, Stores } from '../store/index.ts';
 import type { Db } from './connection.ts';
-import { noteWriteFailure } from '../faults.ts';
+import { noteWriteFailure } from './faults.ts';
 import { sqliteExperimentStore, sqliteLayerStore } from './experiments.ts';
 import {
   sqliteAuditStore, sqliteDecisionStore, sqliteIdeaStore, sqliteKeyStore, sqliteMetricStore, sqlitePlanStore, sqlitePlaybookStore
