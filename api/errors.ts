@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { DomainError, httpStatusOf } from '../calendar/errors.ts';
-import { faultOf, noteWriteFailure } from '../db/sqlite/faults.ts';
+import { faultOf, noteFault } from './engine/faults.ts';
 import type { AppDeps } from './deps.ts';
 
 /** The one error body every API response uses. */
@@ -37,8 +37,7 @@ export function faultAnswer(err: unknown): { status: 503; body: ErrorBody; retry
 /** `onError` for an app on `deps`: also tells `/health` about a database fault. */
 export function errorHandler(deps: AppDeps): (err: Error, c: Context) => Response {
   return (err, c) => {
-    // The health note is SQLite's (a fault of the file); PostgreSQL's /health asks the server.
-    if (!deps.postgres) noteWriteFailure(deps.db.$client, err);
+    noteFault(deps, err);
     return onError(err, c);
   };
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from './deps.ts';
 import { principalOf } from './auth/index.ts';
 import { faultAnswer } from './errors.ts';
-import { noteWriteFailure } from '../db/sqlite/faults.ts';
+import { noteFault } from './engine/faults.ts';
 import { apiContentSecurityPolicy, securityHeaders } from './front-door/index.ts';
 
 /** What Hono's secureHeaders sets on API answers (api/app.ts), for the answers written here. */
@@ -24,7 +24,7 @@ export function answerWhenDone(deps: AppDeps, res: ServerResponse, status: numbe
   work.then(
     (result) => send(res, status, JSON.stringify(result)),
     (error: unknown) => {
-      noteWriteFailure(deps.db.$client, error);
+      noteFault(deps, error);
       const fault = faultAnswer(error);
       if (fault) {
         const body = JSON.stringify(fault.body);

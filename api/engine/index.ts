@@ -7,6 +7,8 @@
 import type pg from 'pg';
 import { sql } from 'drizzle-orm';
 import type { Data, IngestWriter } from '../../db/store/index.ts';
+import type { DatabaseHealth } from '../../db/faults.ts';
+import { sqliteHealth } from '../../db/sqlite/health.ts';
 import type { PgDb } from '../../db/postgres/connection.ts';
 import { postgresIngestWriter } from '../../db/postgres/ingest.ts';
 import type { AppDeps } from '../deps.ts';
@@ -19,6 +21,7 @@ import { verifyApiKeyOn } from './postgres-keys.ts';
 
 export { PostgresConfigCache } from './postgres-configs.ts';
 export { verifyApiKeyOn } from './postgres-keys.ts';
+export { faultOf, noteFault } from './faults.ts';
 
 /** The hot paths' engine on PostgreSQL. */
 export type PostgresHotPaths = {
@@ -52,6 +55,18 @@ export function postgresHotPaths(db: PgDb, data: Data): PostgresHotPaths {
   });
 }
 const hotKey = Symbol.for('weekly-experiments.postgres-hot-paths');
+
+/**
+ * The database's health on the app's engine (`/health`): SQLite probes the write lock and
+ * remembers the last failed write (db/sqlite/health.ts); PostgreSQL asks the server.
+ * @example const health = await healthOf(deps); // { ok: false, migrations: 8, fault: 'database_busy', error: '…' }
+ */
+export async function healthOf(deps: AppDeps): Promise<DatabaseHealth> {
+  if (!deps.postgres) return sqliteHealth(deps.db.$client);
+  // PostgreSQL: the server answers and the migrations are readable (writes wait on locks there; no probe needed).
+  const health = await deps.postgres.health();
+  return health.ok ? health : { ok: false, migrations: 0, error: health.error };
+}
 
 /** The ingest writer of the app's engine. */
 export function ingestOf(deps: AppDeps): IngestWriter {

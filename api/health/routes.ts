@@ -1,7 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type Database from 'better-sqlite3';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { databaseFault, lastWriteFault, type DatabaseFault } from '../../db/sqlite/faults.ts';
+import { healthOf } from '../engine/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
 
@@ -26,51 +24,23 @@ const healthRoute = createRoute({
   }
 });
 
-/** Whether the database takes a write now: BEGIN IMMEDIATE and ROLLBACK (busy timeout 0: never waits). */
-function writeProbe(client: Database.Database): DatabaseFault | null {
-  if (client.inTransaction) return null;
-  try {
-    client.prepare('BEGIN IMMEDIATE').run();
-    client.prepare('ROLLBACK').run();
-    return null;
-  } catch (err) {
-    return databaseFault(err) ?? { code: 'database_io_error', message: err instanceof Error ? err.message : String(err), retryAfterSeconds: 5 };
-  }
-}
-
 /**
  * `GET /health`: 200 `ok` when the database answers and takes writes; else 503 `degraded` with
  * the fault and a sentence: another process holds the write lock (seen twice, 50 ms apart, so a
  * commit in flight is not mistaken for it), or the last write failed for a full disk, a
  * read-only file or an I/O error and none has succeeded since. Never blocks: no busy wait.
+ * The engine answers (`healthOf`: SQLite's write probe in db/sqlite/health.ts, PostgreSQL's
+ * server and migrations table); this route only renders it.
  */
 export function healthRoutes(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.openapi(healthRoute, async (c) => {
     const time = new Date(deps.now()).toISOString();
-    if (deps.postgres) {
-      // PostgreSQL: the server answers and the migrations are readable (writes wait on locks there; no probe needed).
-      const health = await deps.postgres.health();
-      return health.ok
-        ? c.json({ status: 'ok' as const, database: { ok: true, migrations: health.migrations }, time }, 200)
-        : c.json({ status: 'degraded' as const, database: { ok: false, migrations: 0, error: health.error }, time }, 503);
-    }
-    const client = deps.db.$client;
-    let migrations: number;
-    try {
-      migrations = (client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n;
-    } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      return c.json({ status: 'degraded' as const, database: { ok: false, migrations: 0, error }, time }, 503);
-    }
-    let fault = writeProbe(client);
-    if (fault?.code === 'database_busy') {
-      await sleep(50);
-      fault = writeProbe(client);
-    }
-    fault ??= lastWriteFault(client)?.fault ?? null;
-    if (fault) return c.json({ status: 'degraded' as const, database: { ok: false, migrations, fault: fault.code, error: fault.message }, time }, 503);
-    return c.json({ status: 'ok' as const, database: { ok: true, migrations }, time }, 200);
+    const health = await healthOf(deps);
+    if (health.ok) return c.json({ status: 'ok' as const, database: { ok: true, migrations: health.migrations }, time }, 200);
+    const { migrations, fault, error } = health;
+    const database = fault === undefined ? { ok: false, migrations, error } : { ok: false, migrations, fault, error };
+    return c.json({ status: 'degraded' as const, database, time }, 503);
   });
   return app;
 }

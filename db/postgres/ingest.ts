@@ -12,7 +12,7 @@
  * (SQLite's group commit gets the same from a savepoint per job).
  */
 import type pg from 'pg';
-import { DatabaseUnavailableError, type DatabaseFault } from '../sqlite/faults.ts';
+import { DatabaseUnavailableError, type DatabaseFault } from '../faults.ts';
 import type {
   AssignedExposure, CheckedExposure, EventRow, EventsOutcome, ExposuresOutcome, IngestWriter
 } from '../store/index.ts';

@@ -1,16 +1,10 @@
 /**
- * Database faults a client can wait out, named: another process holds the write lock, the
- * disk is full, the file is read-only, or an I/O error. The API answers them with 503, a JSON
- * error naming the cause and `Retry-After`; `/health` reports the latest one as `degraded`
- * until a write succeeds again. Anything else is a bug and stays a 500.
+ * SQLite's side of the database faults (db/faults.ts): which SQLite result codes a client can
+ * wait out, and the last failed write of a connection, which `/health` reports as `degraded`
+ * until a write succeeds again (db/sqlite/health.ts).
  */
 import type Database from 'better-sqlite3';
-
-export type DatabaseFault = {
-  code: 'database_busy' | 'disk_full' | 'database_read_only' | 'database_io_error';
-  message: string;
-  retryAfterSeconds: number;
-};
+import { DatabaseUnavailableError, type DatabaseFault } from '../faults.ts';
 
 /** The fault an error from SQLite stands for, or null when it is not one a client can wait out. */
 export function databaseFault(err: unknown): DatabaseFault | null {
@@ -29,16 +23,6 @@ export function databaseFault(err: unknown): DatabaseFault | null {
     return { code: 'database_io_error', message: `The database could not be written (${code}); nothing was stored.`, retryAfterSeconds: 5 };
   }
   return null;
-}
-
-/** An error the API renders as 503 with `Retry-After` (see api/errors.ts). */
-export class DatabaseUnavailableError extends Error {
-  readonly fault: DatabaseFault;
-  constructor(fault: DatabaseFault, options?: { cause?: unknown }) {
-    super(fault.message, options);
-    this.name = 'DatabaseUnavailableError';
-    this.fault = fault;
-  }
 }
 
 /** The fault behind `err`: its own, when it is already a DatabaseUnavailableError, else SQLite's code read. */
