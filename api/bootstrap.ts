@@ -8,6 +8,9 @@ import type { AppDeps } from './deps.ts';
 import { ensureAdminKey } from './auth/index.ts';
 import { postgresHotPaths, sqliteOnly } from './engine/index.ts';
 import { now as clockNow } from '../calendar/clock.ts';
+import { soleReplica, type Replicas } from '../db/store/replicas.ts';
+import { postgresLeadership } from '../db/postgres/leadership.ts';
+import { postgresChangeFeed } from '../db/postgres/change-feed.ts';
 
 export type Bootstrapped = {
   /** The SQLite connection; on PostgreSQL it throws on use (see `pg`). */
@@ -16,6 +19,8 @@ export type Bootstrapped = {
   pg: PgDb | null;
   /** The admin key created on this start (none existed and ADMIN_API_KEY is unset): print it once. */
   createdAdminKey: string | null;
+  /** Leader election and change feed among the processes on this database (api/replicas.ts starts them). */
+  replicas: Replicas;
 };
 
 /**
@@ -34,5 +39,8 @@ export async function bootstrap(options: { databasePath?: string; databaseUrl?: 
   const seeded = await seedOnFirstStart(data, now());
   const app = createApp(deps);
   const createdAdminKey = await ensureAdminKey(data, now());
-  return { db: deps.db, pg: opened.engine === 'postgres' ? opened.pg : null, app, deps, seededPlanId: seeded?.planId ?? null, createdAdminKey };
+  const replicas: Replicas = opened.engine === 'postgres'
+    ? { leadership: postgresLeadership(settings.databaseUrl!), changeFeed: () => postgresChangeFeed(settings.databaseUrl!) }
+    : soleReplica;
+  return { db: deps.db, pg: opened.engine === 'postgres' ? opened.pg : null, app, deps, seededPlanId: seeded?.planId ?? null, createdAdminKey, replicas };
 }

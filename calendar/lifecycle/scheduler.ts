@@ -1,4 +1,4 @@
-import type { Data } from '../../db/store/index.ts';
+import type { Data, Leadership } from '../../db/store/index.ts';
 import { addDaysIso, isoDay } from '../dates.ts';
 import { DomainError } from '../errors.ts';
 import { transition } from './transitions.ts';
@@ -105,4 +105,43 @@ export function startScheduler(data: Data, options: {
   const timer = setInterval(safeTick, options.intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer), tickNow };
+}
+
+export type LeaderSchedulerHandle = {
+  /** True while this process is the leader and its scheduler runs. */
+  readonly leading: boolean;
+  /** Stops the scheduler and gives up the lead (another process takes it at its next try). */
+  stop(): Promise<void>;
+};
+
+/**
+ * The scheduler of a process that may share its database with others: it runs only while
+ * `leadership` says this process leads (PostgreSQL: one replica at a time; SQLite: always), and
+ * stops the moment the lead is lost. A standby that is elected later starts it then, with a
+ * tick at once, so the work missed while no one led is done right away.
+ * @example const scheduler = startSchedulerWhenLeader(data, leadership, { now, intervalMs: 30_000 }); ...; await scheduler.stop();
+ */
+export function startSchedulerWhenLeader(data: Data, leadership: Leadership, options: Parameters<typeof startScheduler>[1]): LeaderSchedulerHandle {
+  const log = options.log ?? ((line: string) => console.log(line));
+  let running: SchedulerHandle | null = null;
+  const candidacy = leadership.campaign({
+    elected() {
+      running?.stop();
+      running = startScheduler(data, options);
+    },
+    deposed(reason) {
+      if (!running) return;
+      running.stop();
+      running = null;
+      log(`scheduler: stopped in this process (${reason}); another replica may lead now`);
+    }
+  });
+  return {
+    get leading() { return running !== null; },
+    async stop() {
+      await candidacy.stop();
+      running?.stop();
+      running = null;
+    }
+  };
 }

@@ -15,6 +15,7 @@ export type * from './experiments.ts';
 export type * from './catalog.ts';
 export type * from './reports.ts';
 export type * from './ingest.ts';
+export type * from './replicas.ts';
 
 /** Every store of one database. */
 export interface Stores {
