@@ -68,6 +68,10 @@ export function sdkRoutes(deps: AppDeps) {
     const key = c.req.param('clientKey');
     let close = () => {};
     const closed = new Promise<void>((resolve) => { close = resolve; });
+    if (streams.closing) {
+      c.header('retry-after', '1');
+      throw new ApiError(503, 'shutting_down', 'The server is shutting down; reconnect in a moment');
+    }
     const leave = streams.admit(principal.keyId!, () => close());
     if (!leave) throw new ApiError(429, 'too_many_streams', `The client key '${principal.name}' already holds ${settings.perKey} open streams`);
     c.header('x-accel-buffering', 'no'); // proxies (nginx) must not buffer the stream
