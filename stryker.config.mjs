@@ -16,6 +16,8 @@ export default {
     'calendar/planning/**/*.ts',
     'api/assign/**/*.ts',
     'api/ingest/**/*.ts',
+    // The SQLite side of ingestion (group commit, write ops, writer thread) moved here from api/ingest.
+    'db/sqlite/ingest/**/*.ts',
     '!**/*.test.ts',
     '!**/index.ts',
     '!**/fixtures/**'

@@ -12,7 +12,7 @@ import { bootstrap } from './bootstrap.ts';
 import { apiListener } from './listener.ts';
 import { isLoopbackHost, uiBasicAuth } from './ui-auth/index.ts';
 import { FailureThrottle, hostAllowed, hostPolicy, securityHeaders } from './front-door/index.ts';
-import { writerFor } from './ingest/index.ts';
+import { writerFor } from '../db/sqlite/ingest/writer.ts';
 import { schedulerIntervalMs, startScheduler } from '../calendar/lifecycle/index.ts';
 import { now } from '../calendar/clock.ts';
 import { closeReports, reportsFor } from '../db/sqlite/reports.ts';

@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import { bootstrap } from '../api/bootstrap.ts';
 import { apiListener } from '../api/listener.ts';
-import { writerFor } from '../api/ingest/index.ts';
+import { writerFor } from '../db/sqlite/ingest/writer.ts';
 
 const { app, db, deps } = await bootstrap({ databasePath: process.env.DATABASE_PATH });
 // BENCH_FAST_PATHS=0: every request through Hono, to measure what the fast paths buy.

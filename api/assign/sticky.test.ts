@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { experiments, exposures } from '../../db/sqlite/schema.ts';
-import { exposureStoreFor } from '../ingest/exposure-store.ts';
+import { exposureStoreFor } from '../../db/sqlite/ingest/exposure-store.ts';
 
 const KEY = 'sticky-hero';
 

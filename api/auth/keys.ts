@@ -6,7 +6,7 @@ import type { ApiKey, KeyScope } from '../../calendar/model.ts';
 import { apiKeys } from '../../db/sqlite/schema.ts';
 import { NotFoundError } from '../../calendar/errors.ts';
 import { recordAudit, type CommandContext } from '../../calendar/audit.ts';
-import { groupCommitFor } from '../ingest/group-commit.ts';
+import { groupCommitFor } from '../../db/sqlite/ingest/group-commit.ts';
 import { config } from '../../db/config.ts';
 
 export type { KeyScope };

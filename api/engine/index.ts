@@ -12,7 +12,7 @@ import { sqliteHealth } from '../../db/sqlite/health.ts';
 import type { PgDb } from '../../db/postgres/connection.ts';
 import { postgresIngestWriter } from '../../db/postgres/ingest.ts';
 import type { AppDeps } from '../deps.ts';
-import { sqliteIngestWriter } from '../ingest-writer.ts';
+import { sqliteIngestWriter } from '../../db/sqlite/ingest/ingest-writer.ts';
 import { configCacheFor } from '../assign/config-cache.ts';
 import type { ExperimentConfig } from '../assign/evaluate.ts';
 import { verifyApiKey, type Principal } from '../auth/keys.ts';

@@ -1,13 +1,13 @@
 import type { AppDeps } from '../deps.ts';
 import { timestampProblem } from '../limits/index.ts';
 import { ingestOf } from '../engine/index.ts';
-import type { EventRow } from './write-ops.ts';
+import type { EventRow } from '../../db/store/index.ts';
 import { itemError } from './item-errors.ts';
 import { eventItemSchema, type IngestResult } from './schemas.ts';
 
 /**
  * Stores conversion and value events. An `id` is unique per user (the rule is at the top of
- * write-ops.ts): a repeat with the same content counts as a duplicate (retries are idempotent),
+ * db/store/ingest.ts): a repeat with the same content counts as a duplicate (retries are idempotent),
  * a repeat with other content is rejected as a conflict. Invalid items are rejected by index,
  * the good ones kept. Resolves after the commit (group commit: concurrent requests share one transaction).
  * @example await recordEvents(deps, [{ userId: 'u1', event: 'purchase', value: 19.9, id: 'evt-1' }])

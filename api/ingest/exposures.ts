@@ -2,7 +2,7 @@ import type { AppDeps } from '../deps.ts';
 import { configsOf, ingestOf } from '../engine/index.ts';
 import { evaluateExperiment } from '../assign/evaluate.ts';
 import { exposureStartProblem, timestampProblem } from '../limits/index.ts';
-import type { CheckedExposure } from './write-ops.ts';
+import type { CheckedExposure } from '../../db/store/index.ts';
 import { itemError } from './item-errors.ts';
 import { exposureItemSchema, type IngestResult } from './schemas.ts';
 

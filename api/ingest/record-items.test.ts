@@ -6,7 +6,7 @@ import { evaluateExperiment } from '../assign/evaluate.ts';
 import { configCacheFor } from '../assign/config-cache.ts';
 import { recordExposures } from './exposures.ts';
 import { recordEvents } from './events.ts';
-import { writerFor } from './writer.ts';
+import { writerFor } from '../../db/sqlite/ingest/writer.ts';
 
 let t: TestApp;
 const admin = async (path: string, body?: unknown, method = 'POST') => {

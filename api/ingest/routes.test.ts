@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
 import { events, experiments, exposures } from '../../db/sqlite/schema.ts';
-import { writerFor } from './writer.ts';
+import { writerFor } from '../../db/sqlite/ingest/writer.ts';
 
 const t = await createTestApp();
 afterAll(() => t.cleanup());

@@ -1,10 +1,10 @@
 /**
  * The ingestion seam: what the hot paths (`/assign` exposures, `/exposures`, `/events`) need
  * from an engine. One writer per database, group-committing: a promise resolves only after the
- * COMMIT that holds its write (durable on 2xx). Implemented for SQLite by an adapter over
- * api/ingest's writer (api/ingest-writer.ts) and for PostgreSQL in db/postgres/ingest.ts.
+ * COMMIT that holds its write (durable on 2xx). Implemented for SQLite in db/sqlite/ingest/
+ * (ingest-writer.ts over its group-committing writer) and for PostgreSQL in db/postgres/ingest.ts.
  *
- * The event-id rule (documented at the top of api/ingest/write-ops.ts), which every engine follows:
+ * The event-id rule (documented at the top of db/sqlite/ingest/write-ops.ts), which every engine follows:
  * an id is unique per (user, id); a repeat with the same content (name, value, timestamp) is a
  * retry (not stored, a duplicate), a repeat with other content is a conflict (not stored, its
  * position reported); the first stored version wins, inside one batch too; events without an id

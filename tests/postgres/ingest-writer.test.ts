@@ -1,5 +1,5 @@
 // The ingestion seam (db/store/ingest.ts), one suite run on both engines: SQLite's writer
-// (api/ingest, through api/ingest-writer.ts) and PostgreSQL's group commit (db/postgres/ingest.ts)
+// (db/sqlite/ingest, through ingest-writer.ts) and PostgreSQL's group commit (db/postgres/ingest.ts)
 // follow the same event-id rule and exposure semantics, and a turn's writes share one commit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDatabase } from '../helpers/test-app.ts';
@@ -8,7 +8,7 @@ import { sqliteData } from '../../db/sqlite/data.ts';
 import { closePostgres, type PgDb } from '../../db/postgres/connection.ts';
 import { postgresData } from '../../db/postgres/data.ts';
 import { postgresIngestWriter } from '../../db/postgres/ingest.ts';
-import { sqliteIngestWriter } from '../../api/ingest-writer.ts';
+import { sqliteIngestWriter } from '../../db/sqlite/ingest/ingest-writer.ts';
 import type { Data, EventRow, IngestWriter } from '../../db/store/index.ts';
 
 type Engine = { name: string; writer: IngestWriter; data: Data; exposure(experimentId: number, userId: string): Promise<{ first: number; count: number; conflicts: number } | null> };

@@ -3,7 +3,7 @@
 // exposure statements (first exposure kept, repeats and conflicts counted, first/last times).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { tempDatabase } from '../../../tests/helpers/test-app.ts';
 import { GroupCommit } from './group-commit.ts';
 import { exposureStoreFor } from './exposure-store.ts';
 import { queueWrite, writeOps, type CheckedExposure, type EventRow } from './write-ops.ts';

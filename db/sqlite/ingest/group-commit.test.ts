@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { tempDatabase } from '../../../tests/helpers/test-app.ts';
 import { GroupCommit } from './group-commit.ts';
 
 let t: ReturnType<typeof tempDatabase>;

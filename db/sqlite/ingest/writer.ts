@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
-import { bootWorker } from '../../db/sqlite/boot-worker.ts';
+import { bootWorker } from '../boot-worker.ts';
 import { groupCommitFor } from './group-commit.ts';
 import { queueWrite, type WriteOpName, type WritePayload, type WriteResult } from './write-ops.ts';
 import type { WriteReplies, WriteRequest } from './write-requests.ts';
-import { config } from '../../db/config.ts';
+import { config } from '../../config.ts';
 
 /** Runs the ingest writes in group commits; a promise resolves only after its COMMIT returned. */
 export interface Writer {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { asUnavailable, databaseFault, noteWriteFailure, noteWriteSuccess } from '../../db/sqlite/faults.ts';
+import { asUnavailable, databaseFault, noteWriteFailure, noteWriteSuccess } from '../faults.ts';
 
 type Job = { work: () => unknown; oneStatement: boolean; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 

@@ -1,12 +1,13 @@
 /**
- * The SQLite engine's `IngestWriter` (db/store/ingest.ts): a thin adapter over api/ingest's
- * group-committing writer (`writerFor`) and its exposure statements. The PostgreSQL one is
- * db/postgres/ingest.ts. It lives in api/ because the SQLite writer does (db/ must not import api/).
+ * The SQLite engine's `IngestWriter` (db/store/ingest.ts): a thin adapter over this folder's
+ * group-committing writer (`writerFor`, inline or on the writer thread) and its exposure
+ * statements. The PostgreSQL one is db/postgres/ingest.ts. api/ingest keeps the HTTP side
+ * (validation, item errors, routes) and reaches this through api/engine `ingestOf`.
  */
-import type { Db } from '../db/sqlite/connection.ts';
-import type { IngestWriter } from '../db/store/index.ts';
-import { writerFor } from './ingest/writer.ts';
-import { exposureStoreFor } from './ingest/exposure-store.ts';
+import type { Db } from '../connection.ts';
+import type { IngestWriter } from '../../store/index.ts';
+import { writerFor } from './writer.ts';
+import { exposureStoreFor } from './exposure-store.ts';
 
 /**
  * The ingest writer of a SQLite connection (the connection's one writer underneath).

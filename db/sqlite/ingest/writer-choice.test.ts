@@ -1,8 +1,8 @@
 // Which writer a database file gets when the caller does not say: INGEST_WRITER=thread picks the
 // writer thread, anything else (unset, inline) the connection's own group commit.
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
-import { reloadConfig } from '../../db/config.ts';
+import { tempDatabase } from '../../../tests/helpers/test-app.ts';
+import { reloadConfig } from '../../config.ts';
 import { writerFor } from './writer.ts';
 
 const saved = process.env.INGEST_WRITER;

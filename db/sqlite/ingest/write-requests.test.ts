@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { tempDatabase } from '../../../tests/helpers/test-app.ts';
 import { GroupCommit } from './group-commit.ts';
 import { openWriterConnection, writeRequestHandler, type WriteReplies, type WriteRequest } from './write-requests.ts';
 import type { EventRow } from './write-ops.ts';

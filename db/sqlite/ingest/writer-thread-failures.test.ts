@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { tempDatabase } from '../../../tests/helpers/test-app.ts';
 import { writerFor } from './writer.ts';
 import type { EventRow } from './write-ops.ts';
 

@@ -2,7 +2,7 @@
 // hangs), and the connection gets a new writer on the next writerFor.
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
+import { tempDatabase } from '../../../tests/helpers/test-app.ts';
 import { writerFor } from './writer.ts';
 import type { EventRow } from './write-ops.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDatabase } from '../../tests/helpers/test-app.ts';
-import { openDatabase, closeDatabase } from '../../db/sqlite/connection.ts';
+import { tempDatabase } from '../../../tests/helpers/test-app.ts';
+import { openDatabase, closeDatabase } from '../connection.ts';
 import { writerFor } from './writer.ts';
 import type { EventRow } from './write-ops.ts';
 
