@@ -45,6 +45,8 @@ export default defineConfig({
     include: ['{api,db,calendar,stats,tests,web,scripts}/**/*.test.ts'],
     exclude: ['tests/e2e/**', 'node_modules/**'],
     testTimeout: 30_000,
+    // Servers spawned in beforeAll (tsx, a migration) can take more than the default 10 s on a loaded 2-core machine.
+    hookTimeout: 60_000,
     pool: 'forks',
     // PostgreSQL for the tests that ask for it (started on first use, one per run): tests/helpers/postgres.ts
     globalSetup: ['tests/postgres/global-setup.ts']

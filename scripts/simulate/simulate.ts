@@ -34,6 +34,13 @@ export type SimulationOptions = {
   /** Drop a share of some variant's exposures (a broken client) to test sample-ratio checks. */
   exposureLoss?: ExposureLoss;
   concurrency?: number;
+  /**
+   * One population for every experiment: each user is assigned to all of them in one
+   * `POST /assign` (each experiment hashes with its own seed, so the splits are independent)
+   * and converts on each with the experiment's own random draws. Many small experiments (an
+   * A/A series) then cost one request per user instead of one per user and experiment.
+   */
+  sharedUsers?: boolean;
   log?: (line: string) => void;
 };
 
@@ -102,6 +109,29 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const effects = o.effects ?? defaultEffects(experiments);
   const result: SimulationResult = { experiments: {}, effects, requests: 0 };
 
+  // With sharedUsers: the population and its assignments to every experiment, 50 keys a request.
+  type Person = { userId: string; attributes: { segment: string; platform: string } };
+  const shared = new Map<string, Record<string, string>>();
+  let population: Person[] = [];
+  if (o.sharedUsers) {
+    const random = seededRandom(seed * 1000 - 1);
+    population = Array.from({ length: users }, (_, i) => ({
+      userId: `sim-${seed}-shared-${i}`,
+      attributes: { segment: random() < 0.6 ? 'new' : 'returning', platform: random() < 0.5 ? 'ios' : 'android' }
+    }));
+    const keys = experiments.map((e) => e.key);
+    await pool(population, o.concurrency ?? 16, async (p) => {
+      const variants: Record<string, string> = {};
+      for (let i = 0; i < keys.length; i += 50) {
+        const r = await api<{ assignments: Record<string, { variant: string; inExperiment: boolean }> }>('POST', '/api/v1/assign',
+          { userId: p.userId, attributes: p.attributes, experiments: keys.slice(i, i + 50), expose: false });
+        result.requests++;
+        for (const [key, a] of Object.entries(r.assignments)) if (a.inExperiment) variants[key] = a.variant;
+      }
+      shared.set(p.userId, variants);
+    });
+  }
+
   const pending: Array<{ exposures: Array<{ timestamp: number }>; events: Array<{ timestamp: number }> }> = [];
   const chunks = <T>(items: T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
   const send = async (exposureItems: unknown[], eventItems: unknown[]) => {
@@ -118,13 +148,20 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     // users over the last moments, and its events no later than the server's now.
     const fromMs = o.advance ? startMs : Math.max(startMs, e.startedAtMs ?? startMs);
     const spanDays = o.advance ? Math.min(days, e.durationDays) : Math.min(days, (serverNowMs - fromMs) / 86_400_000);
-    const people = Array.from({ length: users }, (_, i) => ({
-      userId: `sim-${seed}-${e.key}-${i}`,
-      atMs: Math.floor(fromMs + random() * spanDays * 86_400_000),
-      attributes: { segment: random() < 0.6 ? 'new' : 'returning', platform: random() < 0.5 ? 'ios' : 'android' }
-    }));
+    const people = o.sharedUsers
+      ? population.map((p) => ({ ...p, atMs: Math.floor(fromMs + random() * spanDays * 86_400_000) }))
+      : Array.from({ length: users }, (_, i) => ({
+        userId: `sim-${seed}-${e.key}-${i}`,
+        atMs: Math.floor(fromMs + random() * spanDays * 86_400_000),
+        attributes: { segment: random() < 0.6 ? 'new' : 'returning', platform: random() < 0.5 ? 'ios' : 'android' }
+      }));
     const assigned: Array<(typeof people)[number] & { variant: string }> = [];
-    await pool(people, o.concurrency ?? 16, async (p) => {
+    if (o.sharedUsers) {
+      for (const p of people) {
+        const variant = shared.get(p.userId)?.[e.key];
+        if (variant !== undefined) assigned.push({ ...p, variant });
+      }
+    } else await pool(people, o.concurrency ?? 16, async (p) => {
       const r = await api<{ assignments: Record<string, { variant: string; inExperiment: boolean }> }>('POST', '/api/v1/assign',
         { userId: p.userId, attributes: p.attributes, experiments: [e.key], expose: false });
       result.requests++;
