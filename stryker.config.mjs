@@ -18,6 +18,8 @@ export default {
     'api/ingest/**/*.ts',
     // The SQLite side of ingestion (group commit, write ops, writer thread) moved here from api/ingest.
     'db/sqlite/ingest/**/*.ts',
+    // The SQLite loading of api/assign's config cache.
+    'db/sqlite/assign-configs.ts',
     '!**/*.test.ts',
     '!**/index.ts',
     '!**/fixtures/**'

@@ -4,10 +4,11 @@
  * connection's write is seen within 100 ms (PRAGMA data_version), an announced change at once.
  * No test reads the wall clock: every time the cache sees comes from `clock.nowMs`.
  */
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDatabase } from '../../tests/helpers/test-app.ts';
 import { sqliteData } from '../../db/sqlite/data.ts';
+import { sqliteAssignConfigs } from '../../db/sqlite/assign-configs.ts';
+import { openSqliteFile, type SqliteClient } from '../../db/sqlite/inspect.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';
 import { notifyExperimentChanged } from '../../calendar/lifecycle/change-hooks.ts';
 import { ExperimentConfigCache } from './config-cache.ts';
@@ -21,19 +22,18 @@ describe('ExperimentConfigCache: TTL and freshness on the injected clock', () =>
 
   async function setup() {
     const t = tempDatabase();
-    const others: Database.Database[] = [];
+    const others: SqliteClient[] = [];
     cleanup = () => { for (const o of others) o.close(); t.cleanup(); };
     await seedOnFirstStart(sqliteData(t.db), T0);
     const clock = { nowMs: T0 };
-    const cache = new ExperimentConfigCache(t.db.$client, { now: () => clock.nowMs });
+    const cache = new ExperimentConfigCache(sqliteAssignConfigs(t.db.$client), { now: () => clock.nowMs });
     /** An unannounced write on the cache's own connection (PRAGMA data_version does not change for it). */
     const setCoverageHere = (coverage: number) =>
       t.db.$client.prepare('update experiments set coverage = ? where key = ?').run(coverage, KEY);
     /** A write by another connection, as another process would make it. */
     const setCoverageElsewhere = (coverage: number) => {
-      const other = new Database(t.path);
+      const other = openSqliteFile(t.path, { busyTimeoutMs: 5000 });
       others.push(other);
-      other.pragma('busy_timeout = 5000');
       other.prepare('update experiments set coverage = ? where key = ?').run(coverage, KEY);
     };
     return { cache, clock, db: t.db, setCoverageHere, setCoverageElsewhere };

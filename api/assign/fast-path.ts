@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.ts';
 import { experimentKeySchema } from '../experiments/schemas.ts';
 import { userIdSchema } from '../limits/index.ts';
 import { assignUser } from './assign.ts';
-import { configCacheFor } from './config-cache.ts';
+import { sqliteConfigCache } from '../engine/index.ts';
 import { answerWhenDone, hasValidKey, ordinaryRequest } from '../fast-answer.ts';
 
 const path = '/api/v1/assign?';
@@ -53,7 +53,7 @@ function plainQuery(query: string): PlainQuery | null {
  * @example const handled = fastAssign(deps)(req, res); if (!handled) honoListener(req, res);
  */
 export function fastAssign(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const cache = configCacheFor(deps.db.$client);
+  const cache = sqliteConfigCache(deps.db);
   /** The query of a request this path takes, else null. Throws nothing: an error in a check (a broken config row) leaves the request to Hono. */
   const taken = (req: IncomingMessage): PlainQuery | null => {
     try {

@@ -13,7 +13,9 @@ import type { PgDb } from '../../db/postgres/connection.ts';
 import { postgresIngestWriter } from '../../db/postgres/ingest.ts';
 import type { AppDeps } from '../deps.ts';
 import { sqliteIngestWriter } from '../../db/sqlite/ingest/ingest-writer.ts';
-import { configCacheFor } from '../assign/config-cache.ts';
+import { ExperimentConfigCache } from '../assign/config-cache.ts';
+import { sqliteAssignConfigs } from '../../db/sqlite/assign-configs.ts';
+import type { Db } from '../../db/sqlite/connection.ts';
 import type { ExperimentConfig } from '../assign/evaluate.ts';
 import { verifyApiKey, type Principal } from '../auth/keys.ts';
 import { PostgresConfigCache } from './postgres-configs.ts';
@@ -73,9 +75,22 @@ export function ingestOf(deps: AppDeps): IngestWriter {
   return deps.postgres?.ingest ?? sqliteIngestWriter(deps.db);
 }
 
+const sqliteCaches = new WeakMap<object, ExperimentConfigCache>();
+
+/**
+ * The one assignment config cache of a SQLite connection, over its synchronous config source
+ * (db/sqlite/assign-configs.ts): what the fast paths read without awaiting.
+ * @example sqliteConfigCache(deps.db).get('w01-onboarding-ebook-reminder')?.status // 'running'
+ */
+export function sqliteConfigCache(db: Db): ExperimentConfigCache {
+  let cache = sqliteCaches.get(db.$client);
+  if (!cache) sqliteCaches.set(db.$client, (cache = new ExperimentConfigCache(sqliteAssignConfigs(db.$client))));
+  return cache;
+}
+
 /** The assignment configs of the app's engine, fresh for this request (PostgreSQL: reloaded when stale). */
 export async function configsOf(deps: AppDeps): Promise<{ get(key: string): ExperimentConfig | undefined; active(): readonly ExperimentConfig[] }> {
-  if (!deps.postgres) return configCacheFor(deps.db.$client);
+  if (!deps.postgres) return sqliteConfigCache(deps.db);
   await deps.postgres.configs.fresh();
   return deps.postgres.configs;
 }

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { evaluateExperiment } from '../assign/evaluate.ts';
-import { configCacheFor } from '../assign/config-cache.ts';
+import { sqliteConfigCache } from '../engine/index.ts';
 import { recordExposures } from './exposures.ts';
 import { recordEvents } from './events.ts';
 import { writerFor } from '../../db/sqlite/ingest/writer.ts';
@@ -25,7 +25,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-const hashed = (key: string, userId: string) => evaluateExperiment(configCacheFor(t.db.$client).get(key)!, userId, {}, { ignoreTargeting: true });
+const hashed = (key: string, userId: string) => evaluateExperiment(sqliteConfigCache(t.db).get(key)!, userId, {}, { ignoreTargeting: true });
 const stored = (key: string) => t.db.$client.prepare(
   'select user_id, variant_key, first_exposed_at_ms, attributes from exposures join experiments e on e.id = experiment_id where e.key = ? order by user_id'
 ).raw().all(key);
