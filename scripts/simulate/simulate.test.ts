@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqliteFile } from '../../db/sqlite/inspect.ts';
 import { spawnApi, stopApi, type SpawnedApi } from '../../tests/crash/spawn-api.ts';
 import { runSimulation } from './simulate.ts';
 
@@ -27,7 +27,7 @@ describe('runSimulation against the real server', () => {
     expect(Object.values(w1).some((m) => Object.values(m).includes(0.25))).toBe(true);
     expect(Object.values(first.effects['w02-email-subject-line']!).every((m) => Object.keys(m).length === 0)).toBe(true);
 
-    const db = new Database(databasePath, { readonly: true });
+    const db = openSqliteFile(databasePath, { readonly: true });
     const stored = db.prepare(`select e.key, x.variant_key as variant, count(*) as n from exposures x
       join experiments e on e.id = x.experiment_id group by 1, 2`).all() as Array<{ key: string; variant: string; n: number }>;
     // The same (experiment, variant) pairs on both sides, so the loop below checks every one of them.
@@ -58,7 +58,7 @@ describe('runSimulation against the real server', () => {
     await runSimulation({ baseUrl: clockApi.url, apiKey: 'sim-key', planId: 1, start: true, usersPerExperiment: 400, seed: 5, days: 14, advance: true });
     const after = (await (await fetch(`${clockApi.url}/api/v1/clock`, { headers })).json()).nowMs as number;
     expect((after - before) / 86_400_000).toBeCloseTo(14, 1);
-    const db = new Database(join(dir, 'clock.db'), { readonly: true });
+    const db = openSqliteFile(join(dir, 'clock.db'), { readonly: true });
     // [key, planned days]: w02 runs 10 days, so its arrivals stop there and the scheduler stops it then.
     for (const [key, plannedDays] of [['w01-onboarding-ebook-reminder', 14], ['w02-email-subject-line', 10]] as const) {
       const experiment = await (await fetch(`${clockApi.url}/api/v1/experiments/${key}`, { headers })).json();
@@ -85,7 +85,7 @@ describe('runSimulation against the real server', () => {
       await expect(runSimulation(options)).rejects.toThrow(/ALLOW_CLOCK_CONTROL/);
       await expect(runSimulation({ ...options, days: 401 })).rejects.toThrow(/1 to 400/);
       await expect(runSimulation({ ...options, startMs: Date.now() })).rejects.toThrow(/leave out startMs/);
-      const db = new Database(join(dir, 'plain.db'), { readonly: true });
+      const db = openSqliteFile(join(dir, 'plain.db'), { readonly: true });
       expect(db.prepare('select count(*) from exposures').pluck().get()).toBe(0);
       expect(db.prepare("select count(*) from experiments where status = 'running'").pluck().get()).toBe(0);
       db.close();

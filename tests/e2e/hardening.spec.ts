@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
-import Database from 'better-sqlite3';
+import { openSqliteFile } from '../../db/sqlite/inspect.ts';
 import { startRealServer } from './server.ts';
 
 /**
@@ -148,7 +148,7 @@ test('SIGTERM during a burst of event posts: every 2xx is stored, none is reset,
 
     // Restart on the same file: every acknowledged event is there.
     second = await startRealServer({ ADMIN_API_KEY: key, DATABASE_PATH: first.databasePath });
-    const db = new Database(first.databasePath, { readonly: true });
+    const db = openSqliteFile(first.databasePath, { readonly: true });
     try {
       const stored = db.prepare(`select count(*) from events where client_event_id like 'sigterm-%'`).pluck().get();
       expect(stored).toBe(burst.length * 50);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startRealServer } from './server.ts';
+import { sqliteDriverPackage } from '../../db/sqlite/inspect.ts';
 
 /**
  * One copy of the domain: the SvelteKit server build (`build/server`, made by `vite build`
@@ -33,8 +34,8 @@ test('the built UI server carries no copy of calendar/ or db/', () => {
   const text = new Map(files.map((file) => [relative(root, file), readFileSync(file, 'utf8')]));
   const bundled = [...text].filter(([, code]) => code.includes(marker)).map(([file]) => file);
   expect(bundled, 'calendar/ code bundled into the UI server').toEqual([]);
-  // Only db/ uses better-sqlite3: the UI server naming it means a copy of db/ came along.
-  const withSqlite = [...text].filter(([, code]) => code.includes('better-sqlite3')).map(([file]) => file);
+  // Only db/sqlite uses the SQLite driver: the UI server naming it means a copy of db/ came along.
+  const withSqlite = [...text].filter(([, code]) => code.includes(sqliteDriverPackage)).map(([file]) => file);
   expect(withSqlite, 'db/ code bundled into the UI server').toEqual([]);
   const sharing = [...text].filter(([, code]) => /from\s*['"]weekly-experiments\/(calendar|db)\//.test(code));
   expect(sharing.length, 'the UI server no longer imports the domain by package name').toBeGreaterThan(0);

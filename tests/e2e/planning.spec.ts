@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
+import { openSqliteFile } from '../../db/sqlite/inspect.ts';
 
 const DAY = 86_400_000;
 const auth = () => ({ authorization: `Bearer ${process.env.E2E_ADMIN_KEY}` });
@@ -19,7 +19,7 @@ async function advance(request: APIRequestContext, days: number) {
 
 /** Exposures and activations straight into the server's database: short form 10% vs long form 5%. */
 function recordTraffic(key: string, startMs: number) {
-  const client = new Database(process.env.E2E_DATABASE_PATH!);
+  const client = openSqliteFile(process.env.E2E_DATABASE_PATH!);
   client.pragma('busy_timeout = 5000');
   try {
     const id = (client.prepare('SELECT id FROM experiments WHERE key = ?').get(key) as { id: number }).id;

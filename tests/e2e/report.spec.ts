@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
+import { openSqliteFile } from '../../db/sqlite/inspect.ts';
 import { generateSynthetic } from '../reports/synthetic.ts';
 
 const KEY = 'e2e-report-demo';
@@ -10,7 +10,7 @@ const DAY = 86_400_000;
  * (a second connection on the same WAL file): 20,000 users over 10 days.
  */
 function seedExperiment(): void {
-  const client = new Database(process.env.E2E_DATABASE_PATH!);
+  const client = openSqliteFile(process.env.E2E_DATABASE_PATH!);
   client.pragma('busy_timeout = 5000');
   try {
     if (client.prepare('SELECT 1 FROM experiments WHERE key = ?').get(KEY)) return;

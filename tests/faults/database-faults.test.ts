@@ -5,15 +5,15 @@
  * with a JSON error naming the cause and Retry-After, nothing acknowledged is lost, nothing
  * unacknowledged is stored, and health says `degraded` with the reason until it clears.
  */
-import Database from 'better-sqlite3';
+import { openSqliteFile, type SqliteClient } from '../../db/sqlite/inspect.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
-let other: Database.Database;
+let other: SqliteClient;
 beforeEach(async () => {
   t = await createTestApp();
-  other = new Database(t.path);
+  other = openSqliteFile(t.path);
 });
 afterEach(() => {
   if (other.inTransaction) other.exec('ROLLBACK');

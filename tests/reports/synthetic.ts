@@ -3,7 +3,7 @@
  * statements in one transaction: for aggregation tests and the report benchmark, where the
  * HTTP API would only add time. The end-to-end test uses the real API instead.
  */
-import type Database from 'better-sqlite3';
+import type { SqliteClient } from '../../db/sqlite/inspect.ts';
 import { mulberry32 as seededRandom } from '../../stats/testing/random.ts';
 
 /** The seeded PRNG shared with the statistics simulations (mulberry32). */
@@ -41,7 +41,7 @@ export type SyntheticSpec = {
  * Writes `spec.users` exposures and their events; returns how many events were written.
  * @example generateSynthetic(db.$client, { experimentId: 1, users: 1000, seed: 1, ... })
  */
-export function generateSynthetic(client: Database.Database, spec: SyntheticSpec): { events: number } {
+export function generateSynthetic(client: SqliteClient, spec: SyntheticSpec): { events: number } {
   const random = seededRandom(spec.seed);
   const totalWeight = spec.variants.reduce((a, v) => a + v.weight, 0);
   const insertExposure = client.prepare(
