@@ -14,8 +14,12 @@
 import pg from 'pg';
 import type { Candidacy, LeaderCallbacks, Leadership } from '../store/replicas.ts';
 
-/** The scheduler's lock: any bigint, the same in every replica, next to MIGRATION_LOCK_KEY. */
-export const SCHEDULER_LOCK_KEY = 7_345_001_204;
+/**
+ * The scheduler's lock: any bigint, the same in every replica, and none of the other advisory
+ * locks' keys (MIGRATION_LOCK_KEY …203, INGEST_LOCK_KEY …204, the report store's DDL lock …205:
+ * db/postgres/lock-keys.test.ts checks): the leader holds it for its whole life.
+ */
+export const SCHEDULER_LOCK_KEY = 7_345_001_210;
 
 export type PostgresLeadershipOptions = {
   /** Lock key (default SCHEDULER_LOCK_KEY). */

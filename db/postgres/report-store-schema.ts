@@ -14,7 +14,7 @@ export const STORE_SCHEMA = 'report_store';
 export const STORE_VERSION = 1;
 
 /** Session advisory lock held while creating or replacing the store's schema (replicas starting together). */
-const STORE_DDL_LOCK_KEY = 7_345_001_205;
+export const STORE_DDL_LOCK_KEY = 7_345_001_205;
 
 /**
  * The advisory lock that orders report watermarks with ingestion. Every transaction that
