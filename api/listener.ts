@@ -4,6 +4,7 @@ import type { App } from './app.ts';
 import type { AppDeps } from './deps.ts';
 import { fastAssign } from './assign/fast-path.ts';
 import { fastEvents } from './ingest/fast-path.ts';
+import { fastPayload } from './sdk/fast-path.ts';
 import { internalError, send } from './fast-answer.ts';
 
 /**
@@ -13,16 +14,16 @@ import { internalError, send } from './fast-answer.ts';
  */
 export const fastPathMiddleware: Record<string, string> = {
   secureHeaders: 'applied: every fast-path answer carries the same headers (send() in fast-answer.ts writes securityHeaders and the API CSP)',
-  compress: 'waived: the fast paths answer a few hundred bytes of JSON, below the 1 KB that compress() starts at',
-  bodySizeLimit: 'applied: the events fast path reads at most the same limit and hands a larger or unparsable body to Hono; the assign fast path takes GET only',
-  cors: 'applied: the fast paths answer only sdk and admin keys (hasValidKey), to which clientCors grants no origin, so Hono would add no CORS header either; client keys and preflights go to Hono',
-  authenticate: 'applied: both fast paths answer only a request with a valid sdk or admin key (hasValidKey); anything else goes to Hono'
+  compress: 'applied: the assign and events fast paths answer a few hundred bytes of JSON, below the 1 KB that compress() starts at; the payload fast path sends gzip when it is asked for by name (made once per payload, ETag weakened as compress() does) and leaves any other Accept-Encoding to Hono',
+  bodySizeLimit: 'applied: the events fast path reads at most the same limit and hands a larger or unparsable body to Hono; the assign and payload fast paths take GET only',
+  cors: 'applied: the assign and events fast paths answer only sdk and admin keys (hasValidKey), to which clientCors grants no origin, so Hono would add no CORS header either; the payload fast path takes only requests without Origin and sends the Vary and expose headers Hono does; client keys with an Origin and preflights go to Hono',
+  authenticate: 'applied: the assign and events fast paths answer only a request with a valid sdk or admin key (hasValidKey), the payload fast path only a valid client key in its path (as its route checks it); anything else goes to Hono'
 };
 
 /**
- * The API as a node:http listener. The SDKs' two hot paths, a plain `GET /api/v1/assign` and a
- * well-formed `POST /api/v1/events`, are answered without the framework (`fast-path.ts` in
- * api/assign and api/ingest); everything else, errors included, by the Hono app. Used by every
+ * The API as a node:http listener. The SDKs' hot paths, a plain `GET /api/v1/assign`, a
+ * well-formed `POST /api/v1/events` and a server SDK's `GET /api/features/{clientKey}`, are answered
+ * without the framework (`fast-path.ts` in api/assign, api/ingest and api/sdk); everything else, errors included, by the Hono app. Used by every
  * server that serves the API (npm start, the dev server, the crash test and the benchmark).
  * `fastPaths: false` leaves every request to Hono (the benchmark's comparison).
  * @example createServer(apiListener(app, deps)).listen(3000);
@@ -34,8 +35,9 @@ export function apiListener(app: App, deps: AppDeps, options: { fastPaths?: bool
   if (options.fastPaths === false || deps.postgres) return (req, res) => void hono(req, res);
   const assign = fastAssign(deps);
   const events = fastEvents(deps, (req, res, body) => void answerWithBody(app, req, res, body));
+  const payload = fastPayload(deps);
   return (req, res) => {
-    if (!assign(req, res) && !events(req, res)) void hono(req, res);
+    if (!assign(req, res) && !events(req, res) && !payload(req, res)) void hono(req, res);
   };
 }
 

@@ -59,6 +59,17 @@ export class PayloadCache {
     return this.#snapshot!;
   }
 
+  /**
+   * The current payload when it can be served without waiting (built, and no change announced
+   * since), else null; an old one is returned and rebuilt in the background, as `current` does.
+   * @example const snapshot = cache.peek(); if (snapshot) res.end(snapshot.body);
+   */
+  peek(): PayloadSnapshot | null {
+    if (!this.#snapshot || this.#dirty) return null;
+    if (Date.now() - this.#builtAtMs > this.#maxAgeMs) void this.refresh().catch(logFailure);
+    return this.#snapshot;
+  }
+
   /** Rebuilds now (joins a rebuild under way, and runs once more if a change came in during it). */
   refresh(): Promise<void> {
     this.#building ??= (async () => {
