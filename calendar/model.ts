@@ -15,8 +15,18 @@ export type ExperimentStatus = (typeof experimentStatuses)[number];
 export const channels = ['email', 'push', 'sms', 'in-app', 'landing-page', 'web', 'social'] as const;
 export type Channel = (typeof channels)[number];
 
-export const metricKinds = ['binomial', 'count', 'sum', 'ratio'] as const;
+/**
+ * binomial: fired E at least once; count: E per user; sum: Σ E's value per user; ratio: Σ numerator / Σ
+ * denominator over users (delta method); retention: fired any of the named events between day a and b
+ * after first exposure (churn is retention with direction 'decrease'); threshold: fired E at least k times;
+ * time_to_event: restricted mean hours from first exposure to the first E (no E counts the whole window).
+ */
+export const metricKinds = ['binomial', 'count', 'sum', 'ratio', 'retention', 'threshold', 'time_to_event'] as const;
 export type MetricKind = (typeof metricKinds)[number];
+
+/** How a ratio's denominator adds up a user's events: their values (an event without one counts 1), or how many there were. */
+export const denominatorAggregates = ['sum', 'count'] as const;
+export type DenominatorAggregate = (typeof denominatorAggregates)[number];
 
 export const metricRoles = ['primary', 'secondary', 'guardrail'] as const;
 export type MetricRole = (typeof metricRoles)[number];
@@ -134,8 +144,19 @@ export type Metric = {
   eventName: string;
   /** Ratio metrics only: the denominator's event. */
   denominatorEventName: string | null;
+  /** Ratio metrics only: 'count' makes a mean per event (order value = Σ purchase value / number of purchases). */
+  denominatorAggregate: DenominatorAggregate;
+  /** Retention metrics only: further events that also count as a return (any of `eventName` and these). */
+  extraEventNames: string[];
+  /** Retention metrics only: the window starts this many days after first exposure (a of "days a-b"; b is `windowDays`). */
+  windowStartDays: number | null;
+  /** Threshold metrics only: the user counts once they fired `eventName` at least this many times in the window. */
+  minCount: number | null;
   direction: MetricDirection;
-  /** Window after first exposure in days; null means the experiment's duration. */
+  /**
+   * Window after first exposure in days; null means the experiment's duration. Retention: the end of
+   * the window (b, exclusive). Time to event: the restriction of the restricted mean.
+   */
   windowDays: number | null;
   /** Cap per-user values at this percentile (0..1), e.g. 0.99 for revenue. */
   winsorizePercentile: number | null;

@@ -9,7 +9,8 @@ import { json } from '../openapi.ts';
 
 const metricSchema = z.object({
   id: z.number().int(), key: z.string(), name: z.string(), description: z.string().nullable(), kind: z.string(),
-  eventName: z.string(), denominatorEventName: z.string().nullable(), direction: z.string(),
+  eventName: z.string(), denominatorEventName: z.string().nullable(), denominatorAggregate: z.enum(['sum', 'count']),
+  extraEventNames: z.array(z.string()), windowStartDays: z.number().nullable(), minCount: z.number().nullable(), direction: z.string(),
   windowDays: z.number().nullable(), winsorizePercentile: z.number().nullable(), baseline: z.number().nullable(),
   baselineSd: z.number().nullable(), createdAtMs: z.number(), updatedAtMs: z.number()
 }).openapi('Metric');

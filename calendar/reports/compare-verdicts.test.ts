@@ -14,6 +14,7 @@ import type { MetricResult } from './types.ts';
 type Kind = MetricRow['kind'];
 const metric = (kind: Kind, direction: 'increase' | 'decrease' = 'increase', role: MetricRow['role'] = 'primary', key = 'm'): MetricRow =>
   ({ id: 1, key, name: `Metric ${key}`, description: null, kind, eventName: 'e', denominatorEventName: kind === 'ratio' ? 'd' : null,
+    denominatorAggregate: 'sum', extraEventNames: [], windowStartDays: null, minCount: null,
     direction, windowDays: 7, winsorizePercentile: null, baseline: null, baselineSd: null, createdAtMs: 0, updatedAtMs: 0, role });
 const sums = (s: Partial<MetricSums>): MetricSums => ({ sum: 0, sumSquares: 0, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0, ...s });
 const arm = (variant: string, users: number, ...metrics: Array<Partial<MetricSums>>): GroupAggregate =>

@@ -176,7 +176,9 @@ describe('updateMetric', () => {
     expect(await updateMetric(data, 'activation', { kind: 'ratio', denominatorEventName: 'signup' }, ctx)).toMatchObject({ kind: 'ratio', denominatorEventName: 'signup' });
     expect(await updateMetric(data, 'activation', { name: 'Still a ratio' }, ctx)).toMatchObject({ kind: 'ratio', denominatorEventName: 'signup' });
     expect(await updateMetric(data, 'activation', { kind: 'binomial' }, ctx)).toMatchObject({ kind: 'binomial', denominatorEventName: null });
-    expect(await updateMetric(data, 'activation', { denominatorEventName: 'signup' }, ctx)).toMatchObject({ denominatorEventName: null });
+    // A setting the kind does not read is refused rather than stored unread.
+    await expect(updateMetric(data, 'activation', { denominatorEventName: 'signup' }, ctx))
+      .rejects.toThrow(new InvalidInputError('denominatorEventName is for ratio metrics only, not binomial'));
   });
 
   it.each([

@@ -12,6 +12,7 @@ import type { MetricRow } from './load.ts';
 
 const metric = (kind: MetricRow['kind'], baseline: number | null = null, baselineSd: number | null = null): MetricRow =>
   ({ id: 1, key: 'activation', name: 'Activation', description: null, kind, eventName: 'e', denominatorEventName: kind === 'ratio' ? 'd' : null,
+    denominatorAggregate: 'sum', extraEventNames: [], windowStartDays: null, minCount: null,
     direction: 'increase', windowDays: 7, winsorizePercentile: null, baseline, baselineSd, createdAtMs: 0, updatedAtMs: 0, role: 'primary' });
 const control = (users: number, ...metrics: Array<Partial<MetricSums>>): GroupAggregate =>
   ({ variant: 'control', day: null, segment: null, users, conflicted: 0,

@@ -14,7 +14,7 @@ import {
   pgTable, integer, bigint, doublePrecision, text, boolean, date, jsonb, uniqueIndex, index, primaryKey
 } from 'drizzle-orm/pg-core';
 import {
-  experimentStatuses, metricKinds, metricRoles, planStatuses, metricDirections, criterionKinds, ideaSources,
+  experimentStatuses, metricKinds, metricRoles, planStatuses, metricDirections, denominatorAggregates, criterionKinds, ideaSources,
   ideaStatuses, keyScopes,
   type TargetingCondition, type Plan, type Layer, type Experiment, type Variant, type Metric, type SuccessCriterion,
   type Decision, type PlaybookEntry, type Idea, type ApiKey, type AuditRecord, type Registration, type Amendment
@@ -128,6 +128,14 @@ export const metrics = pgTable('metrics', {
   eventName: text('event_name').notNull(),
   /** Ratio metrics only: the denominator's event. */
   denominatorEventName: text('denominator_event_name'),
+  /** Ratio metrics only: 'sum' adds the denominator event's values, 'count' counts its events (a mean per event). */
+  denominatorAggregate: text('denominator_aggregate', { enum: denominatorAggregates }).notNull().default('sum'),
+  /** Retention metrics only: further events that count as a return, besides event_name. */
+  extraEventNames: jsonb('extra_event_names').$type<string[]>().notNull().default([]),
+  /** Retention metrics only: the window starts this many days after first exposure (window_days is its end). */
+  windowStartDays: integer('window_start_days'),
+  /** Threshold metrics only: at least this many events of event_name in the window. */
+  minCount: integer('min_count'),
   direction: text('direction', { enum: metricDirections }).notNull().default('increase'),
   /** Window after first exposure in days; null means the experiment's duration. */
   windowDays: integer('window_days'),

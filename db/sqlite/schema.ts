@@ -13,7 +13,7 @@ import {
 const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
 import {
-  experimentStatuses, channels, metricKinds, metricRoles, planStatuses, metricDirections, criterionKinds, ideaSources,
+  experimentStatuses, channels, metricKinds, metricRoles, planStatuses, metricDirections, denominatorAggregates, criterionKinds, ideaSources,
   ideaStatuses, keyScopes,
   type TargetingCondition, type Plan, type Layer, type Experiment, type Variant, type Metric, type SuccessCriterion,
   type Decision, type PlaybookEntry, type Idea, type ApiKey, type AuditRecord, type Registration, type Amendment
@@ -124,6 +124,14 @@ export const metrics = sqliteTable('metrics', {
   eventName: text('event_name').notNull(),
   /** Ratio metrics only: the denominator's event. */
   denominatorEventName: text('denominator_event_name'),
+  /** Ratio metrics only: 'sum' adds the denominator event's values, 'count' counts its events (a mean per event). */
+  denominatorAggregate: text('denominator_aggregate', { enum: denominatorAggregates }).notNull().default('sum'),
+  /** Retention metrics only: further events that count as a return, besides event_name. */
+  extraEventNames: text('extra_event_names', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** Retention metrics only: the window starts this many days after first exposure (window_days is its end). */
+  windowStartDays: integer('window_start_days'),
+  /** Threshold metrics only: at least this many events of event_name in the window. */
+  minCount: integer('min_count'),
   direction: text('direction', { enum: metricDirections }).notNull().default('increase'),
   /** Window after first exposure in days; null means the experiment's duration. */
   windowDays: integer('window_days'),

@@ -47,6 +47,9 @@ function metricColumns(metric: MetricQuerySpec, index: number): Bound[] {
         column(perUserExpression('sum-or-count', metric.denominatorEventName, windowMs), `d${index}`)
       ];
     }
+    // The full-scan path is kept for benchmarks and cross-checks of the first four kinds; the
+    // later kinds (and their window rules) live in the report store only (store-values.ts).
+    default: throw new Error(`metric '${metric.key}': the full-scan path does not compute ${metric.kind} metrics; the report store does`);
   }
 }
 
