@@ -16,6 +16,7 @@ export type {
 } from './types.ts';
 export { StatsInputError } from './errors.ts';
 export { compareMeans, compareProportions, compareRatios, DEFAULT_TUNING } from './compare/index.ts';
+export { restrictedMeanStats, type TimeToEventStats } from './restricted-mean.ts';
 export { sampleRatioMismatch, SRM_THRESHOLD, type SampleRatioMismatch } from './srm.ts';
 export { adjustPValues, type AdjustmentMethod } from './multiple-testing.ts';
 export {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { decisionOutcomes } from '../../calendar/reports/index.ts';
+import { metricKinds } from '../../calendar/model.ts';
 import { errorSchema, experimentKeySchema } from '../experiments/schemas.ts';
 
 export { errorSchema };
@@ -19,7 +20,7 @@ export const reportQuery = z.object({
 const interval = z.object({ estimate: z.number(), ciLow: z.number(), ciHigh: z.number() });
 
 const metricResult = z.object({
-  key: z.string(), name: z.string(), kind: z.enum(['binomial', 'count', 'sum', 'ratio']),
+  key: z.string(), name: z.string(), kind: z.enum(metricKinds),
   role: z.enum(['primary', 'secondary', 'guardrail']), direction: z.enum(['increase', 'decrease']),
   windowDays: z.number(), cap: z.number().nullable(),
   arms: z.array(z.object({ variant: z.string(), users: z.number().int(), mean: z.number().nullable() })),
@@ -33,7 +34,10 @@ const metricResult = z.object({
     sampleScaleNeeded: z.number().nullable().openapi({ description: 'The sample at which this guardrail\'s final fixed-horizon test reaches 80% power if the variant truly changes nothing here, as a multiple of the current sample' }),
     nonInferior: z.boolean(), pValue: z.number().nullable()
   })),
-  notes: z.array(z.string())
+  notes: z.array(z.string()),
+  usersWaiting: z.number().int().optional().openapi({ description: 'Retention and time to event: exposed users left out because their window has not closed yet' }),
+  windowStartDays: z.number().optional().openapi({ description: 'Retention: the window is [windowStartDays, windowDays) days after first exposure' }),
+  restrictionHours: z.number().optional().openapi({ description: 'Time to event: the restriction of the restricted mean (users without the event count this many hours)' })
 }).openapi('MetricResult');
 
 export const recordedDecisionSchema = z.object({

@@ -8,6 +8,7 @@ import { isoDay } from '../dates.ts';
 import { loadReportDesign, type CriterionRow, type ReportDesign } from './load.ts';
 import { changedFields, currentAnalysis, type RegisteredPlan } from '../lifecycle/registration.ts';
 import { totalsFromCumulative } from './totals.ts';
+import { closedWindowTotals, waitsForWindow } from './windows.ts';
 import type { CumulativeSeries, MetricResult, Report, ReportCriterion, ReportOptions } from './types.ts';
 
 const MAX_SEGMENTS = 20;
@@ -23,15 +24,44 @@ export function hasEnded(design: ReportDesign, nowMs: number): boolean {
 function metricSpecs(design: ReportDesign): StoreMetric[] {
   return design.metrics.map((m) => ({
     metricId: m.id, key: m.key, kind: m.kind, eventName: m.eventName, denominatorEventName: m.denominatorEventName,
-    windowDays: m.windowDays ?? design.experiment.durationDays, winsorizePercentile: m.winsorizePercentile
+    denominatorAggregate: m.denominatorAggregate, extraEventNames: m.extraEventNames, windowStartDays: m.windowStartDays,
+    minCount: m.minCount, windowDays: m.windowDays ?? design.experiment.durationDays, winsorizePercentile: m.winsorizePercentile
   }));
 }
 
+/** The rows each metric is compared on: a retention or time-to-event metric only counts closed windows (see windows.ts). */
+type RowsOf = (index: number) => { rows: GroupAggregate[]; waiting: number | null };
+
 function metricTable(
-  design: ReportDesign, specs: StoreMetric[], caps: Array<number | null>, rows: GroupAggregate[], settings: CompareSettings,
+  design: ReportDesign, specs: StoreMetric[], caps: Array<number | null>, rowsOf: RowsOf, settings: CompareSettings,
   criteria = decidingCriteria(design).registered
 ): MetricResult[] {
-  return design.metrics.map((m, i) => compareMetric(m, i, specs[i].windowDays, caps[i], rows, criteria, settings));
+  return design.metrics.map((m, i) => {
+    const { rows, waiting } = rowsOf(i);
+    return withWindowNotes(compareMetric(m, i, specs[i].windowDays, caps[i], rows, criteria, settings), specs[i], waiting);
+  });
+}
+
+/** Says what a retention or time-to-event result counts: the window, the restriction, who is still waiting. */
+function withWindowNotes(result: MetricResult, spec: StoreMetric, waiting: number | null): MetricResult {
+  if (!waitsForWindow(spec.kind)) return result;
+  const start = spec.windowStartDays ?? 0;
+  if (spec.kind === 'time_to_event') {
+    result.restrictionHours = spec.windowDays * 24;
+    result.notes.push(`Restricted mean over ${spec.windowDays} days (${spec.windowDays * 24} hours): users without the event count ${spec.windowDays * 24} hours.`);
+  } else {
+    result.windowStartDays = start;
+  }
+  if (waiting === null) {
+    result.notes.push('Not split by segment: this metric counts users once their whole window has passed, which a segment split does not track.');
+    return result;
+  }
+  result.usersWaiting = waiting;
+  if (waiting > 0) {
+    const window = spec.kind === 'retention' ? `day ${start}-${spec.windowDays} window` : `${spec.windowDays}-day window`;
+    result.notes.push(`${waiting} exposed users left out: their ${window} has not closed yet.`);
+  }
+  return result;
 }
 
 const criterionOut = (c: RegisteredPlan['criteria'][number]): ReportCriterion => ({
@@ -90,7 +120,9 @@ export async function buildReport(data: Data, key: string, options: ReportOption
     alpha, controlKey: design.control.key, variantKeys,
     sequentialTuning: analysis === 'sequential' ? needed.users ?? DEFAULT_TUNING : null
   };
-  const metrics = metricTable(design, specs, caps, byVariant, settings);
+  const closed = specs.map((spec) => waitsForWindow(spec.kind) ? closedWindowTotals(daily, spec.windowDays, nowMs) : null);
+  const totalsOf: RowsOf = (i) => closed[i] ? { rows: closed[i].totals, waiting: closed[i].waiting } : { rows: byVariant, waiting: 0 };
+  const metrics = metricTable(design, specs, caps, totalsOf, settings);
   applyCorrection(metrics, correction, alpha);
 
   const caveat = 'Segment results are exploratory: p-values are not adjusted for the number of segments, and a segment was not a pre-registered criterion.';
@@ -103,7 +135,10 @@ export async function buildReport(data: Data, key: string, options: ReportOption
       .sort((a, b) => b.users - a.users).slice(0, MAX_SEGMENTS);
     segments = {
       attribute: options.segment, caveat,
-      values: values.map((s) => ({ value: s.value, users: s.users, metrics: metricTable(design, specs, caps, s.rows, settings) }))
+      values: values.map((s) => ({
+        value: s.value, users: s.users,
+        metrics: metricTable(design, specs, caps, (i) => waitsForWindow(specs[i].kind) ? { rows: [], waiting: null } : { rows: s.rows, waiting: 0 }, settings)
+      }))
     };
   }
 
@@ -112,7 +147,9 @@ export async function buildReport(data: Data, key: string, options: ReportOption
     const days = [...new Set(daily.map((r) => r.day!))];
     for (const variant of variantKeys.filter((k) => k !== design.control.key)) {
       const points = days.map((day) => {
-        const rows = daily.filter((r) => r.day === day);
+        const rows = waitsForWindow(primary.kind)
+          ? closedWindowTotals(daily.filter((r) => r.day! <= day), specs[primaryIndex].windowDays, nowMs).totals
+          : daily.filter((r) => r.day === day);
         const result = compareMetric(primary, primaryIndex, specs[primaryIndex].windowDays, caps[primaryIndex], rows, [], { ...settings, variantKeys: [design.control.key, variant] });
         const c = result.comparisons[0];
         return { date: isoDateOfDay(day), users: rows.reduce((a, r) => a + r.users, 0), relative: c?.relative?.estimate ?? null, ciLow: c?.relative?.ciLow ?? null, ciHigh: c?.relative?.ciHigh ?? null };
@@ -127,7 +164,7 @@ export async function buildReport(data: Data, key: string, options: ReportOption
   const decision = decideBy(criteria.registered);
   // Amended guardrail margins change the guardrail rows, so the amended decision gets its own table.
   const amendedTable = (list: CriterionRow[]) => {
-    const table = metricTable(design, specs, caps, byVariant, settings, list);
+    const table = metricTable(design, specs, caps, totalsOf, settings, list);
     applyCorrection(table, correction, alpha);
     return table;
   };

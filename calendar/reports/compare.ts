@@ -1,11 +1,12 @@
 /**
  * From per-variant sufficient statistics to comparisons against control, using `stats/`
- * only: proportions (binomial), Welch means (count, sum), delta-method ratios (ratio).
+ * only: proportions (binomial, retention, threshold), Welch means (count, sum, and time to
+ * event as a restricted mean), delta-method ratios (ratio).
  */
 import type { GroupAggregate, MetricSums } from '../../db/store/index.ts';
 import {
   adjustPValues, chanceToBeatControl, compareMeans, compareProportions, compareRatios, nonInferiorityScale,
-  testNonInferiority, StatsInputError, type Comparison, type CompareOptions
+  restrictedMeanStats, testNonInferiority, StatsInputError, type Comparison, type CompareOptions, type MeanStats
 } from '../../stats/index.ts';
 import type { MetricKind } from '../model.ts';
 import type { ComparisonResult, Correction, GuardrailResult, MetricResult } from './types.ts';
@@ -13,15 +14,32 @@ import type { CriterionRow, MetricRow } from './load.ts';
 
 export type CompareSettings = { alpha: number; sequentialTuning: number | null; controlKey: string; variantKeys: string[] };
 
-function armMean(kind: MetricKind, users: number, sums: MetricSums): number | null {
-  if (kind === 'ratio') return sums.sumDenominator === 0 ? null : sums.sum / sums.sumDenominator;
-  return users === 0 ? null : sums.sum / users;
+const HOURS_PER_DAY = 24;
+
+/** A time-to-event arm as the mean of min(hours to the event, restriction): see stats' `restrictedMeanStats`. */
+function timeToEventStats(users: number, sums: MetricSums, windowDays: number): MeanStats {
+  return restrictedMeanStats({
+    n: users, events: sums.sumDenominator, sumTimes: sums.sum, sumTimeSquares: sums.sumSquares, restriction: windowDays * HOURS_PER_DAY
+  });
 }
 
-function compareArms(kind: MetricKind, c: GroupAggregate, t: GroupAggregate, i: number, options: CompareOptions): Comparison {
+/** Kinds whose per-user value is 0 or 1, compared as proportions. */
+const proportionKinds: ReadonlySet<MetricKind> = new Set(['binomial', 'retention', 'threshold']);
+
+function armMean(kind: MetricKind, users: number, sums: MetricSums, windowDays: number): number | null {
+  if (kind === 'ratio') return sums.sumDenominator === 0 ? null : sums.sum / sums.sumDenominator;
+  if (users === 0) return null;
+  if (kind === 'time_to_event') return timeToEventStats(users, sums, windowDays).sum / users;
+  return sums.sum / users;
+}
+
+function compareArms(kind: MetricKind, c: GroupAggregate, t: GroupAggregate, i: number, windowDays: number, options: CompareOptions): Comparison {
   const cs = c.metrics[i];
   const ts = t.metrics[i];
-  if (kind === 'binomial') return compareProportions({ n: c.users, conversions: cs.sum }, { n: t.users, conversions: ts.sum }, options);
+  if (proportionKinds.has(kind)) return compareProportions({ n: c.users, conversions: cs.sum }, { n: t.users, conversions: ts.sum }, options);
+  if (kind === 'time_to_event') {
+    return compareMeans(timeToEventStats(c.users, cs, windowDays), timeToEventStats(t.users, ts, windowDays), options);
+  }
   if (kind === 'ratio') {
     const ratio = (a: GroupAggregate, s: MetricSums) => ({
       n: a.users, sumNumerator: s.sum, sumDenominator: s.sumDenominator, sumNumeratorSquares: s.sumSquares,
@@ -82,7 +100,7 @@ export function compareMetric(
     key: metric.key, name: metric.name, kind: metric.kind, role: metric.role, direction, windowDays, cap,
     arms: settings.variantKeys.map((variant) => {
       const a = arm(variant);
-      return { variant, users: a.users, mean: a.metrics.length ? armMean(metric.kind, a.users, a.metrics[index]) : null };
+      return { variant, users: a.users, mean: a.metrics.length ? armMean(metric.kind, a.users, a.metrics[index], windowDays) : null };
     }),
     comparisons: [], guardrails: [], notes: []
   };
@@ -97,7 +115,7 @@ export function compareMetric(
     }
     let c: Comparison;
     try {
-      c = compareArms(metric.kind, control, treatment, index, options);
+      c = compareArms(metric.kind, control, treatment, index, windowDays, options);
     } catch (err) {
       if (!(err instanceof StatsInputError)) throw err;
       result.notes.push(`${variant}: cannot compare yet (${err.message}).`);

@@ -15,7 +15,7 @@ export function pValueText(p: number | null | undefined): string {
 /** A mean or rate: rates as percentages, other values with up to 4 significant digits. */
 export function meanText(x: number | null | undefined, kind: string): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  if (kind === 'binomial') return `${(100 * x).toFixed(2)}%`;
+  if (kind === 'binomial' || kind === 'retention' || kind === 'threshold') return `${(100 * x).toFixed(2)}%`;
   return Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(4)).toString();
 }
 

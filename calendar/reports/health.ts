@@ -21,12 +21,15 @@ export function usersNeededFor(
   const observed = control && control.users >= 2 ? control.metrics[index] : null;
   try {
     let perArm: number;
-    if (metric.kind === 'binomial') {
+    if (metric.kind === 'binomial' || metric.kind === 'retention' || metric.kind === 'threshold') {
       const baseline = metric.baseline ?? (observed ? observed.sum / control!.users : null);
       if (!baseline) return { users: null, basis: 'no baseline rate yet' };
       perArm = requiredSampleSize({ kind: 'proportion', baseline, mde, relative: true, alpha });
     } else if (metric.kind === 'ratio') {
       return { users: null, basis: 'not computed for ratio metrics' };
+    } else if (metric.kind === 'time_to_event' && (metric.baseline === null || metric.baselineSd === null)) {
+      // Its sums hold only the users with the event; the restricted mean needs the closed windows.
+      return { users: null, basis: 'time to event: enter a baseline mean and standard deviation on the metric' };
     } else {
       const n = control?.users ?? 0;
       const mean = metric.baseline ?? (observed ? observed.sum / n : null);

@@ -63,8 +63,14 @@ export type MetricResult = {
   arms: ArmResult[];
   comparisons: ComparisonResult[];
   guardrails: GuardrailResult[];
-  /** Why a comparison is missing (e.g. too few users). */
+  /** Why a comparison is missing (e.g. too few users); what a retention or time-to-event result counts. */
   notes: string[];
+  /** Retention and time to event: exposed users left out because their window has not closed yet. */
+  usersWaiting?: number;
+  /** Retention: the window is [windowStartDays, windowDays) days after first exposure. */
+  windowStartDays?: number;
+  /** Time to event: the restriction of the restricted mean, in hours (users without the event count this). */
+  restrictionHours?: number;
 };
 
 export type Health = {

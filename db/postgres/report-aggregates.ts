@@ -64,7 +64,8 @@ async function metricGroups(client: pg.ClientBase, experimentId: number, metric:
     `SELECT variant_key AS variant, day, sum, sum_squares AS "sumSquares", sum_denominator AS "sumDenominator",
        sum_denominator_squares AS "sumDenominatorSquares", sum_cross_products AS "sumCrossProducts"
      FROM ${STORE_SCHEMA}.group_sums WHERE experiment_id = :experimentId::int AND metric_id = :metricId::int`, params);
-  const ratio = metric.kind === 'ratio';
+  // Time to event keeps d (users with the event) as a ratio keeps its denominator.
+  const ratio = metric.kind === 'ratio' || metric.kind === 'time_to_event';
   const groups = new Map(rows.map(({ variant, day, ...s }) => [groupKey(variant, day),
     ratio ? s : { ...s, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 }]));
   if (cap !== null) {

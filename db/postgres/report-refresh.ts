@@ -119,8 +119,8 @@ async function recomputeUsers(client: pg.ClientBase, experimentId: number, metri
   const { names } = valueColumns(metric);
   await tempTable(client, 'report_changed_metric', 'user_id text PRIMARY KEY');
   const { rowCount } = await execute(client,
-    `INSERT INTO pg_temp.report_changed_metric SELECT DISTINCT user_id FROM pg_temp.report_changed WHERE event_name IN ('*', :n0, :n1)`,
-    { n0: names[0], n1: names[1] });
+    `INSERT INTO pg_temp.report_changed_metric SELECT DISTINCT user_id FROM pg_temp.report_changed WHERE ${names.length === 2 ? "event_name IN ('*', :n0, :n1)" : 'event_name = ANY(:all::text[])'}`,
+    names.length === 2 ? { n0: names[0], n1: names[1] } : { all: ['*', ...names] });
   if (!rowCount) return;
   await addSums(client, experimentId, metric.metricId, -1);
   await addSegmentSums(client, experimentId, attributes, metric.metricId, -1);

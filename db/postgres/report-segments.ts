@@ -114,7 +114,7 @@ export async function storeSegmentAggregates(
        WHERE experiment_id = :experimentId::int AND attribute = :attribute::text AND metric_id = :metricId::int`,
       { ...params, metricId: metric.metricId });
     const sums = new Map(rows.map(({ segment, variant, ...s }) => [key(segment, variant),
-      metric.kind === 'ratio' ? s : { ...s, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 }]));
+      metric.kind === 'ratio' || metric.kind === 'time_to_event' ? s : { ...s, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 }]));
     const cap = caps[i] ?? null;
     if (cap !== null) {
       const excess = await query<{ segment: string; variant: string; over: number; overSquares: number }>(client,

@@ -9,6 +9,7 @@ import type { StoreMetric } from '../store/index.ts';
 import { execute, query, STORE_SCHEMA } from './report-store-schema.ts';
 
 export const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** `metric_id` of the exposed-users rows in `group_sums`. */
 export const USERS_METRIC_ID = 0;
 
@@ -43,28 +44,51 @@ export function isWinsorized(metric: StoreMetric): boolean {
   return p !== null && p !== undefined && (metric.kind === 'sum' || metric.kind === 'count');
 }
 
-/** What a metric's stored rows depend on; a change means that metric is rebuilt. */
+/**
+ * What a metric's stored rows depend on; a change means that metric is rebuilt. The settings of
+ * the later kinds are appended only when set, so the definitions stored before them still match.
+ */
 export function definitionOf(metric: StoreMetric): string {
-  return JSON.stringify([metric.kind, metric.eventName, metric.kind === 'ratio' ? metric.denominatorEventName : null,
-    Math.round(metric.windowDays * DAY_MS), isWinsorized(metric)]);
+  const base = [metric.kind, metric.eventName, metric.kind === 'ratio' ? metric.denominatorEventName : null,
+    Math.round(metric.windowDays * DAY_MS), isWinsorized(metric)];
+  const extra = metric.kind === 'retention' ? [metric.extraEventNames ?? [], windowStartMs(metric)]
+    : metric.kind === 'threshold' ? [metric.minCount ?? 1]
+    : metric.kind === 'ratio' && metric.denominatorAggregate === 'count' ? ['count'] : [];
+  return JSON.stringify([...base, ...extra]);
 }
 
-/** A user's value and denominator over their events `e` in the window, and the two event names read. */
-export function valueColumns(metric: StoreMetric): { value: string; denominator: string; names: [string, string] } {
+/** Where a metric's window starts after the first exposure, in ms: retention's day a, else 0. */
+function windowStartMs(metric: StoreMetric): number {
+  return metric.kind === 'retention' ? Math.round((metric.windowStartDays ?? 0) * DAY_MS) : 0;
+}
+
+/**
+ * A user's value and denominator over their events `e` in the window, and the event names read
+ * (at least two: [numerator, denominator] for a ratio, the same name twice for one event), as
+ * SQLite's store computes them (db/sqlite/queries/store-values.ts).
+ */
+export function valueColumns(metric: StoreMetric): { value: string; denominator: string; names: string[] } {
   const num = metric.eventName;
   switch (metric.kind) {
     case 'binomial': return { value: '1', denominator: '0', names: [num, num] };
     case 'count': return { value: 'count(*)', denominator: '0', names: [num, num] };
     case 'sum': return { value: 'coalesce(sum(e.value), 0)', denominator: '0', names: [num, num] };
+    case 'retention': {
+      const names = [...new Set([num, ...(metric.extraEventNames ?? [])])];
+      return { value: '1', denominator: '0', names: names.length === 1 ? [num, num] : names };
+    }
+    case 'threshold': return { value: `(count(*) >= ${Math.max(1, Math.trunc(metric.minCount ?? 1))})::int`, denominator: '0', names: [num, num] };
+    // Hours to the first event in double precision (as SQLite divides); d = 1 marks a user with the event.
+    case 'time_to_event': return { value: `(min(e.timestamp_ms) - x.first_exposed_at_ms)::float8 / ${HOUR_MS}`, denominator: '1', names: [num, num] };
     case 'ratio': {
       const den = metric.denominatorEventName;
       if (!den) throw new Error(`ratio metric '${metric.key}' has no denominator event`);
-      // A ratio side counts an event without a value as 1 (an occurrence), as SQLite's store does.
-      return {
-        value: 'coalesce(sum(CASE WHEN e.event_name = :num THEN coalesce(e.value, 1) END), 0)',
-        denominator: 'coalesce(sum(CASE WHEN e.event_name = :den THEN coalesce(e.value, 1) END), 0)',
-        names: [num, den]
-      };
+      // A ratio side counts an event without a value as 1 (an occurrence), as SQLite's store does;
+      // a 'count' denominator counts events whatever their value (a mean per event).
+      const denominator = metric.denominatorAggregate === 'count'
+        ? 'coalesce(sum(CASE WHEN e.event_name = :den THEN 1 END), 0)'
+        : 'coalesce(sum(CASE WHEN e.event_name = :den THEN coalesce(e.value, 1) END), 0)';
+      return { value: 'coalesce(sum(CASE WHEN e.event_name = :num THEN coalesce(e.value, 1) END), 0)', denominator, names: [num, den] };
     }
   }
 }
@@ -79,14 +103,16 @@ export async function insertValues(client: pg.ClientBase, experimentId: number, 
     `INSERT INTO ${STORE_SCHEMA}.user_values (experiment_id, metric_id, user_id, variant_key, day, value, denominator, winsorized)
      SELECT :experimentId::int, :metricId::int, user_id, variant_key, day, v, d, :winsorized::boolean FROM (
        SELECT x.user_id, x.variant_key, (x.first_exposed_at_ms / ${DAY_MS})::int AS day, (${value})::float8 AS v, (${denominator})::float8 AS d
-       FROM ${source} JOIN events e ON e.user_id = x.user_id AND e.event_name IN (:num, :den)
+       FROM ${source} JOIN events e ON e.user_id = x.user_id
+         AND ${names.length === 2 ? 'e.event_name IN (:num, :den)' : 'e.event_name = ANY(:names::text[])'}
          AND e.timestamp_ms >= x.first_exposed_at_ms AND e.timestamp_ms < x.first_exposed_at_ms + :windowMs::bigint
+         ${windowStartMs(metric) > 0 ? `AND e.timestamp_ms >= x.first_exposed_at_ms + ${windowStartMs(metric)}` : ''}
          AND e.timestamp_ms >= ${EXPERIMENT_START_MS} AND e.id <= :lastEventId::bigint
        WHERE x.experiment_id = :experimentId::int AND x.id <= :lastExposureId::bigint
        GROUP BY x.user_id, x.variant_key, x.first_exposed_at_ms
      ) t WHERE v <> 0 OR d <> 0`,
     {
-      experimentId, metricId: metric.metricId, num: names[0], den: names[1], winsorized: isWinsorized(metric),
+      experimentId, metricId: metric.metricId, num: names[0], den: names[1], ...(names.length === 2 ? {} : { names }), winsorized: isWinsorized(metric),
       windowMs: Math.round(metric.windowDays * DAY_MS), lastEventId: bounds.lastEventId, lastExposureId: bounds.lastExposureId
     });
 }

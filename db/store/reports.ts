@@ -1,4 +1,4 @@
-import type { MetricKind } from '../../calendar/model.ts';
+import type { DenominatorAggregate, MetricKind } from '../../calendar/model.ts';
 import type { Report, ReportOptions } from '../../calendar/reports/types.ts';
 
 /**
@@ -15,7 +15,13 @@ export interface ReportStore {
   readonly threaded: boolean;
 }
 
-/** Sums of one metric over the users of a group: enough for means, variances and a ratio's delta method. */
+/**
+ * Sums of one metric over the users of a group: enough for means, variances and a ratio's delta
+ * method. Per user y and d: binomial, retention, threshold y ∈ {0, 1}; count and sum y the
+ * count or total; ratio y and d the two sides; time_to_event y = hours to the first event and
+ * d = 1 for users with one in the window (users without one have y = d = 0; the report counts
+ * them at the restriction, see stats' `restrictedMeanStats`).
+ */
 export type MetricSums = {
   sum: number;
   sumSquares: number;
@@ -46,6 +52,14 @@ export type StoreMetric = {
   eventName: string;
   /** Ratio metrics only. */
   denominatorEventName?: string | null;
+  /** Ratio metrics only: 'count' counts the denominator's events instead of adding their values (default 'sum'). */
+  denominatorAggregate?: DenominatorAggregate;
+  /** Retention metrics only: further events that count as a return. */
+  extraEventNames?: string[];
+  /** Retention metrics only: the window is [windowStartDays, windowDays) days after first exposure (default 0). */
+  windowStartDays?: number | null;
+  /** Threshold metrics only: at least this many events of `eventName` in the window. */
+  minCount?: number | null;
   windowDays: number;
   /** Cap per-user values (sum and count metrics) at this percentile, 0..1. */
   winsorizePercentile?: number | null;

@@ -110,8 +110,8 @@ function recomputeUsers(client: Database.Database, experimentId: number, metric:
   client.exec(`DROP TABLE IF EXISTS temp.report_changed_metric;
     CREATE TEMP TABLE report_changed_metric (user_id TEXT PRIMARY KEY) WITHOUT ROWID`);
   const { changes } = client.prepare(
-    `INSERT OR IGNORE INTO temp.report_changed_metric SELECT user_id FROM temp.report_changed WHERE event_name IN ('*', ?, ?) ORDER BY user_id`
-  ).run(names[0], names[1]);
+    `INSERT OR IGNORE INTO temp.report_changed_metric SELECT user_id FROM temp.report_changed WHERE event_name IN ('*', ${names.map(() => '?').join(', ')}) ORDER BY user_id`
+  ).run(...names);
   if (changes === 0) return;
   addSums(client, experimentId, metric.metricId, -1);
   addSegmentSums(client, experimentId, attributes, metric.metricId, -1);

@@ -127,7 +127,7 @@ export function storeSegmentAggregates(
        FROM report_segment_sums WHERE experiment_id = ? AND attribute = ? AND metric_id = ?`
     ).all(experimentId, attribute, metric.metricId) as Array<MetricSums & { segment: string; variant: string }>;
     const sums = new Map(rows.map(({ segment, variant, ...s }) => [key(segment, variant),
-      metric.kind === 'ratio' ? s : { ...s, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 }]));
+      metric.kind === 'ratio' || metric.kind === 'time_to_event' ? s : { ...s, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 }]));
     const cap = caps[i] ?? null;
     if (cap !== null) {
       const excess = client.prepare(

@@ -86,7 +86,8 @@ function metricGroups(client: Database.Database, experimentId: number, metric: S
        sum_denominator_squares AS sumDenominatorSquares, sum_cross_products AS sumCrossProducts
      FROM report_group_sums WHERE experiment_id = ? AND metric_id = ?`
   ).all(experimentId, metric.metricId) as Array<MetricSums & { variant: string; day: number }>;
-  const ratio = metric.kind === 'ratio';
+  // Time to event keeps d (users with the event) as a ratio keeps its denominator.
+  const ratio = metric.kind === 'ratio' || metric.kind === 'time_to_event';
   const groups = new Map(rows.map(({ variant, day, ...s }) => [`${variant}\u0000${day}`,
     ratio ? s : { ...s, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0 }]));
   if (cap !== null) {

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { MetricQuerySpec } from './metric-users.ts';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** `metric_id` of the exposed-users rows in `report_group_sums`. */
 export const USERS_METRIC_ID = 0;
 
@@ -35,29 +36,64 @@ export function isWinsorized(metric: MetricQuerySpec): boolean {
   return p !== null && p !== undefined && (metric.kind === 'sum' || metric.kind === 'count');
 }
 
-/** What a metric's stored rows depend on; a change means that metric is rebuilt. */
+/**
+ * What a metric's stored rows depend on; a change means that metric is rebuilt. The settings of
+ * the later kinds are appended only when set, so the definitions stored before them still match.
+ */
 export function definitionOf(metric: StoreMetric): string {
-  return JSON.stringify([metric.kind, metric.eventName, metric.kind === 'ratio' ? metric.denominatorEventName : null,
-    Math.round(metric.windowDays * DAY_MS), isWinsorized(metric)]);
+  const base = [metric.kind, metric.eventName, metric.kind === 'ratio' ? metric.denominatorEventName : null,
+    Math.round(metric.windowDays * DAY_MS), isWinsorized(metric)];
+  const extra = metric.kind === 'retention' ? [metric.extraEventNames ?? [], windowStartMs(metric)]
+    : metric.kind === 'threshold' ? [metric.minCount ?? 1]
+    : metric.kind === 'ratio' && metric.denominatorAggregate === 'count' ? ['count'] : [];
+  return JSON.stringify([...base, ...extra]);
 }
 
-export function valueColumns(metric: StoreMetric): { value: string; denominator: string; names: [string, string] } {
+/** Where a metric's window starts after the first exposure, in ms: retention's day a, else 0. */
+export function windowStartMs(metric: StoreMetric): number {
+  return metric.kind === 'retention' ? Math.round((metric.windowStartDays ?? 0) * DAY_MS) : 0;
+}
+
+/** The window-start condition on events `e` (empty when the window starts at the exposure, as before retention existed). */
+export function windowStartCondition(metric: StoreMetric, first: string): string {
+  const start = windowStartMs(metric);
+  return start > 0 ? `AND e.timestamp_ms >= ${first} + ${start}` : '';
+}
+
+/**
+ * A user's value and denominator over their events `e` in the window (`first` is the column of
+ * the user's first exposure), and the event names read: at least two, [numerator, denominator]
+ * for a ratio, the same name twice for a single-event metric.
+ */
+export function valueColumns(metric: StoreMetric, first = 'x.first_exposed_at_ms'): { value: string; denominator: string; names: string[] } {
   const num = metric.eventName;
   switch (metric.kind) {
     case 'binomial': return { value: '1', denominator: '0', names: [num, num] };
     case 'count': return { value: 'COUNT(*)', denominator: '0', names: [num, num] };
     case 'sum': return { value: 'COALESCE(SUM(e.value), 0)', denominator: '0', names: [num, num] };
+    case 'retention': {
+      const names = [...new Set([num, ...(metric.extraEventNames ?? [])])];
+      return { value: '1', denominator: '0', names: names.length === 1 ? [num, num] : names };
+    }
+    case 'threshold': return { value: `(COUNT(*) >= ${Math.max(1, Math.trunc(metric.minCount ?? 1))})`, denominator: '0', names: [num, num] };
+    // Hours to the first event; d = 1 marks a user with the event (the others count the restriction).
+    case 'time_to_event': return { value: `(MIN(e.timestamp_ms) - ${first}) / ${HOUR_MS}.0`, denominator: '1', names: [num, num] };
     case 'ratio': {
       const den = metric.denominatorEventName;
       if (!den) throw new Error(`ratio metric '${metric.key}' has no denominator event`);
-      // A ratio side counts an event without a value as 1 (an occurrence), as the full path does.
-      return {
-        value: 'COALESCE(SUM(CASE WHEN e.event_name = :num THEN COALESCE(e.value, 1) END), 0)',
-        denominator: 'COALESCE(SUM(CASE WHEN e.event_name = :den THEN COALESCE(e.value, 1) END), 0)',
-        names: [num, den]
-      };
+      // A ratio side counts an event without a value as 1 (an occurrence), as the full path does;
+      // a 'count' denominator counts events whatever their value (a mean per event).
+      const denominator = metric.denominatorAggregate === 'count'
+        ? 'COALESCE(SUM(CASE WHEN e.event_name = :den THEN 1 END), 0)'
+        : 'COALESCE(SUM(CASE WHEN e.event_name = :den THEN COALESCE(e.value, 1) END), 0)';
+      return { value: 'COALESCE(SUM(CASE WHEN e.event_name = :num THEN COALESCE(e.value, 1) END), 0)', denominator, names: [num, den] };
     }
   }
+}
+
+/** `e.event_name IN (...)` for a metric's names: the two bound names, or a JSON list for more. */
+function namesCondition(names: string[]): string {
+  return names.length === 2 ? 'e.event_name IN (:num, :den)' : 'e.event_name IN (SELECT value FROM json_each(:names))';
 }
 
 /**
@@ -72,12 +108,12 @@ export function insertValues(client: Database.Database, experimentId: number, me
      SELECT :experimentId, :metricId, x.user_id, x.variant_key, x.first_exposed_at_ms / ${DAY_MS}, ${value} AS v, ${denominator} AS d, :winsorized
      FROM ${source} CROSS JOIN events e
      WHERE x.experiment_id = :experimentId AND x.id <= :lastExposureId
-       AND e.event_name IN (:num, :den) AND e.user_id = x.user_id
-       AND e.timestamp_ms >= x.first_exposed_at_ms AND e.timestamp_ms < x.first_exposed_at_ms + :windowMs
+       AND ${namesCondition(names)} AND e.user_id = x.user_id
+       AND e.timestamp_ms >= x.first_exposed_at_ms AND e.timestamp_ms < x.first_exposed_at_ms + :windowMs ${windowStartCondition(metric, 'x.first_exposed_at_ms')}
        AND e.timestamp_ms >= ${EXPERIMENT_START_MS} AND e.id <= :lastEventId
      GROUP BY x.user_id HAVING v <> 0 OR d <> 0`
   ).run({
-    experimentId, metricId: metric.metricId, num: names[0], den: names[1], winsorized: isWinsorized(metric) ? 1 : 0,
+    experimentId, metricId: metric.metricId, num: names[0], den: names[1], names: JSON.stringify(names), winsorized: isWinsorized(metric) ? 1 : 0,
     windowMs: Math.round(metric.windowDays * DAY_MS), lastEventId: bounds.lastEventId, lastExposureId: bounds.lastExposureId
   });
 }
@@ -141,11 +177,11 @@ export function deleteMetric(client: Database.Database, experimentId: number, me
  * `temp.report_exposed`. Each user's events are read in the same order as by
  * `insertValues`, so the values match bit for bit.
  */
-function byEventsSelect(value: string, bounds: Bounds): string {
+function byEventsSelect(value: string, bounds: Bounds, startCondition = ''): string {
   return `SELECT e.user_id AS user_id, x.variant_key AS variant_key, x.day AS day, ${value} AS v
     FROM events e INDEXED BY events_name_user_time CROSS JOIN temp.report_exposed x
     WHERE e.event_name = :name AND x.user_id = e.user_id
-      AND e.timestamp_ms >= x.first_ms AND e.timestamp_ms < x.first_ms + :windowMs AND e.timestamp_ms >= ${EXPERIMENT_START_MS}
+      AND e.timestamp_ms >= x.first_ms AND e.timestamp_ms < x.first_ms + :windowMs ${startCondition} AND e.timestamp_ms >= ${EXPERIMENT_START_MS}
       AND e.id <= ${Number(bounds.lastEventId)}
     GROUP BY e.user_id`;
 }
@@ -156,16 +192,20 @@ function insertValuesByEvents(client: Database.Database, experimentId: number, m
   const base = { experimentId, metricId: metric.metricId, winsorized: isWinsorized(metric) ? 1 : 0 };
   const insert = `INSERT INTO report_user_values (experiment_id, metric_id, user_id, variant_key, day, value, denominator, winsorized)`;
   if (metric.kind !== 'ratio') {
-    const value = metric.kind === 'binomial' ? '1' : metric.kind === 'count' ? 'COUNT(*)' : 'COALESCE(SUM(e.value), 0)';
-    client.prepare(`${insert} SELECT :experimentId, :metricId, user_id, variant_key, day, v, 0, :winsorized
-      FROM (${byEventsSelect(value, bounds)}) WHERE v <> 0`).run({ ...base, windowMs, name: metric.eventName });
+    // Same value expressions as `insertValues` (one event name: see `rebuildMetrics`).
+    const { value, denominator } = valueColumns(metric, 'x.first_ms');
+    client.prepare(`${insert} SELECT :experimentId, :metricId, user_id, variant_key, day, v, ${denominator}, :winsorized
+      FROM (${byEventsSelect(value, bounds, windowStartCondition(metric, 'x.first_ms'))}) WHERE v <> 0 OR ${denominator} <> 0`).run({ ...base, windowMs, name: metric.eventName });
     return;
   }
   // Each side per user into its own table (appended in user order), then joined: users with either side.
-  const side = byEventsSelect('COALESCE(SUM(COALESCE(e.value, 1)), 0)', bounds);
-  const sides = { num: metric.eventName, den: metric.denominatorEventName };
+  const sideOf = (aggregate: string) => byEventsSelect(aggregate, bounds);
+  const sides = {
+    num: { name: metric.eventName, side: sideOf('COALESCE(SUM(COALESCE(e.value, 1)), 0)') },
+    den: { name: metric.denominatorEventName, side: sideOf(metric.denominatorAggregate === 'count' ? 'COUNT(*)' : 'COALESCE(SUM(COALESCE(e.value, 1)), 0)') }
+  };
   try {
-    for (const [table, name] of Object.entries(sides)) {
+    for (const [table, { name, side }] of Object.entries(sides)) {
       client.exec(`CREATE TEMP TABLE report_ratio_${table} (user_id TEXT PRIMARY KEY, variant_key TEXT NOT NULL, day INTEGER NOT NULL, v REAL NOT NULL) WITHOUT ROWID`);
       client.prepare(`INSERT INTO temp.report_ratio_${table} ${side}`).run({ experimentId, windowMs, name });
     }
@@ -195,10 +235,12 @@ export function rebuildMetrics(
       deleteMetric(client, experimentId, metric.metricId);
       const names = [...new Set(valueColumns(metric).names)];
       const limit = 2 * exposedUsers * names.length;
+      // The events path reads one event name per side: a retention metric on several names goes by the exposures.
+      const single = metric.kind === 'ratio' || names.length === 1;
       const { n } = client.prepare(
         `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events INDEXED BY events_name_user_time WHERE event_name IN (SELECT value FROM json_each(?)) LIMIT ?)`
       ).get(JSON.stringify(names), limit + 1) as { n: number };
-      if (path === 'events' || (path === 'auto' && n <= limit)) {
+      if (single && (path === 'events' || (path === 'auto' && n <= limit))) {
         if (!made) made = createExposedCopy(client, experimentId, bounds) || made;
         insertValuesByEvents(client, experimentId, metric, bounds);
       } else {
