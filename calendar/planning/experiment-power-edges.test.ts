@@ -59,10 +59,10 @@ describe('experimentPower', () => {
   });
 
   it('a sum metric is not checked, unless the experiment gives its own baseline rate', async () => {
-    const id = await create({ primaryMetric: 'time_to_activation', successCriteria: [] , plannedMde: 0.2 });
-    expect(await experimentPower(data, id)).toMatchObject({ metricKey: 'time_to_activation', baselineSource: 'none', status: 'unknown', perArm: null,
-      totalUsers: null, daysNeeded: null, plannedDays: 14, message: 'the power check covers rate metrics; time_to_activation is a sum metric' });
-    const own = await create({ primaryMetric: 'time_to_activation', successCriteria: [], plannedMde: 0.2, baselineRate: 0.12 });
+    const id = await create({ primaryMetric: 'revenue', successCriteria: [] , plannedMde: 0.2 });
+    expect(await experimentPower(data, id)).toMatchObject({ metricKey: 'revenue', baselineSource: 'none', status: 'unknown', perArm: null,
+      totalUsers: null, daysNeeded: null, plannedDays: 14, message: 'the power check covers rate metrics; revenue is a sum metric' });
+    const own = await create({ primaryMetric: 'revenue', successCriteria: [], plannedMde: 0.2, baselineRate: 0.12 });
     expect(await experimentPower(data, own)).toMatchObject({ baselineSource: 'experiment', status: 'ok', daysNeeded: 6 });
   });
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { channels, metricKinds } from '../model.ts';
+import { definitionIssues, kindFields } from '../metrics/definition.ts';
 import starterTemplate from '../templates/starter-90-day.json' with { type: 'json' };
 
 const metricTemplate = z.object({
@@ -11,10 +12,20 @@ const metricTemplate = z.object({
   kind: z.enum(metricKinds),
   eventName: z.string(),
   denominatorEventName: z.string().optional(),
+  denominatorAggregate: kindFields.denominatorAggregate.optional(),
+  extraEventNames: kindFields.extraEventNames.optional(),
+  windowStartDays: kindFields.windowStartDays.optional(),
+  minCount: kindFields.minCount.optional(),
   direction: z.enum(['increase', 'decrease']),
   windowDays: z.number().int().positive().optional(),
   winsorizePercentile: z.number().gt(0).lt(1).optional(),
   baseline: z.number().optional()
+}).superRefine((m, ctx) => {
+  const whole = {
+    kind: m.kind, denominatorEventName: m.denominatorEventName ?? null, denominatorAggregate: m.denominatorAggregate ?? 'sum',
+    extraEventNames: m.extraEventNames ?? [], windowStartDays: m.windowStartDays ?? null, minCount: m.minCount ?? null, windowDays: m.windowDays ?? null
+  };
+  for (const issue of definitionIssues(whole, new Set(Object.keys(m)))) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
 });
 
 const criterionTemplate = z.object({
