@@ -6,6 +6,7 @@ import { errorSchema } from '../experiments/schemas.ts';
 import { actorOf } from './middleware.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './keys.ts';
 import { json } from '../openapi.ts';
+import { browserOriginPattern } from '../../calendar/keys/index.ts';
 
 
 const keyInfoSchema = z.object({
@@ -16,7 +17,7 @@ const keyInfoSchema = z.object({
 }).openapi('ApiKey');
 
 /** A browser origin as browsers send it: scheme, host and an optional port; no path, no trailing slash. */
-const originSchema = z.string().max(200).regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'must be an origin such as "https://shop.example" or "http://localhost:5173" (lower case, no path)')
+const originSchema = z.string().max(200).regex(browserOriginPattern, 'must be an origin such as "https://shop.example" or "http://localhost:5173" (lower case, no path)')
   .openapi({ example: 'https://shop.example' });
 
 const createBodySchema = z.object({
