@@ -48,6 +48,9 @@ export default defineConfig({
     // Servers spawned in beforeAll (tsx, a migration) can take more than the default 10 s on a loaded 2-core machine.
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker per core less one: a single worker on the 2-core CI machine, idle
+    // while a test waits on a spawned server, PostgreSQL or an fsync. Two overlap those waits.
+    maxWorkers: 2,
     // PostgreSQL for the tests that ask for it (started on first use, one per run): tests/helpers/postgres.ts
     globalSetup: ['tests/postgres/global-setup.ts']
   }
