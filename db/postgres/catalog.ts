@@ -81,10 +81,12 @@ export function postgresPlaybookStore(db: PgExecutor): PlaybookStore {
         const pattern = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
         const cols = [playbookEntries.title, playbookEntries.whatWasTested, playbookEntries.learning, playbookEntries.audience,
           playbookEntries.channel, playbookEntries.lifecycleStage, playbookEntries.winningVariantKey, playbookEntries.metricKey];
-        where.push(or(...cols.map((c) => ilike(c, pattern)))!);
+        // Also every channel of the experiment ("email" finds an In-app + Email winner) and the metric's name.
+        where.push(or(...cols.map((c) => ilike(c, pattern)), sql`${experiments.channels}::text ilike ${pattern}`, ilike(metrics.name, pattern))!);
       }
       const rows = await db.select({ entry: playbookEntries, experimentKey: experiments.key, channels: experiments.channels })
         .from(playbookEntries).leftJoin(experiments, eq(experiments.id, playbookEntries.experimentId))
+        .leftJoin(metrics, eq(metrics.key, playbookEntries.metricKey))
         .where(where[0]).orderBy(desc(playbookEntries.createdAtMs), desc(playbookEntries.id));
       return rows.map((r) => ({ ...r.entry, experimentKey: r.experimentKey, experimentChannels: r.channels }));
     },

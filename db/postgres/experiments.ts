@@ -76,6 +76,12 @@ export function postgresExperimentStore(db: PgExecutor): ExperimentStore {
         await db.insert(experimentMetrics).values(links.map((l) => ({ experimentId, metricId: l.metricId, role: l.role })));
       }
     },
+    async metricUsage(metricId) {
+      return db.select({ metricId: experimentMetrics.metricId, experimentKey: experiments.key, experimentName: experiments.name, status: experiments.status, role: experimentMetrics.role })
+        .from(experimentMetrics).innerJoin(experiments, eq(experiments.id, experimentMetrics.experimentId))
+        .where(metricId === undefined ? undefined : eq(experimentMetrics.metricId, metricId))
+        .orderBy(asc(experimentMetrics.metricId), byCodePoint(experiments.key));
+    },
 
     async criteria(experimentId) {
       return db.select().from(successCriteria).where(eq(successCriteria.experimentId, experimentId)).orderBy(asc(successCriteria.id));
@@ -104,6 +110,7 @@ export function postgresLayerStore(db: PgExecutor): LayerStore {
     async byKey(key) { return first(db.select().from(layers).where(eq(layers.key, key)).limit(1)); },
     async byId(id) { return first(db.select().from(layers).where(eq(layers.id, id)).limit(1)); },
     async list() { return db.select().from(layers).orderBy(byCodePoint(layers.key)); },
-    async insert(values) { return (await db.insert(layers).values(values).returning())[0]; }
+    async insert(values) { return (await db.insert(layers).values(values).returning())[0]; },
+    async delete(id) { await db.delete(layers).where(eq(layers.id, id)); }
   };
 }

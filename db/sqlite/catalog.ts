@@ -71,10 +71,12 @@ export function sqlitePlaybookStore(db: Db): PlaybookStore {
         const cols = [playbookEntries.title, playbookEntries.whatWasTested, playbookEntries.learning, playbookEntries.audience,
           playbookEntries.channel, playbookEntries.lifecycleStage, playbookEntries.winningVariantKey, playbookEntries.metricKey];
         // ESCAPE: the pattern escapes % and _ with a backslash, which LIKE honours only when told.
-        where.push(or(...cols.map((c) => sql`${c} like ${pattern} escape '\\'`))!);
+        // Also every channel of the experiment (its JSON text: "email" finds an In-app + Email winner) and the metric's name.
+        where.push(or(...[...cols, experiments.channels, metrics.name].map((c) => sql`${c} like ${pattern} escape '\\'`))!);
       }
       return db.select({ entry: playbookEntries, experimentKey: experiments.key, channels: experiments.channels })
         .from(playbookEntries).leftJoin(experiments, eq(experiments.id, playbookEntries.experimentId))
+        .leftJoin(metrics, eq(metrics.key, playbookEntries.metricKey))
         .where(where[0]).orderBy(desc(playbookEntries.createdAtMs), desc(playbookEntries.id)).all()
         .map((r) => ({ ...r.entry, experimentKey: r.experimentKey, experimentChannels: r.channels }));
     },

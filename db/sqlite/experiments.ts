@@ -58,6 +58,12 @@ export function sqliteExperimentStore(db: Db): ExperimentStore {
       db.delete(experimentMetrics).where(eq(experimentMetrics.experimentId, experimentId)).run();
       for (const l of links) db.insert(experimentMetrics).values({ experimentId, metricId: l.metricId, role: l.role }).run();
     },
+    async metricUsage(metricId) {
+      return db.select({ metricId: experimentMetrics.metricId, experimentKey: experiments.key, experimentName: experiments.name, status: experiments.status, role: experimentMetrics.role })
+        .from(experimentMetrics).innerJoin(experiments, eq(experiments.id, experimentMetrics.experimentId))
+        .where(metricId === undefined ? undefined : eq(experimentMetrics.metricId, metricId))
+        .orderBy(asc(experimentMetrics.metricId), asc(experiments.key)).all();
+    },
 
     async criteria(experimentId) {
       return db.select().from(successCriteria).where(eq(successCriteria.experimentId, experimentId)).orderBy(asc(successCriteria.id)).all();
@@ -84,6 +90,7 @@ export function sqliteLayerStore(db: Db): LayerStore {
     async byKey(key) { return db.select().from(layers).where(eq(layers.key, key)).get() ?? null; },
     async byId(id) { return db.select().from(layers).where(eq(layers.id, id)).get() ?? null; },
     async list() { return db.select().from(layers).orderBy(asc(layers.key)).all(); },
-    async insert(values) { return db.insert(layers).values(values).returning().get(); }
+    async insert(values) { return db.insert(layers).values(values).returning().get(); },
+    async delete(id) { db.delete(layers).where(eq(layers.id, id)).run(); }
   };
 }

@@ -45,7 +45,7 @@ export type PlaybookItemRow = PlaybookEntry & { experimentKey: string | null; ex
 export interface PlaybookStore {
   insert(values: Omit<PlaybookEntry, 'id'>): Promise<PlaybookEntry>;
   byExperiment(experimentId: number): Promise<PlaybookEntry | null>;
-  /** Newest first; `q` matches title, what was tested, learning, audience, channel, stage, winner or metric (case-insensitive substring). */
+  /** Newest first; `q` matches title, what was tested, learning, audience, channel (any of the experiment's), stage, winner, metric key or name (case-insensitive substring). */
   list(filter?: { q?: string }): Promise<PlaybookItemRow[]>;
   /** The entries of one plan's experiments, with the experiment's key. */
   ofPlan(planId: number): Promise<Array<{ entry: PlaybookEntry; key: string }>>;

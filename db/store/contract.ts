@@ -262,6 +262,24 @@ export function storeContract(engine: string, open: () => Promise<ContractDataba
         expect(await data.experiments.metricLinks(e.id)).toEqual([]);
       });
 
+      it('metricUsage: which experiments use which metric, by metric id then experiment key (code point), or one metric\'s', async () => {
+        const [m1, m2, unused] = [await metric('activation'), await metric('unsubscribe'), await metric('unused')];
+        const b = await experiment('b-test', { name: 'B test', status: 'running' });
+        const a = await experiment('a-test', { name: 'A test' });
+        const upper = await experiment('Z-test', { name: 'Z test', status: 'concluded' });
+        await data.experiments.replaceMetricLinks(b.id, [{ metricId: m1.id, role: 'primary' }, { metricId: m2.id, role: 'guardrail' }]);
+        await data.experiments.replaceMetricLinks(a.id, [{ metricId: m1.id, role: 'secondary' }]);
+        await data.experiments.replaceMetricLinks(upper.id, [{ metricId: m1.id, role: 'primary' }]);
+        expect(await data.experiments.metricUsage()).toEqual([
+          { metricId: m1.id, experimentKey: 'Z-test', experimentName: 'Z test', status: 'concluded', role: 'primary' },
+          { metricId: m1.id, experimentKey: 'a-test', experimentName: 'A test', status: 'draft', role: 'secondary' },
+          { metricId: m1.id, experimentKey: 'b-test', experimentName: 'B test', status: 'running', role: 'primary' },
+          { metricId: m2.id, experimentKey: 'b-test', experimentName: 'B test', status: 'running', role: 'guardrail' }
+        ]);
+        expect(await data.experiments.metricUsage(m2.id)).toEqual([{ metricId: m2.id, experimentKey: 'b-test', experimentName: 'B test', status: 'running', role: 'guardrail' }]);
+        expect(await data.experiments.metricUsage(unused.id)).toEqual([]);
+      });
+
       it('criteria keep the order they were written in, with their nulls; replacing replaces', async () => {
         const e = await experiment('criteria');
         const written = [
@@ -330,6 +348,16 @@ export function storeContract(engine: string, open: () => Promise<ContractDataba
         expect(await data.layers.byId(pricing.id + 100)).toBeNull();
         expect((await data.layers.list()).map((l) => l.key)).toEqual(['checkout', 'pricing']);
         await expectUniqueViolation(data.layers.insert({ key: 'pricing', name: 'Again' }));
+      });
+
+      it('delete removes that layer only; its key can be used again', async () => {
+        const pricing = await data.layers.insert({ key: 'pricing', name: 'Pricing' });
+        const checkout = await data.layers.insert({ key: 'checkout', name: 'Checkout' });
+        await data.layers.delete(pricing.id);
+        expect(await data.layers.byId(pricing.id)).toBeNull();
+        expect(await data.layers.list()).toEqual([checkout]);
+        await data.layers.delete(pricing.id + 100); // nothing there: no error
+        expect((await data.layers.insert({ key: 'pricing', name: 'Pricing again' })).name).toBe('Pricing again');
       });
     });
 
@@ -500,6 +528,18 @@ export function storeContract(engine: string, open: () => Promise<ContractDataba
         expect(await ids('  subject  ')).toEqual([a.id]);
         expect(await ids('')).toEqual([d.id, c.id, b.id, a.id]);
         expect(await ids('nothing like this')).toEqual([]);
+      });
+
+      it('list({ q }) matches any channel of the experiment and the metric\'s name', async () => {
+        const e = await experiment('welcome', { channels: ['in-app', 'email'] });
+        await metric('d7_activation', { name: 'Seven-day Activation' });
+        const a = await entry({ experimentId: e.id, channel: 'in-app', metricKey: 'd7_activation', createdAtMs: 1 });
+        const b = await entry({ channel: 'push', createdAtMs: 2 });
+        const ids = async (q: string) => (await data.playbook.list({ q })).map((r) => r.id);
+        expect(await ids('EMAIL')).toEqual([a.id]);
+        expect(await ids('in-app')).toEqual([a.id]);
+        expect(await ids('seven-day')).toEqual([a.id]);
+        expect(await ids('push')).toEqual([b.id]);
       });
 
       test('list({ q }) takes % and _ literally, not as wildcards', async () => {

@@ -6,6 +6,8 @@ export type ExperimentPatch = Partial<Omit<Experiment, 'id' | 'key'>>;
 export type VariantValues = Pick<Variant, 'key' | 'name' | 'description' | 'weight' | 'isControl' | 'position'>;
 export type NewCriterion = Omit<SuccessCriterion, 'id' | 'experimentId'>;
 export type MetricLink = { metric: Metric; role: MetricRole };
+/** One experiment's use of one metric. */
+export type MetricUsage = { metricId: number; experimentKey: string; experimentName: string; status: ExperimentStatus; role: MetricRole };
 
 /**
  * Experiments with their variants, metric links and success criteria.
@@ -32,6 +34,8 @@ export interface ExperimentStore {
   /** Metric links ordered by role, then metric key. */
   metricLinks(experimentId: number): Promise<MetricLink[]>;
   replaceMetricLinks(experimentId: number, links: Array<{ metricId: number; role: MetricRole }>): Promise<void>;
+  /** Which experiments use which metrics (every metric's, or one's with `metricId`), by metric id then experiment key. */
+  metricUsage(metricId?: number): Promise<MetricUsage[]>;
 
   /** Success criteria in the order they were written. */
   criteria(experimentId: number): Promise<SuccessCriterion[]>;
@@ -50,4 +54,6 @@ export interface LayerStore {
   /** All layers by key. */
   list(): Promise<Layer[]>;
   insert(values: Pick<Layer, 'key' | 'name'> & Partial<Pick<Layer, 'description' | 'createdAtMs'>>): Promise<Layer>;
+  /** Removes a layer; the domain first checks that no experiment is in it. */
+  delete(id: number): Promise<void>;
 }
