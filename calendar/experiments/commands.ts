@@ -226,6 +226,22 @@ export async function startExperiment(data: Data, key: string, ctx: CommandConte
   return getExperimentDetail(data, key);
 }
 
+/**
+ * Starts a stopped experiment again, with the reason the planner gives (at least 5 characters).
+ * The reason goes to the audit log's `experiment.start`, and the report marks the restart:
+ * stopping on a bad day and restarting on a good one is a form of peeking.
+ * @example await restartExperiment(data, 'w03-shorter-signup-form', 'the landing page was down for a day', { actor: 'ana', nowMs })
+ */
+export async function restartExperiment(data: Data, key: string, reason: string, ctx: CommandContext): Promise<ExperimentDetail> {
+  const row = await data.experiments.byKey(key);
+  if (!row) throw new NotFoundError('experiment', key);
+  if (row.status !== 'stopped') throw new ConflictError(`experiment '${key}' is ${row.status}, not stopped; only a stopped test is restarted`);
+  const restartReason = reason.trim();
+  if (restartReason.length < 5) throw new InvalidInputError('say why the test starts again (at least 5 characters): the report shows the restart and the reason');
+  const withReason: CommandContext & { details: Record<string, unknown> } = { ...ctx, details: { restartReason } };
+  return startExperiment(data, key, withReason);
+}
+
 /** Stops a running experiment; assignments then return the control with reason "stopped". */
 export async function stopExperiment(data: Data, key: string, ctx: CommandContext): Promise<ExperimentDetail> {
   await transition(data, key, 'stop', ctx);

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Data } from '../../db/store/index.ts';
 import { channels, ideaSources, type Idea } from '../model.ts';
 import { recordAudit, type CommandContext } from '../audit.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
+import { addDaysIso, isoDay, weekStartIso } from '../dates.ts';
 import { createPlannedExperiment } from '../planning/experiment-editor.ts';
 import { parseInput } from '../planning/parse.ts';
 
@@ -63,7 +64,8 @@ export async function dropIdea(data: Data, id: number, ctx: Ctx): Promise<IdeaRo
 
 /**
  * Moves an open idea into a week of a plan: a draft experiment (control vs treatment, 14 days)
- * the planner then completes in the editor. The idea is marked `scheduled`.
+ * the planner then completes in the editor. The idea is marked `scheduled`. A week that is
+ * over is refused (ConflictError); the current week is allowed.
  * @example await moveIdeaToWeek(data, 4, { planId: 2, week: 5 }, { actor: 'ana', nowMs }) // { key: 'w05-exit-intent-survey', id: 31 }
  */
 export async function moveIdeaToWeek(
@@ -72,6 +74,14 @@ export async function moveIdeaToWeek(
   return data.transaction(async (tx) => {
     const idea = await getIdea(tx, id);
     if (idea.status !== 'open') throw new ConflictError(`idea ${id} is ${idea.status}, not open`);
+    const plan = await tx.plans.byId(target.planId);
+    if (!plan) throw new NotFoundError('plan', target.planId);
+    if (!Number.isInteger(target.week) || target.week < 1 || target.week > plan.weeks) {
+      throw new InvalidInputError(`week must be between 1 and ${plan.weeks}, got ${target.week}`);
+    }
+    // A week that is over cannot hold a new test: its draft would start late or never.
+    const weekEnd = addDaysIso(weekStartIso(plan.startDate, target.week), 6);
+    if (weekEnd < isoDay(ctx.nowMs)) throw new ConflictError(`week ${target.week} of ${plan.name} is over (it ended ${weekEnd}); choose the current week or a later one`);
     const channel = target.channel ?? idea.channel ?? 'web';
     const created = await createPlannedExperiment(tx, target.planId, {
       name: idea.title, week: target.week, hypothesis: idea.hypothesis ?? undefined,

@@ -3,6 +3,7 @@ import type { Data } from '../../db/store/index.ts';
 import type { Layer } from '../model.ts';
 import { recordAudit, type CommandContext } from '../audit.ts';
 import { ConflictError } from '../errors.ts';
+import { endDateOf } from '../experiments/queries.ts';
 
 export const createLayerInput = z.object({
   key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'layer keys are letters, digits, "-", "_" or "."').max(100),
@@ -10,7 +11,9 @@ export const createLayerInput = z.object({
   description: z.string().max(2000).nullable().optional()
 }).strict();
 export type LayerRow = Layer;
-export type LayerSummary = LayerRow & { experiments: Array<{ key: string; status: string; layerStart: number | null; layerEnd: number | null }> };
+export type LayerSummary = LayerRow & {
+  experiments: Array<{ key: string; name: string; status: string; layerStart: number | null; layerEnd: number | null; startDate: string | null; endDate: string | null }>;
+};
 
 /**
  * Creates a mutually exclusive layer; experiments name it with `layer` and a `layerRange` slice.
@@ -34,7 +37,9 @@ export async function listLayers(data: Data): Promise<LayerSummary[]> {
   for (const l of await data.layers.list()) {
     const members = (await data.experiments.list({ layerId: l.id }))
       .sort((a, b) => (a.layerStart ?? -1) - (b.layerStart ?? -1) || a.id - b.id);
-    result.push({ ...l, experiments: members.map((m) => ({ key: m.key, status: m.status, layerStart: m.layerStart, layerEnd: m.layerEnd })) });
+    result.push({ ...l, experiments: members.map((m) => ({
+      key: m.key, name: m.name, status: m.status, layerStart: m.layerStart, layerEnd: m.layerEnd, startDate: m.startDate, endDate: endDateOf(m)
+    })) });
   }
   return result;
 }

@@ -32,12 +32,27 @@ function startStamps(row: ExperimentRow, today: string, key: string): Experiment
     throw new ConflictError(`experiment '${key}' already ran its ${row.durationDays} days; extend its duration before starting it again`);
   }
   const stamps: ExperimentPatch = { stoppedAtMs: null };
-  // A manual start before the planned date (or without one) moves the run to today, so the
-  // scheduler stops it after its duration counted from the real start. So does a first start
-  // of a draft or scheduled experiment whose whole window has passed (as the scheduler does).
-  const windowPassed = !!row.startDate && addDaysIso(row.startDate, row.durationDays - 1) < today;
-  if (!row.startDate || row.startDate > today || (row.status !== 'stopped' && windowPassed)) stamps.startDate = today;
+  const moved = startDateChange(row, today);
+  if (moved) stamps.startDate = moved.to;
   return stamps;
+}
+
+/**
+ * How a start today would move the planned dates, or null when it keeps them; the UI says so
+ * before the start and in its confirmation, so a start never moves dates silently.
+ * A manual start before the planned date (or without one) moves the run to today, so the
+ * scheduler stops it after its duration counted from the real start. So does a first start of
+ * a draft or scheduled experiment whose whole window has passed (as the scheduler does).
+ * @example startDateChange({ status: 'scheduled', startDate: '2026-12-14', durationDays: 14 }, '2026-12-02') // { from: '2026-12-14', to: '2026-12-02', endDate: '2026-12-15' }
+ */
+export function startDateChange(
+  row: Pick<ExperimentRow, 'status' | 'startDate' | 'durationDays'>, today: string
+): { from: string | null; to: string; endDate: string } | null {
+  const windowPassed = !!row.startDate && addDaysIso(row.startDate, row.durationDays - 1) < today;
+  if (!row.startDate || row.startDate > today || (row.status !== 'stopped' && windowPassed)) {
+    return { from: row.startDate, to: today, endDate: addDaysIso(today, row.durationDays - 1) };
+  }
+  return null;
 }
 
 /**

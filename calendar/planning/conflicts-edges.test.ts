@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { findConflicts, type Conflict, type Schedulable } from './conflicts.ts';
 
 const e = (key: string, start: string | null, end: string | null, extra: Partial<Schedulable> = {}): Schedulable => ({
-  key, name: key, status: 'scheduled', channels: ['email'], audience: null, startDate: start, endDate: end, layerId: null, ...extra
+  key, name: key.toUpperCase(), status: 'scheduled', channels: ['email'], audience: null, startDate: start, endDate: end, layerId: null, ...extra
 });
 
 describe('findConflicts reports the overlap', () => {
   // [name, experiments, conflicts]
-  it.each<[string, Schedulable[], Conflict[]]>([
+  it.each<[string, Schedulable[], Array<Omit<Conflict, 'names'>>]>([
     ['the later start and the earlier end bound the window',
       [e('a', '2026-12-01', '2026-12-14'), e('b', '2026-12-07', '2026-12-20')],
       [{ keys: ['a', 'b'], channels: ['email'], audience: 'everyone', from: '2026-12-07', to: '2026-12-14' }]],
@@ -44,7 +44,8 @@ describe('findConflicts reports the overlap', () => {
       [e('a', '2026-12-01', '2026-12-14'), e('b', '2026-12-01', '2026-12-14'), e('c', '2026-12-01', '2026-12-14')],
       [['a', 'b'], ['a', 'c'], ['b', 'c']].map(([x, y]) => ({ keys: [x!, y!] as [string, string], channels: ['email'], audience: 'everyone', from: '2026-12-01', to: '2026-12-14' }))],
   ])('%s', (_name, list, expected) => {
-    expect(findConflicts(list)).toEqual(expected);
+    // Each conflict also names both experiments, as the planner reads them (here the key in capitals).
+    expect(findConflicts(list)).toEqual(expected.map((c) => ({ ...c, names: c.keys.map((k) => k.toUpperCase()) })));
   });
 });
 

@@ -4,7 +4,8 @@ export type Schedulable = {
   startDate: string | null; endDate: string | null; layerId: number | null;
 };
 
-export type Conflict = { keys: [string, string]; channels: string[]; audience: string; from: string; to: string };
+/** Two experiments that reach the same users; `names` are what the planner reads, `keys` what links use. */
+export type Conflict = { keys: [string, string]; names: [string, string]; channels: string[]; audience: string; from: string; to: string };
 
 /** Statuses that still occupy their dates; stopped and later ones have released them. */
 const ACTIVE = new Set(['draft', 'scheduled', 'running']);
@@ -19,7 +20,7 @@ function audiencesOverlap(a: string | null, b: string | null): boolean {
  * Pairs of experiments that would reach the same users through the same channel at the same
  * time: overlapping dates, a shared channel, overlapping audiences, and not already split by
  * one mutually exclusive layer.
- * @example findConflicts([a, b]) // [{ keys: ['a', 'b'], channels: ['email'], audience: 'everyone', from: '2026-12-07', to: '2026-12-13' }]
+ * @example findConflicts([a, b]) // [{ keys: ['a', 'b'], names: ['A', 'B'], channels: ['email'], audience: 'everyone', from: '2026-12-07', to: '2026-12-13' }]
  */
 export function findConflicts(list: Schedulable[]): Conflict[] {
   const live = list.filter((e) => ACTIVE.has(e.status) && e.startDate && e.endDate);
@@ -33,7 +34,7 @@ export function findConflicts(list: Schedulable[]): Conflict[] {
       if (from > to) continue;
       const channels = a.channels.filter((c) => b.channels.includes(c));
       if (!channels.length || !audiencesOverlap(a.audience, b.audience)) continue;
-      out.push({ keys: [a.key, b.key], channels, audience: a.audience ?? b.audience ?? 'everyone', from, to });
+      out.push({ keys: [a.key, b.key], names: [a.name, b.name], channels, audience: a.audience ?? b.audience ?? 'everyone', from, to });
     }
   }
   return out;

@@ -20,6 +20,15 @@ export type ExperimentPower = PowerCheck & {
   guardrails: GuardrailPowerCheck[];
 };
 
+/**
+ * The share of the eligible users an experiment gets: its coverage times its exclusive layer
+ * slice (the whole layer without one). Every power check and "days needed" uses it.
+ * @example trafficShareOf({ coverage: 0.8, layerId: 3, layerStart: 0, layerEnd: 0.5 }) // 0.4
+ */
+export function trafficShareOf(e: { coverage: number; layerId: number | null; layerStart: number | null; layerEnd: number | null }): number {
+  return e.coverage * (e.layerId === null ? 1 : (e.layerEnd ?? 1) - (e.layerStart ?? 0));
+}
+
 /** Every metric with its planning baseline: entered on the metric, else measured from earlier experiments. */
 export async function planningMetrics(data: Data): Promise<PlanningMetric[]> {
   const byName = (await data.metrics.list()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -59,7 +68,7 @@ export async function experimentPower(data: Data, experimentId: number): Promise
   const alpha = lift?.maxPValue ?? 0.05;
   const traffic = dailyUsersFor(plan?.dailyTraffic ?? {}, e.channels, e.audience);
   // An exclusive layer's slice takes only its share of the eligible users, as coverage does.
-  const coverage = e.coverage * (e.layerId === null ? 1 : (e.layerEnd ?? 1) - (e.layerStart ?? 0));
+  const coverage = trafficShareOf(e);
   const guardrails = await guardrailChecks(data, e.id, criteria, { dailyUsers: traffic.dailyUsers, weights, coverage, plannedDays: e.durationDays });
   const base = { metricKey: primary?.key ?? null, baseline, baselineSource, mde, alpha, dailyUsers: traffic.dailyUsers, trafficSource: traffic.source, guardrails };
   if (!primary) return { ...base, status: 'unknown', perArm: null, totalUsers: null, daysNeeded: null, plannedDays: e.durationDays, message: 'no primary metric: choose one to check the duration' };

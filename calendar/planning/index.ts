@@ -1,7 +1,7 @@
 export { powerCheck, type PowerInput, type PowerCheck } from './power.ts';
 export { measuredBaseline, MIN_MEASURED_USERS, type MeasuredBaseline } from './baseline.ts';
 export {
-  experimentPower, planningMetrics, dailyUsersFor,
+  experimentPower, planningMetrics, dailyUsersFor, trafficShareOf,
   type ExperimentPower, type PlanningMetric, type BaselineSource
 } from './experiment-power.ts';
 export { findConflicts, type Conflict, type Schedulable } from './conflicts.ts';

@@ -1,5 +1,6 @@
 import type { Data } from '../../db/store/index.ts';
 import { addDaysIso, isoDay, weekStartIso } from '../dates.ts';
+import type { Experiment } from '../model.ts';
 import { endDateOf } from '../experiments/queries.ts';
 import { getPlan, type PlanRow } from '../plans/commands.ts';
 import { findConflicts, type Conflict } from './conflicts.ts';
@@ -10,6 +11,8 @@ export type TimelineExperiment = {
   channels: string[]; audience: string | null; owner: string | null; lifecycleStage: string | null;
   startDate: string | null; endDate: string | null; durationDays: number;
   layer: string | null; power: ExperimentPower; conflictsWith: string[];
+  /** The day a run that was stopped before its planned end stopped (its bar ends there); else null. */
+  stoppedDate: string | null;
 };
 
 export type PlanTimeline = {
@@ -19,6 +22,18 @@ export type PlanTimeline = {
   experiments: TimelineExperiment[];
   conflicts: Conflict[];
 };
+
+/**
+ * The day a stopped (or later concluded or promoted) run stopped, when that is before its
+ * planned last day; a restarted run (status running again) has none.
+ * @example stoppedDateOf({ status: 'stopped', stoppedAtMs: new Date('2026-12-09T12:00').getTime(), startDate: '2026-12-07', durationDays: 14 }) // '2026-12-09'
+ */
+export function stoppedDateOf(e: Pick<Experiment, 'status' | 'stoppedAtMs' | 'startDate' | 'durationDays'>): string | null {
+  if (!['stopped', 'concluded', 'promoted'].includes(e.status) || e.stoppedAtMs === null || !e.startDate) return null;
+  const day = isoDay(e.stoppedAtMs);
+  const plannedEnd = endDateOf(e)!;
+  return day < plannedEnd ? (day < e.startDate ? e.startDate : day) : null;
+}
 
 function nullsFirst<T extends number | string>(a: T | null, b: T | null): number {
   if (a === b) return 0;
@@ -53,7 +68,7 @@ export async function getPlanTimeline(data: Data, planId: number, nowMs: number)
       id: e.id, key: e.key, name: e.name, week: e.week, status: e.status, channels: e.channels,
       audience: e.audience, owner: e.owner, lifecycleStage: e.lifecycleStage,
       startDate: e.startDate, endDate: e.endDate, durationDays: e.durationDays, layer: e.layer,
-      power: power.get(e.id)!,
+      power: power.get(e.id)!, stoppedDate: stoppedDateOf(e),
       conflictsWith: conflicts.flatMap((c) => (c.keys[0] === e.key ? [c.keys[1]] : c.keys[1] === e.key ? [c.keys[0]] : []))
     })),
     conflicts

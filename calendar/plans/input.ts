@@ -3,7 +3,6 @@ import { isMonday, parseISO } from 'date-fns';
 import { isoDateInput } from '../dates.ts';
 
 
-
 /** Expected daily users per channel or audience, e.g. `{"email": 1200, "new users": 400}`. */
 export const dailyTrafficInput = z.record(z.string().trim().min(1).max(100), z.number().int().min(0).max(100_000_000))
   .refine((r) => Object.keys(r).length <= 50, 'at most 50 channels or audiences');
@@ -11,8 +10,10 @@ export const dailyTrafficInput = z.record(z.string().trim().min(1).max(100), z.n
 /** A new 90-day plan: 12 or 13 weekly slots from a Monday. */
 export const planInput = z.object({
   name: z.string().trim().min(1).max(200),
-  startDate: isoDateInput.refine((s) => isMonday(parseISO(s)), 'plans start on a Monday (weeks run Monday to Sunday)'),
-  weeks: z.union([z.literal(12), z.literal(13)]).default(12),
+  // Years outside 2000-2100 are typos (a date field's year runs to 6 digits); refused, never corrected.
+  startDate: isoDateInput.refine((s) => { const year = Number(s.slice(0, 4)); return year >= 2000 && year <= 2100; }, 'the year must be between 2000 and 2100')
+    .refine((s) => isMonday(parseISO(s)), 'plans start on a Monday (weeks run Monday to Sunday)'),
+  weeks: z.union([z.literal(12), z.literal(13)], { error: 'a plan has 12 or 13 weeks (about 90 days)' }).default(12),
   owner: z.string().trim().max(200).nullish().transform((s) => s || null),
   goal: z.string().trim().max(500).nullish().transform((s) => s || null),
   dailyTraffic: dailyTrafficInput.default({}),
