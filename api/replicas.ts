@@ -3,23 +3,25 @@
  * one database: the scheduler, in the leader only (db/store `Leadership`), and the change feed,
  * which turns every change committed by any replica into the in-process announcements the
  * caches already listen to: `notifyExperimentChanged` (assignment configs, the SDK payload and
- * its SSE streams). Used by
+ * its SSE streams) and `announceKeyRevoked` (open SDK streams of a revoked key close). Used by
  * `npm start` (api/server.ts), `npm run dev` (api/dev-entry.ts) and the multi-replica tests.
  */
 import type { AppDeps } from './deps.ts';
 import type { Change, Replicas } from '../db/store/index.ts';
 import { notifyExperimentChanged, schedulerIntervalMs, startSchedulerWhenLeader } from '../calendar/lifecycle/index.ts';
+import { announceKeyRevoked } from '../calendar/keys/index.ts';
 
 /** The key announced when a change may concern every experiment (a layer, a reconnect). */
 export const ANY_EXPERIMENT = '*';
 
 /**
  * Applies one change from the feed to this process's caches.
- * @example applyChange({ topic: 'experiments', experimentKey: 'w01' }) // caches reload
+ * @example applyChange({ topic: 'keys', keyId: 3, revoked: true }) // SDK streams of key 3 close
  */
 export function applyChange(change: Change): void {
   if (change.topic === 'experiments') notifyExperimentChanged(change.experimentKey ?? ANY_EXPERIMENT);
-  else if (change.topic === 'everything') notifyExperimentChanged(ANY_EXPERIMENT);
+  else if (change.topic === 'keys') { if (change.revoked) announceKeyRevoked(change.keyId); }
+  else notifyExperimentChanged(ANY_EXPERIMENT);
 }
 
 export type ReplicaDuties = {
