@@ -10,11 +10,11 @@ import { resolve } from 'node:path';
 import { closeDatabase, defaultDatabasePath } from '../db/sqlite/connection.ts';
 import { bootstrap } from './bootstrap.ts';
 import { apiListener } from './listener.ts';
+import { closeAllStreams } from './sdk/index.ts';
 import { isLoopbackHost, uiBasicAuth } from './ui-auth/index.ts';
 import { FailureThrottle, hostAllowed, hostPolicy, securityHeaders } from './front-door/index.ts';
 import { writerFor } from '../db/sqlite/ingest/writer.ts';
-import { schedulerIntervalMs, startScheduler } from '../calendar/lifecycle/index.ts';
-import { now } from '../calendar/clock.ts';
+import { startReplicaDuties } from './replicas.ts';
 import { closeReports, reportsFor } from '../db/sqlite/reports.ts';
 import { config } from '../db/config.ts';
 import { closePostgres } from '../db/postgres/connection.ts';
@@ -29,9 +29,9 @@ function misdirected(req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(421, { ...securityHeaders, 'content-type': api ? 'application/json' : 'text/plain; charset=utf-8', connection: 'close' }).end(body);
 }
 
-/** True for the paths the Hono app owns. */
+/** True for the paths the Hono app owns (`/sub/` is the GrowthBook SDK stream, where the SDKs look for it). */
 export function isApiPath(url: string | undefined): boolean {
-  return !!url && (url.startsWith('/api/') || url === '/api' || url.startsWith('/ofrep/'));
+  return !!url && (url.startsWith('/api/') || url === '/api' || url.startsWith('/ofrep/') || url.startsWith('/sub/'));
 }
 
 async function loadWebHandler(): Promise<NodeHandler> {
@@ -45,7 +45,7 @@ export async function startServer(options: { host?: string; port?: number; datab
   const host = options.host ?? settings.host;
   const port = options.port ?? settings.port;
   const databasePath = options.databasePath ?? defaultDatabasePath();
-  const { app, db, pg, deps, seededPlanId, createdAdminKey } = await bootstrap({ databasePath });
+  const { app, db, pg, deps, seededPlanId, createdAdminKey, replicas } = await bootstrap({ databasePath });
   if (seededPlanId !== null) console.log(`first start: loaded the starter 90-day calendar as plan ${seededPlanId}`);
   if (createdAdminKey !== null) {
     console.log([
@@ -100,16 +100,23 @@ export async function startServer(options: { host?: string; port?: number; datab
   const actualPort = typeof address === 'object' && address ? address.port : port;
   console.log(`weekly-experiments listening on http://${host}:${actualPort} (database ${pg ? 'PostgreSQL (DATABASE_URL)' : databasePath})`);
 
-  // Starts scheduled experiments on their start date and stops them after their duration.
-  const scheduler = startScheduler(deps.data, { now, intervalMs: schedulerIntervalMs() });
+  // Starts scheduled experiments on their start date and stops them after their duration: in one
+  // replica at a time on PostgreSQL (the leader); the change feed keeps this process's caches fresh.
+  const duties = startReplicaDuties(deps, replicas);
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down; requests in flight get up to ${settings.shutdownGraceMs / 1000} s`);
-    scheduler.stop();
+    await duties.stop().catch(() => {});
     // Stop accepting; idle keep-alive connections close now, busy ones after their answer.
     const drained = new Promise<void>((done) => server.close(() => done()));
+    // SDK streams never end by themselves: end them now rather than at the grace cut.
+    closeAllStreams();
     server.closeIdleConnections();
+    // A keep-alive connection turns idle when its answer (or stream) ends: close it then, not
+    // after keepAliveTimeout.
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
     const cut = setTimeout(() => server.closeAllConnections(), settings.shutdownGraceMs);
     await drained;
+    clearInterval(idle);
     clearTimeout(cut);
     // Every acknowledged write has committed by now (a write is answered after its COMMIT).
     if (pg) {

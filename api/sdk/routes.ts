@@ -135,13 +135,14 @@ export function sdkDocs() {
     method: 'get', path: '/sub/{clientKey}', tags: ['sdk'], servers: [{ url: '/' }], security: [],
     summary: 'Server-Sent Events: the new SDK payload after every change',
     description: 'Event `features` with the whole payload (as `GET /api/features/{clientKey}` answers it): once on connecting, then after each change '
-      + '(start, stop, weights, rollout). Comment lines keep the stream alive. The stream closes when the key is revoked. '
+      + '(start, stop, weights, rollout). Comment lines keep the stream alive. The stream closes when the key is revoked, and on SIGTERM (reconnect). '
       + 'At most SDK_STREAMS_PER_KEY (default 100) streams per key; more get 429.',
     request: { params: clientKeyParam },
     responses: {
       200: { description: 'The event stream', content: { 'text/event-stream': { schema: z.string() } } },
       ...errorResponses(401, 403),
-      429: { description: 'Too many open streams for this key', content: { 'application/json': { schema: z.object({ error: z.object({ code: z.string(), message: z.string() }) }) } } }
+      429: { description: 'Too many open streams for this key', content: { 'application/json': { schema: z.object({ error: z.object({ code: z.string(), message: z.string() }) }) } } },
+      503: { description: 'The server is shutting down (its open streams have just ended): reconnect after Retry-After', content: { 'application/json': { schema: z.object({ error: z.object({ code: z.string(), message: z.string() }) }) } } }
     }
   }));
   return docs;
