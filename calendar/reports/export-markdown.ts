@@ -60,6 +60,9 @@ export function reportToMarkdown(report: Report): string {
   out.push(row(['Users exposed to more than one variant', h.multipleVariantUsers.toLocaleString('en-US')]));
   if (h.warnings.length) out.push('', ...h.warnings.map((w) => `> ⚠ ${text(w)}`));
   out.push('', '## Metrics', '', ...metricTable(report.metrics, report.alpha));
+  // What a retention or time-to-event row counts (its window, restriction, users still waiting), and why a comparison is missing.
+  const notes = report.metrics.flatMap((m) => m.notes.map((n) => `- ${text(m.name)}: ${text(n)}`));
+  if (notes.length) out.push('', ...notes);
   const guardrails = report.metrics.flatMap((m) => m.guardrails.map((g) => ({ m, g })));
   if (guardrails.length) {
     out.push('', '## Guardrails (non-inferiority)', '', row(['Metric', 'Variant', 'Limit', 'Worst plausible change', 'Within limit']), row(['---', '---', '---:', '---:', '---']));

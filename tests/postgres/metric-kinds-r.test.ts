@@ -16,7 +16,7 @@ import { postgresData } from '../../db/postgres/data.ts';
 import { forgetReportStore } from '../../db/postgres/report-source.ts';
 import type { Data } from '../../db/store/index.ts';
 import { seedOnFirstStart } from '../../calendar/seed/index.ts';
-import { buildReport } from '../../calendar/reports/index.ts';
+import { buildReport, reportToMarkdown } from '../../calendar/reports/index.ts';
 import { createMetric } from '../../calendar/metrics/index.ts';
 import type { Report } from '../../calendar/reports/types.ts';
 
@@ -135,5 +135,7 @@ describe('metric kinds agree with R on both engines', () => {
     expect(restriction.restrictionHours).toBe(14 * 24);
     expect(restriction.notes.join(' ')).toMatch(/Restricted mean over 14 days \(336 hours\)/);
     expect(r.metrics.find((m) => m.key === 'r_returned_d7_14')!.notes.join(' ')).toMatch(/374 exposed users left out: their day 7-14 window has not closed yet/);
+    // The Markdown export says it too.
+    expect(reportToMarkdown(r)).toContain('- Returned on days 7-14: 374 exposed users left out: their day 7-14 window has not closed yet.');
   }, 120_000);
 });
