@@ -106,7 +106,8 @@ test('plan, schedule, run, conclude, promote, and plan again', async ({ page, re
   expect(await statusOf(page, 'w03-shorter-signup-form')).toBe('stopped');
 
   // 5. Conclude, and record the ship decision on the report.
-  await page.getByRole('button', { name: 'Conclude' }).click();
+  await page.getByTestId('confirm-conclude').locator('summary').click();
+  await page.getByRole('button', { name: 'Conclude the test' }).click();
   await expect(page.getByTestId('status').first()).toHaveText('concluded');
   await page.getByTestId('report-link').click();
   const decision = page.getByTestId('decision-form');
@@ -122,6 +123,7 @@ test('plan, schedule, run, conclude, promote, and plan again', async ({ page, re
   const promote = page.getByTestId('promote-form');
   await promote.getByLabel('What did we learn?').fill('An email-only sign-up form doubles sign-up clicks from the landing page.');
   await promote.getByLabel(/Roll the winner out/).check();
+  await promote.getByTestId('confirm-rollout').locator('input').check();
   await promote.getByRole('button', { name: 'Promote' }).click();
   await expect(page).toHaveURL(/\/playbook/);
   const entry = page.getByTestId('playbook-entry').filter({ hasText: 'Shorter signup form' });

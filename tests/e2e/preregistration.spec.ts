@@ -72,7 +72,8 @@ test('pre-registration: cannot start without criteria, a typo is a field error, 
 
   // 4. A reviewer overrides the computed decision: the banner and the playbook card say so.
   await page.goto('/experiments/w12-prereg-walk');
-  await page.getByRole('button', { name: 'Conclude' }).click();
+  await page.getByTestId('confirm-conclude').locator('summary').click();
+  await page.getByRole('button', { name: 'Conclude the test' }).click();
   await page.goto('/experiments/w12-prereg-walk/report');
   const decision = page.getByTestId('decision-form');
   await decision.getByLabel('Decision').selectOption('ship');

@@ -6,6 +6,7 @@ import { NotFoundError } from '$calendar/errors.ts';
 import { data } from '$lib/server/db.ts';
 import { attempt, uiContext } from '$lib/server/actions.ts';
 import { loadPlanPage } from '$lib/server/plan-page.ts';
+import { redirectWithFlash } from '$lib/server/flash.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 function planId(raw: string): number {
@@ -24,11 +25,21 @@ export const load: PageServerLoad = async ({ params }) => {
 };
 
 export const actions: Actions = {
-  start: ({ params }) => attempt(async () => { await startPlan(data(), planId(params.id), uiContext()); return { done: 'started' }; }),
-  layer: async ({ params, request }) => {
+  start: async ({ params, cookies, url }) => {
+    const id = planId(params.id);
+    const result = await attempt(async () => { await startPlan(data(), id, uiContext()); return { done: 'started' }; });
+    if ('done' in result) redirectWithFlash(cookies, url, `/plans/${id}`, 'Plan accepted: its draft experiments are scheduled and start in their weeks.');
+    return result;
+  },
+  layer: async ({ params, request, cookies, url }) => {
     const keys = (await request.formData()).getAll('experiments').map(String);
-    planId(params.id);
-    return attempt(async () => { await putInOneLayer(data(), keys, uiContext()); return { done: 'layer' }; });
+    const id = planId(params.id);
+    const result = await attempt(() => putInOneLayer(data(), keys, uiContext()));
+    if ('layerKey' in result) {
+      const shares = Object.values(result.slices).map(([a, b]) => `${Math.round((b - a) * 100)}%`).join(' and ');
+      redirectWithFlash(cookies, url, `/plans/${id}`, `Put in one exclusive layer: they now get ${shares} of the traffic, and their power checks count only that share.`);
+    }
+    return result;
   },
   draftNext: async ({ params }) => {
     const result = await attempt(() => draftNextPlan(data(), planId(params.id), uiContext()));

@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { channels } from '$calendar/model.ts';
 import { getExperimentDetail } from '$calendar/experiments/index.ts';
 import { getPlan } from '$calendar/plans/index.ts';
-import { planningMetrics, updatePlannedExperiment } from '$calendar/planning/index.ts';
+import { planningMetrics, trafficShareOf, updatePlannedExperiment } from '$calendar/planning/index.ts';
 import { DomainError, httpStatusOf, NotFoundError } from '$calendar/errors.ts';
 import { valuesOf } from '$lib/components/plan/editor-values.ts';
 import { data } from '$lib/server/db.ts';
@@ -23,7 +23,9 @@ async function load_(key: string) {
 
 export const load: PageServerLoad = async ({ params }) => {
   const { experiment, plan } = await load_(params.key);
-  return { experiment: { key: experiment.key, name: experiment.name, status: experiment.status, registered: experiment.registration !== null }, plan, initial: valuesOf(experiment), metrics: await planningMetrics(data()), channels };
+  // The live power check counts only this test's share of the users, as the server's does.
+  const trafficShare = trafficShareOf(experiment);
+  return { experiment: { key: experiment.key, name: experiment.name, status: experiment.status, registered: experiment.registration !== null, trafficShare }, plan, initial: valuesOf(experiment), metrics: await planningMetrics(data()), channels };
 };
 
 export const actions: Actions = {
