@@ -45,6 +45,9 @@ describe('fastAssign: the query strings it takes', () => {
     ['no user id', '/api/v1/assign?experiment=hero', false],
     ['an invalid experiment key', '/api/v1/assign?experiment=-hero&userId=u1', false],
     ['a user id over 256 characters', `/api/v1/assign?experiment=hero&userId=${'x'.repeat(257)}`, false],
+    ['a user id of 256 characters', `/api/v1/assign?experiment=hero&userId=${'x'.repeat(256)}&expose=false`, true],
+    ['an empty user id', '/api/v1/assign?experiment=hero&userId=', false],
+    ['an experiment key of 101 characters', `/api/v1/assign?experiment=${'h'.repeat(101)}&userId=u1`, false],
     ['a bad escape in the name part', '/api/v1/assign?experiment=hero&userId=u1&expose=%ZZ', false]
   ];
   it.each(cases)('%s', async (_name, url, expected) => {

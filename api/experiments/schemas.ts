@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { channels, experimentStatuses } from '../../calendar/model.ts';
 
 /** Experiment keys: what URLs, SDKs and hash seeds can carry safely. */
-export const experimentKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, {
+export const experimentKeyPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+export const experimentKeySchema = z.string().regex(experimentKeyPattern, {
   message: 'must be 1-100 characters: letters, digits, "-", "_" or ".", starting with a letter or digit'
 });
 

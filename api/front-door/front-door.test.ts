@@ -27,6 +27,17 @@ describe('hostAllowed (DNS rebinding)', () => {
   ];
   it.each(cases)('%s: %s', (_name, host, policy, expected) => {
     expect(hostAllowed(host, policy)).toBe(expected);
+    // The second answer comes from the verdict kept for this Host value: the same.
+    expect(hostAllowed(host, policy)).toBe(expected);
+  });
+
+  it('keeps a verdict per Host value and policy: one policy\'s answer never leaks into another\'s', () => {
+    const open = hostPolicy({ origin: null, allowedHosts: ['shared.example'] });
+    expect(hostAllowed('shared.example:3000', open)).toBe(true);
+    expect(hostAllowed('shared.example:3000', byDefault)).toBe(false);
+    for (let i = 0; i < 2_500; i++) hostAllowed(`n${i}.example`, byDefault); // past the bound: the kept verdicts start over
+    expect(hostAllowed('shared.example:3000', byDefault)).toBe(false);
+    expect(hostAllowed('localhost:3000', byDefault)).toBe(true);
   });
 
   it.each([

@@ -38,6 +38,17 @@ export function hostnameOf(host: string): string {
 export function hostAllowed(host: string | undefined, policy: HostPolicy): boolean {
   if (policy.any) return true;
   if (!host) return false;
-  const name = hostnameOf(host);
-  return policy.names.has(name) || isIP(name) !== 0 || name.endsWith('.localhost');
+  // Every request asks, with one of a few Host values: the verdict is kept per value (bounded,
+  // so a client inventing names only churns it). A policy never changes once made.
+  let known = verdicts.get(policy);
+  if (!known) verdicts.set(policy, (known = new Map()));
+  let allowed = known.get(host);
+  if (allowed === undefined) {
+    const name = hostnameOf(host);
+    allowed = policy.names.has(name) || isIP(name) !== 0 || name.endsWith('.localhost');
+    if (known.size >= 1_000) known.clear();
+    known.set(host, allowed);
+  }
+  return allowed;
 }
+const verdicts = new WeakMap<HostPolicy, Map<string, boolean>>();

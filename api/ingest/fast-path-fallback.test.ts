@@ -24,7 +24,8 @@ function post(chunks: string[]): Promise<{ answered?: Answer; fellBack?: Buffer 
     let status = 0;
     let headers: Record<string, unknown> = {};
     const res = {
-      writeHead(s: number, h: Record<string, unknown>) { status = s; headers = h; return res; },
+      // send() passes a flat [name, value, …] list (as node:http takes it), reused between answers: copied here.
+      writeHead(s: number, h: unknown[]) { status = s; headers = Object.fromEntries(h.flatMap((v, i) => (i % 2 ? [] : [[v, h[i + 1]]]))); return res; },
       end(text: string) { resolve({ answered: { status, headers, body: JSON.parse(text) } }); }
     } as unknown as ServerResponse;
     const taken = fastEvents(t.deps, (_req, _res, buffer) => resolve({ fellBack: buffer }))(req, res);
