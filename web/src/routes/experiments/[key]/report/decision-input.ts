@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { decisionOutcomes, recordDecision, type RecordedDecision } from '$calendar/reports/index.ts';
 import { DomainError, httpStatusOf } from '$calendar/errors.ts';
 import { data } from '$lib/server/db.ts';
+import { plainIssues } from '$calendar/planning/plain-issues.ts';
 
 /** The reviewer's form, as the page posts it (form fields or the same names in JSON). */
 export const decisionForm = z.object({
@@ -18,7 +19,7 @@ export type DecisionOutcomeResult = { ok: true; recorded: RecordedDecision } | {
 /** Validates and records a reviewer decision; domain errors become a status and a sentence. */
 export async function submitDecision(key: string, input: Record<string, unknown>): Promise<DecisionOutcomeResult> {
   const parsed = decisionForm.safeParse(input);
-  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(' ') };
+  if (!parsed.success) return { ok: false, status: 400, error: plainIssues(parsed.error.issues) };
   try {
     const nowMs = now();
     const report = await data().reports.report(key, {}, nowMs); // on the analysis thread

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { reportToCsv, reportToMarkdown } from '$calendar/reports/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
 import { data } from '$lib/server/db.ts';
+import { plainIssues } from '$calendar/planning/plain-issues.ts';
 
 const options = z.object({
   analysis: z.enum(['sequential', 'fixed']).optional(),
@@ -17,7 +18,7 @@ const options = z.object({
  */
 export async function exportReport(key: string, url: URL, format: 'md' | 'csv' | 'json'): Promise<Response> {
   const parsed = options.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) error(400, { message: `Invalid report options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, code: 'invalid_request' });
+  if (!parsed.success) error(400, { message: `Invalid report options: ${plainIssues(parsed.error.issues)}`, code: 'invalid_request' });
   let report;
   try {
     report = await data().reports.report(key, parsed.data, now());
