@@ -45,7 +45,54 @@ export type SimulationOptions = {
 };
 
 type Detail = { key: string; week: number | null; status: string; durationDays: number; startedAtMs?: number | null; variants: Array<{ key: string; isControl: boolean }>; metrics: Array<{ key: string; role: string }> };
-type Metric = { key: string; kind: string; eventName: string; baseline: number | null };
+type Metric = {
+  key: string; kind: string; eventName: string; baseline: number | null;
+  denominatorEventName?: string | null; denominatorAggregate?: string; windowDays?: number | null;
+  extraEventNames?: string[]; windowStartDays?: number | null; minCount?: number | null;
+};
+type EventItem = { id: string; userId: string; event: string; value?: number; timestamp: number };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The events of a user who converts on a metric of a later kind (issue 16), so every kind gets
+ * data it measures. The true effect is on the share of users who convert: a retention or
+ * threshold metric's rate, the share reaching a time-to-event metric's event within its window;
+ * a mean per event (a ratio counting its denominator) takes its effect on the values instead.
+ * Nothing is dated after `endMs` (the server's now, or the end of the simulated period).
+ */
+export function laterKindEvents(metric: Metric, user: { userId: string; atMs: number }, random: () => number, endMs: number, durationDays: number, effect: number): EventItem[] {
+  const id = (i: number) => `${user.userId}-${metric.key}-${i}`;
+  const item = (i: number, event: string, timestamp: number, value?: number): EventItem =>
+    ({ id: id(i), userId: user.userId, event, timestamp, ...(value === undefined ? {} : { value }) });
+  const window = metric.windowDays ?? durationDays;
+  switch (metric.kind) {
+    case 'retention': {
+      const start = metric.windowStartDays ?? 0;
+      const at = user.atMs + Math.floor((start + random() * (window - start)) * DAY_MS);
+      return at <= endMs ? [item(0, metric.eventName, at)] : [];
+    }
+    case 'time_to_event': {
+      const at = user.atMs + Math.floor(random() * window * DAY_MS);
+      return at <= endMs ? [item(0, metric.eventName, at)] : [];
+    }
+    case 'threshold':
+      return Array.from({ length: metric.minCount ?? 1 }, (_, i) => item(i, metric.eventName, Math.min(endMs, user.atMs + Math.floor(random() * 3 * DAY_MS))));
+    default: {
+      // A mean per event: one to three events with values in quarters, the effect scaling the values.
+      const n = 1 + Math.floor(random() * 3);
+      return Array.from({ length: n }, (_, i) => {
+        const at = Math.min(endMs, user.atMs + Math.floor(random() * 3 * DAY_MS));
+        const value = Math.round((5 + random() * 30) * (1 + effect) * 4) / 4;
+        return [item(2 * i, metric.eventName, at, value), ...(metric.denominatorEventName !== metric.eventName ? [item(2 * i + 1, metric.denominatorEventName!, at)] : [])];
+      }).flat();
+    }
+  }
+}
+
+/** Whether a metric's data comes from `laterKindEvents`. */
+const isLaterKind = (m: Metric) => m.kind === 'retention' || m.kind === 'threshold' || m.kind === 'time_to_event' ||
+  (m.kind === 'ratio' && m.denominatorAggregate === 'count');
 export type SimulationResult = {
   experiments: Record<string, { exposures: Record<string, number>; events: Record<string, Record<string, number>> }>;
   effects: Effects;
@@ -171,7 +218,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     assigned.sort((a, b) => a.userId.localeCompare(b.userId)); // arrival order of requests must not matter
     const kept = assigned.filter((p) => random() < (o.exposureLoss?.[e.key]?.[p.variant] ?? 1));
     const exposureItems = kept.map((p) => ({ experiment: e.key, userId: p.userId, variant: p.variant, timestamp: p.atMs, attributes: p.attributes }));
-    const eventItems: Array<{ id: string; userId: string; event: string; value?: number; timestamp: number }> = [];
+    const eventItems: EventItem[] = [];
     const endMs = fromMs + spanDays * 86_400_000;
     for (const p of kept) {
       summary.exposures[p.variant] = (summary.exposures[p.variant] ?? 0) + 1;
@@ -179,9 +226,17 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
         const metric = metrics.get(key);
         if (!metric) continue;
         const base = o.baselines?.[key] ?? metric.baseline ?? 0.2;
-        const p1 = Math.min(1, base * (1 + (effects[e.key]?.[p.variant]?.[key] ?? 0)));
+        const effect = effects[e.key]?.[p.variant]?.[key] ?? 0;
+        const meanPerEvent = metric.kind === 'ratio' && metric.denominatorAggregate === 'count';
+        const p1 = Math.min(1, base * (meanPerEvent ? 1 : 1 + effect));
         const converts = random() < p1;
         if (!converts) continue;
+        if (isLaterKind(metric)) {
+          eventItems.push(...laterKindEvents(metric, p, random, endMs, e.durationDays, meanPerEvent ? effect : 0));
+          const byVariant = (summary.events[key] ??= {});
+          byVariant[p.variant] = (byVariant[p.variant] ?? 0) + 1;
+          continue;
+        }
         const timestamp = Math.min(endMs, p.atMs + Math.floor(random() * 3 * 86_400_000));
         const value = metric.kind === 'sum' ? Math.round((5 + random() * 30) * 100) / 100 : undefined;
         eventItems.push({ id: `${p.userId}-${metric.eventName}`, userId: p.userId, event: metric.eventName, timestamp, ...(value === undefined ? {} : { value }) });
