@@ -6,6 +6,7 @@ import { nextMondayIso } from '$calendar/dates.ts';
 import { now } from '$calendar/clock.ts';
 import { data } from '$lib/server/db.ts';
 import { field, uiContext } from '$lib/server/actions.ts';
+import { redirectWithFlash } from '$lib/server/flash.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => ({ plans: await listPlans(data()), nextMonday: nextMondayIso(new Date(now())) });
@@ -19,7 +20,7 @@ function parseTraffic(text: string): Record<string, number> {
 }
 
 export const actions: Actions = {
-  create: async ({ request }) => {
+  create: async ({ request, cookies, url }) => {
     const form = await request.formData();
     const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
     let id: number;
@@ -33,7 +34,7 @@ export const actions: Actions = {
       if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, values });
       throw err;
     }
-    redirect(303, `/plans/${id}`);
+    redirectWithFlash(cookies, url, `/plans/${id}`, 'Plan created as a draft: add experiments to its weeks, then accept it.');
   },
   /** Loads the starter 90-day template; loading it again opens the plan it already made. */
   loadStarter: async () => {

@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { channels } from '$calendar/model.ts';
 import { getExperimentDetail } from '$calendar/experiments/index.ts';
 import { getPlan } from '$calendar/plans/index.ts';
@@ -7,6 +7,7 @@ import { DomainError, httpStatusOf, NotFoundError } from '$calendar/errors.ts';
 import { valuesOf } from '$lib/components/plan/editor-values.ts';
 import { data } from '$lib/server/db.ts';
 import { uiContext } from '$lib/server/actions.ts';
+import { redirectWithFlash } from '$lib/server/flash.ts';
 import { FormFieldError, readEditorForm, toPlannedInput } from '$lib/server/experiment-form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -29,7 +30,7 @@ export const load: PageServerLoad = async ({ params }) => {
 };
 
 export const actions: Actions = {
-  default: async ({ params, request }) => {
+  default: async ({ params, request, cookies, url }) => {
     const form = await request.formData();
     const values = readEditorForm(form);
     try {
@@ -38,6 +39,6 @@ export const actions: Actions = {
       if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, field: err instanceof FormFieldError ? err.field : null, values });
       throw err;
     }
-    redirect(303, `/experiments/${params.key}`);
+    redirectWithFlash(cookies, url, `/experiments/${params.key}`, 'Saved.');
   }
 };

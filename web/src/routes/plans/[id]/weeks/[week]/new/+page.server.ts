@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { channels } from '$calendar/model.ts';
 import { getPlan } from '$calendar/plans/index.ts';
 import { createPlannedExperiment, planningMetrics } from '$calendar/planning/index.ts';
@@ -6,6 +6,7 @@ import { DomainError, httpStatusOf, NotFoundError } from '$calendar/errors.ts';
 import { blankValues } from '$lib/components/plan/editor-values.ts';
 import { data } from '$lib/server/db.ts';
 import { uiContext } from '$lib/server/actions.ts';
+import { redirectWithFlash } from '$lib/server/flash.ts';
 import { FormFieldError, readEditorForm, toPlannedInput } from '$lib/server/experiment-form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -26,7 +27,7 @@ export const load: PageServerLoad = async ({ params }) => {
 };
 
 export const actions: Actions = {
-  default: async ({ params, request }) => {
+  default: async ({ params, request, cookies, url }) => {
     const plan = await planOf(params.id);
     const values = readEditorForm(await request.formData());
     let key: string;
@@ -36,6 +37,6 @@ export const actions: Actions = {
       if (err instanceof DomainError) return fail(httpStatusOf(err), { error: err.message, field: err instanceof FormFieldError ? err.field : null, values });
       throw err;
     }
-    redirect(303, `/experiments/${key}`);
+    redirectWithFlash(cookies, url, `/experiments/${key}`, `Draft experiment created in week ${values.week}: schedule it, or accept the plan.`);
   }
 };
