@@ -65,6 +65,10 @@ export type Plan = {
   /** Secret token for the iCalendar feed URL. */
   calendarToken: string | null;
   notes: string | null; createdAtMs: number; updatedAtMs: number;
+  /** Program holdout: the share of users (0..0.2) kept out of every experiment and rollout of the plan; 0 = none. */
+  holdoutShare: number;
+  /** Seed of the holdout hash (api/assign/holdout.ts); fixed once an experiment of the plan has started. */
+  holdoutSeed: string | null;
 };
 
 /** Mutually exclusive layers (GrowthBook namespaces): experiments in one layer never share a user. */

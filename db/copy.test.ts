@@ -36,7 +36,7 @@ describe('db:copy from SQLite to PostgreSQL', () => {
     const copied = await run(process.execPath, ['--import', 'tsx', 'scripts/db-copy.ts', '--to', url, '--from', t.path], { env: { ...process.env, DATABASE_PATH: t.path } });
     expect(copied.stdout).toMatch(/^copied experiments: \d+ rows$/m);
     expect(copied.stdout).toMatch(/^report moved: the same on both$/m);
-    expect(copied.stdout).toMatch(/checked: 15 tables, \d+ rows, every count equal; (\d+) of \1 reports the same on both engines/);
+    expect(copied.stdout).toMatch(/checked: 16 tables, \d+ rows, every count equal; (\d+) of \1 reports the same on both engines/);
     expect(copied.stdout).toMatch(/^done: start the servers with DATABASE_URL=/m);
 
     // The copy as the database: the SDK key works, users keep their variants, new rows get new ids.

@@ -33,6 +33,7 @@ const tables: Array<{ name: string; lite: SQLiteTable; pg: PgTable; id: boolean 
   { name: 'experiment_metrics', lite: lite.experimentMetrics, pg: pgs.experimentMetrics, id: false },
   { name: 'success_criteria', lite: lite.successCriteria, pg: pgs.successCriteria, id: true },
   { name: 'exposures', lite: lite.exposures, pg: pgs.exposures, id: true },
+  { name: 'plan_exposures', lite: lite.planExposures, pg: pgs.planExposures, id: false },
   { name: 'events', lite: lite.events, pg: pgs.events, id: true },
   { name: 'decisions', lite: lite.decisions, pg: pgs.decisions, id: true },
   { name: 'playbook_entries', lite: lite.playbookEntries, pg: pgs.playbookEntries, id: true },

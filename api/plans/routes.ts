@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { createPlan, deletePlan, getPlan, listPlans, planInput, planPatch, rotateCalendarToken, startPlan, updatePlan } from '../../calendar/plans/index.ts';
+import { createPlan, deletePlan, getPlan, holdoutInput, listPlans, planInput, planPatch, rotateCalendarToken, setPlanHoldout, startPlan, updatePlan } from '../../calendar/plans/index.ts';
 import { createPlannedExperiment, getPlanTimeline, plannedExperimentInput, putInOneLayer } from '../../calendar/planning/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
@@ -32,6 +32,10 @@ const routes = {
   layer: createRoute({ method: 'post', path: '/plans/{id}/layers', tags, summary: 'Put conflicting experiments in one mutually exclusive layer',
     request: { params: idParam, body: { required: true, content: json(z.object({ experiments: z.array(z.string().min(1)).min(2).max(20) })) } },
     responses: { 200: { description: 'Layer key and slices', content: json(anyObject) }, ...errors(400, 404, 409, 422) } }),
+  holdout: createRoute({ method: 'put', path: '/plans/{id}/holdout', tags,
+    summary: 'Set the program holdout: a share (0-0.2) of users kept out of every experiment and rollout of the plan (fixed once an experiment started)',
+    request: { params: idParam, body: { required: true, content: json(holdoutInput) } },
+    responses: { 200: { description: 'The plan', content: json(anyObject) }, ...errors(400, 404, 409) } }),
   token: createRoute({ method: 'post', path: '/plans/{id}/calendar-token', tags, summary: 'Replace the calendar feed token (the old feed URL stops working)',
     request: { params: idParam },
     responses: { 200: { description: 'New token and feed path', content: json(z.object({ token: z.string(), feedPath: z.string() })) }, ...errors(400, 404) } })
@@ -57,6 +61,7 @@ export function planRoutes(deps: AppDeps) {
     await getPlan(deps.data, c.req.valid('param').id);
     return c.json(await putInOneLayer(deps.data, c.req.valid('json').experiments, ctx(c)), 200);
   });
+  app.openapi(routes.holdout, async (c) => c.json(await setPlanHoldout(deps.data, c.req.valid('param').id, c.req.valid('json'), ctx(c)), 200));
   app.openapi(routes.token, async (c) => {
     const id = c.req.valid('param').id;
     const token = await rotateCalendarToken(deps.data, id, ctx(c));

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import { applyTransition } from '../lifecycle/transitions.ts';
 import { notifyExperimentChanged } from '../lifecycle/change-hooks.ts';
 import { parseInput } from '../planning/parse.ts';
-import { planInput, planPatch, type PlanInput, type PlanPatch } from './input.ts';
+import { holdoutInput, planInput, planPatch, type HoldoutInput, type PlanInput, type PlanPatch } from './input.ts';
 
 type Ctx = CommandContext;
 export type PlanRow = Plan;
@@ -48,6 +48,33 @@ export async function updatePlan(data: Data, planId: number, raw: PlanPatch, ctx
     await recordAudit(tx, { actor: ctx.actor, action: 'plan.update', entityType: 'plan', entityId: planId, atMs: ctx.nowMs, details: changed });
     return after;
   });
+}
+
+/**
+ * Sets a plan's program holdout (share 0 turns it off). Refused (409) once an experiment of the
+ * plan has started: a changed share or seed would move users between the holdout and the
+ * experiments mid-plan, and both the exposures and the impact report would mix the two.
+ * @example await setPlanHoldout(data, 2, { share: 0.05 }, { actor: 'ana', nowMs }) // { holdoutShare: 0.05, holdoutSeed: 'plan-2', … }
+ */
+export async function setPlanHoldout(data: Data, planId: number, raw: HoldoutInput, ctx: Ctx): Promise<PlanRow> {
+  const input = parseInput(holdoutInput, raw);
+  const after = await data.transaction(async (tx) => {
+    const before = await getPlan(tx, planId);
+    const seed = input.seed ?? before.holdoutSeed ?? before.templateKey ?? `plan-${planId}`;
+    if (before.holdoutShare === input.share && before.holdoutSeed === seed) return before;
+    const started = await tx.experiments.list({ planId, statuses: ['running', 'stopped', 'concluded', 'promoted'] });
+    if (started.length) {
+      throw new ConflictError(`plan ${planId}'s holdout is fixed: '${started[0]!.key}' has started (${started[0]!.status}); changing it now would move users between the holdout and the experiments`);
+    }
+    const plan = await tx.plans.update(planId, { holdoutShare: input.share, holdoutSeed: seed, updatedAtMs: ctx.nowMs });
+    await recordAudit(tx, { actor: ctx.actor, action: 'plan.holdout', entityType: 'plan', entityId: planId, atMs: ctx.nowMs,
+      details: { share: { from: before.holdoutShare, to: plan.holdoutShare }, seed: { from: before.holdoutSeed, to: plan.holdoutSeed } } });
+    return plan;
+  });
+  // Assignment configs carry the plan's holdout: reload them.
+  const experiments = await data.experiments.list({ planId });
+  experiments.forEach((e) => notifyExperimentChanged(e.key));
+  return after;
 }
 
 /** Deletes a plan that has no experiments beyond drafts (the drafts go with it). */

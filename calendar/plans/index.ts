@@ -1,5 +1,5 @@
 export { listPlans, currentPlan, getPlanCalendar, planWeeks, type PlanRow, type PlanCalendar } from './queries.ts';
 export {
-  createPlan, getPlan, updatePlan, deletePlan, startPlan, rotateCalendarToken, calendarTokenOf, newCalendarToken
+  createPlan, getPlan, updatePlan, deletePlan, startPlan, rotateCalendarToken, calendarTokenOf, newCalendarToken, setPlanHoldout
 } from './commands.ts';
-export { planInput, planPatch, dailyTrafficInput, type PlanInput, type PlanPatch } from './input.ts';
+export { planInput, planPatch, holdoutInput, dailyTrafficInput, type PlanInput, type PlanPatch, type HoldoutInput } from './input.ts';

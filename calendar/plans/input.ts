@@ -30,5 +30,18 @@ export const planPatch = z.object({
   status: z.enum(['draft', 'active', 'archived']).optional()
 });
 
+/**
+ * A plan's program holdout: the share of users kept out of every experiment and rolled-out
+ * winner of the plan (0 = none; at most 20%, since the held-out users never get the winners),
+ * and optionally the seed of its hash (default: the plan's template key, else `plan-<id>`).
+ */
+export const holdoutInput = z.object({
+  share: z.number({ error: 'share must be a number between 0 and 0.2 (e.g. 0.05 for 5%)' })
+    .min(0, 'share must be at least 0 (0 turns the holdout off)')
+    .max(0.2, 'share must be at most 0.2 (20%): held-out users never get the plan\'s winners'),
+  seed: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'seed may hold letters, digits and . _ : - only').optional()
+});
+
+export type HoldoutInput = z.input<typeof holdoutInput>;
 export type PlanInput = z.input<typeof planInput>;
 export type PlanPatch = z.input<typeof planPatch>;

@@ -41,6 +41,10 @@ export const plans = pgTable('plans', {
   dailyTraffic: jsonb('daily_traffic').$type<Record<string, number>>().notNull().default({}),
   /** Secret token for the iCalendar feed URL. */
   calendarToken: text('calendar_token'),
+  /** Program holdout: the share of users (0..0.2) kept out of every experiment and rollout of the plan; 0 = none. */
+  holdoutShare: doublePrecision('holdout_share').notNull().default(0),
+  /** Seed of the holdout hash (api/assign/holdout.ts); fixed once the plan's first experiment has started. */
+  holdoutSeed: text('holdout_seed'),
   notes: text('notes'),
   createdAtMs: ms('created_at_ms').notNull().default(nowMs),
   updatedAtMs: ms('updated_at_ms').notNull().default(nowMs)
@@ -186,6 +190,18 @@ export const exposures = pgTable('exposures', {
   // Partial: only users also exposed to another variant (rare), counted by the report.
   index('exposures_conflicted').on(t.experimentId, t.variantKey, t.firstExposedAtMs).where(sql`conflict_count > 0`)
 ]);
+
+/**
+ * Program holdout (issue 16): each user's first assignment call for any experiment of a plan
+ * with a holdout, in the holdout or not, so the program impact report compares the two groups
+ * from the same starting point. Only plans with a holdout record here.
+ */
+export const planExposures = pgTable('plan_exposures', {
+  planId: integer('plan_id').notNull().references(() => plans.id, { onDelete: 'cascade' }),
+  userId: text('user_id').notNull(),
+  holdout: boolean('holdout').notNull(),
+  firstExposedAtMs: ms('first_exposed_at_ms').notNull()
+}, (t) => [primaryKey({ columns: [t.planId, t.userId] })]);
 
 /**
  * Conversion and value events. `clientEventId` makes retries idempotent per user: the id is

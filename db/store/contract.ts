@@ -377,6 +377,14 @@ export function storeContract(engine: string, open: () => Promise<ContractDataba
         expect(bare.templateKey).toBeNull();
       });
 
+      it('program holdout: share 0 and no seed by default; a fraction and a seed round-trip exactly', async () => {
+        const p = await plan();
+        expect(p).toMatchObject({ holdoutShare: 0, holdoutSeed: null });
+        const held = await data.plans.update(p.id, { holdoutShare: 0.075, holdoutSeed: 'plan-7:v1' });
+        expect(held).toMatchObject({ holdoutShare: 0.075, holdoutSeed: 'plan-7:v1' });
+        expect(await data.plans.byId(p.id)).toEqual(held);
+      });
+
       it('lists newest start first, then by id; templateKey is unique but may be null many times', async () => {
         const a = await plan({ name: 'A', startDate: '2026-01-05' });
         const b = await plan({ name: 'B', startDate: '2026-04-06' });

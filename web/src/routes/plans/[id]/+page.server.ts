@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import { startPlan } from '$calendar/plans/index.ts';
+import { setPlanHoldout, startPlan } from '$calendar/plans/index.ts';
 import { putInOneLayer } from '$calendar/planning/index.ts';
 import { draftNextPlan } from '$calendar/playbook/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
@@ -39,6 +39,15 @@ export const actions: Actions = {
       const shares = Object.values(result.slices).map(([a, b]) => `${Math.round((b - a) * 100)}%`).join(' and ');
       redirectWithFlash(cookies, url, `/plans/${id}`, `Put in one exclusive layer: they now get ${shares} of the traffic, and their power checks count only that share.`);
     }
+    return result;
+  },
+  holdout: async ({ params, request, cookies, url }) => {
+    const id = planId(params.id);
+    const raw = String((await request.formData()).get('percent') ?? '').trim();
+    // The form speaks percent; the domain a share. Not a number: the domain's message says so.
+    const share = raw === '' ? Number.NaN : Number(raw) / 100;
+    const result = await attempt(async () => { await setPlanHoldout(data(), id, { share }, uiContext()); return { done: 'holdout' }; });
+    if ('done' in result) redirectWithFlash(cookies, url, `/plans/${id}`, share > 0 ? `Program holdout set: ${Math.round(share * 1000) / 10}% of users stay out of this plan.` : 'Program holdout off.');
     return result;
   },
   draftNext: async ({ params }) => {
