@@ -16,6 +16,9 @@ const TZ = process.env.TEST_TZ ?? 'Pacific/Kiritimati'; // UTC+14
 // programs are here (installs Debian's postgresql as root), else stop and say what to install.
 const postgres = spawnSync(process.execPath, [fileURLToPath(new URL('ensure-postgres.mjs', import.meta.url))], { stdio: 'inherit' });
 if (postgres.status !== 0) process.exit(postgres.status ?? 1);
+// The multi-replica test puts nginx in front of two replicas (tests/replicas/nginx.test.ts): the same for nginx.
+const nginx = spawnSync(process.execPath, [fileURLToPath(new URL('ensure-nginx.mjs', import.meta.url))], { stdio: 'inherit' });
+if (nginx.status !== 0) process.exit(nginx.status ?? 1);
 
 console.log(`== vitest, shuffled, TZ=${TZ}`);
 const run = spawnSync(process.execPath, [vitest, 'run', '--sequence.shuffle', ...process.argv.slice(2)], {
