@@ -19,6 +19,11 @@ const client = new Database(path);
 client.pragma('foreign_keys = ON');
 client.pragma('busy_timeout = 5000'); // waits here, on this thread, never on the request thread
 client.pragma('cache_size = -262144');
+// Reads of the main file through a memory map: a cold report first touches every page of the
+// events and exposures (~350 MB at 1M users) on this new connection, and a read() per page into
+// the page cache cost ~4x the warm scan (measured: first scan 1,063 ms of CPU without, 361 ms
+// with; then 160-250 ms either way). Only the main file: the report store is written.
+client.pragma('main.mmap_size = 2147483648');
 attachReportStore(client, path);
 const data = sqliteData(drizzle(client, { schema }) as Db);
 

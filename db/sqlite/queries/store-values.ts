@@ -286,8 +286,9 @@ export function rebuildUsers(client: Database.Database, experimentId: number): n
     'SELECT MIN(variant_key) AS v FROM exposures INDEXED BY exposures_experiment_variant WHERE experiment_id = ? AND variant_key > ?'
   );
   const span = client.prepare(
-    `SELECT MIN(first_exposed_at_ms) AS lo, MAX(first_exposed_at_ms) AS hi FROM exposures INDEXED BY exposures_experiment_variant
-     WHERE experiment_id = ? AND variant_key = ?`
+    // Two subqueries: each is one index seek; MIN and MAX in one SELECT walk the variant's whole range.
+    `SELECT (SELECT MIN(first_exposed_at_ms) FROM exposures INDEXED BY exposures_experiment_variant WHERE experiment_id = :e AND variant_key = :v) AS lo,
+       (SELECT MAX(first_exposed_at_ms) FROM exposures INDEXED BY exposures_experiment_variant WHERE experiment_id = :e AND variant_key = :v) AS hi`
   );
   const count = client.prepare(
     `SELECT COUNT(*) AS n FROM exposures INDEXED BY exposures_experiment_variant WHERE experiment_id = :experimentId AND variant_key = :variant
@@ -299,7 +300,7 @@ export function rebuildUsers(client: Database.Database, experimentId: number): n
   let total = 0;
   for (let variant = (firstVariant.get(experimentId) as { v: string | null }).v; variant !== null;
     variant = (nextVariant.get(experimentId, variant) as { v: string | null }).v) {
-    const { lo, hi } = span.get(experimentId, variant) as { lo: number; hi: number };
+    const { lo, hi } = span.get({ e: experimentId, v: variant }) as { lo: number; hi: number };
     for (let day = Math.floor(lo / DAY_MS); day <= Math.floor(hi / DAY_MS); day++) {
       const { n } = count.get({ experimentId, variant, from: day * DAY_MS, to: (day + 1) * DAY_MS }) as { n: number };
       if (n > 0) insert.run(experimentId, variant, day, n);
