@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { generateSynthetic } from '../../tests/reports/synthetic.ts';
 import { auditLog, experiments } from '../../db/sqlite/schema.ts';
 import { reloadConfig } from '../../db/config.ts';
+import { restartExperiment } from '../../calendar/experiments/index.ts';
 
 const KEY = 'w01-onboarding-ebook-reminder';
 const START = Date.parse('2026-11-30T00:00:00Z');
@@ -114,6 +115,26 @@ describe('exports', () => {
     expect(new Set(data.map((r) => r[0]))).toEqual(new Set(['(all)', 'email, "weekly"', 'in-app']));
     const guided = data.find((r) => r[0] === '(all)' && r[1] === 'activation' && r[5] === 'guided')!;
     expect(Number(guided[header.indexOf('relative_lift')])).toBeGreaterThan(0.3);
+  });
+});
+
+describe('restarts in the report and its exports', () => {
+  it('JSON, Markdown and CSV carry each restart (when, who, reason), user text escaped per format', async () => {
+    const reason = 'link | <b>broken</b>, "fixed"';
+    await restartExperiment(t.data, KEY, reason, { actor: 'ana', nowMs: Date.parse('2026-12-18T09:00:00Z') });
+    const report = await (await get(`/api/v1/experiments/${KEY}/results`)).json();
+    expect(report.restarts).toEqual([{ atMs: Date.parse('2026-12-18T09:00:00Z'), actor: 'ana', reason }]);
+    const md = await (await get(`/api/v1/experiments/${KEY}/results.md`)).text();
+    expect(md).toContain('> ⚠ **Restarted after a stop** on 2026-12-18 by ana \\(“link \\| \\<b\\>broken\\</b\\>, "fixed"”\\).');
+    const [header, ...rows] = parseCsv(await (await get(`/api/v1/experiments/${KEY}/results.csv`)).text());
+    const column = header.indexOf('restarts');
+    expect(column).toBe(header.length - 1);
+    expect(new Set(rows.map((r) => r[column]))).toEqual(new Set([`on 2026-12-18 by ana (“${reason}”)`]));
+  });
+
+  it('a report without restarts says nothing about them', async () => {
+    expect((await (await get(`/api/v1/experiments/${KEY}/results`)).json()).restarts).toEqual([]);
+    expect(await (await get(`/api/v1/experiments/${KEY}/results.md`)).text()).not.toContain('Restarted');
   });
 });
 

@@ -97,7 +97,9 @@ export const reportSchema = z.object({
   })),
   decision: computedDecisionSchema,
   amendedDecision: computedDecisionSchema.nullable(),
-  recorded: recordedDecisionSchema.nullable()
+  recorded: recordedDecisionSchema.nullable(),
+  restarts: z.array(z.object({ atMs: z.number().int(), actor: z.string(), reason: z.string().nullable() }))
+    .openapi({ description: 'Each start after a stop, oldest first (reason null when none was given): the data spans every run' })
 }).openapi('Report');
 
 export const decisionBody = z.object({

@@ -4,6 +4,7 @@ import { applyCorrection, compareMetric, type CompareSettings } from './compare.
 import { decide } from './decide.ts';
 import { buildHealth, isoDateOfDay, usersNeededFor } from './health.ts';
 import { latestRecordedDecision } from './recorded.ts';
+import { restartsOf } from '../lifecycle/restarts.ts';
 import { isoDay } from '../dates.ts';
 import { loadReportDesign, type CriterionRow, type ReportDesign } from './load.ts';
 import { changedFields, currentAnalysis, type RegisteredPlan } from '../lifecycle/registration.ts';
@@ -183,6 +184,7 @@ export async function buildReport(data: Data, key: string, options: ReportOption
     },
     health, metrics, segments, cumulative, decision,
     amendedDecision: criteria.amended ? decideBy(criteria.amended, amendedTable(criteria.amended)) : null,
-    recorded
+    recorded,
+    restarts: await restartsOf(data, e.key)
   };
 }

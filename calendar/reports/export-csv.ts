@@ -1,15 +1,17 @@
 import type { MetricResult, Report } from './types.ts';
 import { toCsv } from '../escape.ts';
+import { restartsText } from './format.ts';
 
 const header = [
   'segment', 'metric_key', 'metric_name', 'role', 'direction', 'variant', 'is_control', 'users', 'mean',
   'absolute_lift', 'absolute_ci_low', 'absolute_ci_high', 'relative_lift', 'relative_ci_low', 'relative_ci_high',
   'p_value', 'adjusted_p_value', 'chance_to_beat_control', 'significant', 'verdict',
-  // On every row, so a filtered sheet still carries the decision and a reviewer's override.
-  'computed_decision', 'reviewer_decision'
+  // On every row, so a filtered sheet still carries the decision, a reviewer's override and the
+  // restarts after a stop (empty when none), which invite peeking as the report page says.
+  'computed_decision', 'reviewer_decision', 'restarts'
 ];
 
-function rows(segment: string, metrics: MetricResult[], controlKey: string, decisions: [string, string | null]): unknown[][] {
+function rows(segment: string, metrics: MetricResult[], controlKey: string, decisions: [string, string | null, string | null]): unknown[][] {
   return metrics.flatMap((m) => m.arms.map((arm) => {
     const c = m.comparisons.find((x) => x.variant === arm.variant);
     return [
@@ -28,7 +30,9 @@ function rows(segment: string, metrics: MetricResult[], controlKey: string, deci
  */
 export function reportToCsv(report: Report): string {
   const controlKey = report.variants.find((v) => v.isControl)?.key ?? '';
-  const decisions: [string, string | null] = [report.decision.outcome, report.recorded?.finalDecision ?? null];
+  const decisions: [string, string | null, string | null] = [
+    report.decision.outcome, report.recorded?.finalDecision ?? null, report.restarts.length ? restartsText(report.restarts) : null
+  ];
   const all = [
     ...rows('(all)', report.metrics, controlKey, decisions),
     ...(report.segments?.values.flatMap((s) => rows(s.value, s.metrics, controlKey, decisions)) ?? [])

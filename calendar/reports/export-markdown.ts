@@ -1,4 +1,4 @@
-import { meanText, outcomeLabel, overrideText, pValueText, signedPercent } from './format.ts';
+import { meanText, outcomeLabel, overrideText, pValueText, restartsText, signedPercent } from './format.ts';
 import type { MetricResult, Report } from './types.ts';
 import { markdownText as text } from '../escape.ts';
 
@@ -50,6 +50,11 @@ export function reportToMarkdown(report: Report): string {
     const r = report.recorded;
     out.push('', `**Reviewer decision: ${outcomeLabel[r.finalDecision] ?? r.finalDecision}${r.winningVariantKey ? ` — ${r.winningVariantKey}` : ''}** ` +
       `by ${text(r.decidedBy)} on ${new Date(r.decidedAtMs).toISOString().slice(0, 10)}${r.rationale ? `: ${text(r.rationale)}` : ''}`);
+  }
+  // As on the report page: a stop and a new start invite peeking, and the data spans every run.
+  if (report.restarts.length) {
+    out.push('', `> ⚠ **Restarted after a stop** ${text(restartsText(report.restarts))}. ` +
+      'Stopping and starting again invites peeking: the data spans both runs, so read the result with that in mind.');
   }
   out.push('', '## Health', '');
   out.push(row(['Check', 'Value']), row(['---', '---']));

@@ -69,7 +69,8 @@ function fullReport(): Report {
     },
     cumulative: [],
     decision: { outcome: 'ship', winningVariant: 'b', reasons: ['Lift above the bar.', 'Guardrails hold.'], blockedBySrm: false, needed: null, primary: null },
-    recorded: { id: 1, computedDecision: 'ship', finalDecision: 'no-ship', winningVariantKey: null, rationale: 'Legal flagged the copy.', decidedBy: 'ana', decidedAtMs: GENERATED }
+    recorded: { id: 1, computedDecision: 'ship', finalDecision: 'no-ship', winningVariantKey: null, rationale: 'Legal flagged the copy.', decidedBy: 'ana', decidedAtMs: GENERATED },
+    restarts: []
   };
 }
 
@@ -205,7 +206,7 @@ describe('reportToCsv', () => {
     const report = fullReport();
     report.metrics = [{ ...activation, arms: [{ variant: 'control', users: 0, mean: null }], comparisons: [] }];
     report.segments = null;
-    expect(reportToCsv(report).split('\r\n')[1]).toBe('(all),activation,Activation,primary,increase,control,true,0,,,,,,,,,,,,,ship,no-ship');
+    expect(reportToCsv(report).split('\r\n')[1]).toBe('(all),activation,Activation,primary,increase,control,true,0,,,,,,,,,,,,,ship,no-ship,');
   });
 
   it('one row per metric and arm, then the segment rows, quoted as RFC 4180 asks, CRLF line ends', () => {
@@ -213,13 +214,13 @@ describe('reportToCsv', () => {
     report.metrics = [activation, { ...unsubscribe, name: 'Unsubscribe, "hard"\nbounce' }];
     report.segments!.values[0]!.metrics[0]!.arms[1]!.mean = Number.NaN;
     expect(reportToCsv(report)).toBe([
-      'segment,metric_key,metric_name,role,direction,variant,is_control,users,mean,absolute_lift,absolute_ci_low,absolute_ci_high,relative_lift,relative_ci_low,relative_ci_high,p_value,adjusted_p_value,chance_to_beat_control,significant,verdict,computed_decision,reviewer_decision',
-      '(all),activation,Activation,primary,increase,control,true,1234,0.1,,,,,,,,,,,,ship,no-ship',
-      '(all),activation,Activation,primary,increase,b,false,1100,0.125,0.025,0.005,0.045,0.25,0.05,0.45,0.0002,0.0004,0.991,true,better,ship,no-ship',
-      '(all),unsubscribe,"Unsubscribe, ""hard""\nbounce",guardrail,decrease,control,true,1234,0,,,,,,,,,,,,ship,no-ship',
-      '(all),unsubscribe,"Unsubscribe, ""hard""\nbounce",guardrail,decrease,b,false,1100,0.01,0.01,-0.002,0.022,,,,0.2,0.2,0.4,false,flat,ship,no-ship',
-      'TR,revenue,Revenue,secondary,increase,control,true,700,1000,,,,,,,,,,,,ship,no-ship',
-      'TR,revenue,Revenue,secondary,increase,b,false,800,,,,,,,,,,,,,ship,no-ship',
+      'segment,metric_key,metric_name,role,direction,variant,is_control,users,mean,absolute_lift,absolute_ci_low,absolute_ci_high,relative_lift,relative_ci_low,relative_ci_high,p_value,adjusted_p_value,chance_to_beat_control,significant,verdict,computed_decision,reviewer_decision,restarts',
+      '(all),activation,Activation,primary,increase,control,true,1234,0.1,,,,,,,,,,,,ship,no-ship,',
+      '(all),activation,Activation,primary,increase,b,false,1100,0.125,0.025,0.005,0.045,0.25,0.05,0.45,0.0002,0.0004,0.991,true,better,ship,no-ship,',
+      '(all),unsubscribe,"Unsubscribe, ""hard""\nbounce",guardrail,decrease,control,true,1234,0,,,,,,,,,,,,ship,no-ship,',
+      '(all),unsubscribe,"Unsubscribe, ""hard""\nbounce",guardrail,decrease,b,false,1100,0.01,0.01,-0.002,0.022,,,,0.2,0.2,0.4,false,flat,ship,no-ship,',
+      'TR,revenue,Revenue,secondary,increase,control,true,700,1000,,,,,,,,,,,,ship,no-ship,',
+      'TR,revenue,Revenue,secondary,increase,b,false,800,,,,,,,,,,,,,ship,no-ship,',
       ''
     ].join('\r\n'));
   });
@@ -233,7 +234,7 @@ describe('reportToCsv', () => {
     const report = fullReport();
     report.metrics = [{ ...activation, name: text, arms: [activation.arms[0]!] }];
     report.segments = null;
-    expect(reportToCsv(report).split('\r\n')[1]).toBe(`(all),activation,${cell},primary,increase,control,true,1234,0.1,,,,,,,,,,,,ship,no-ship`);
+    expect(reportToCsv(report).split('\r\n')[1]).toBe(`(all),activation,${cell},primary,increase,control,true,1234,0.1,,,,,,,,,,,,ship,no-ship,`);
   });
 
   it('without a control variant marked, no row is a control row; without segments only "(all)" rows', () => {
@@ -293,5 +294,42 @@ describe('number formats', () => {
 
   it('outcome labels', () => {
     expect(outcomeLabel).toEqual({ ship: 'Ship', 'no-ship': 'Do not ship', inconclusive: 'Inconclusive', harmful: 'Harmful' });
+  });
+});
+
+describe('restarts in the exports, as the report page marks them', () => {
+  const restarts = [
+    { atMs: Date.UTC(2026, 11, 5, 23, 30), actor: 'ui:planner', reason: '<img src=x> [fix](javascript:alert(1)) | =cmd' },
+    { atMs: Date.UTC(2026, 11, 8, 9), actor: 'key:ci, "bot"', reason: null }
+  ];
+
+  it('Markdown: a warning under the decision with when, who and why, user text escaped', () => {
+    const report = { ...fullReport(), restarts };
+    const lines = reportToMarkdown(report).split('\n');
+    const line = lines.find((l) => l.includes('Restarted after a stop'));
+    expect(line).toBe('> ⚠ **Restarted after a stop** on 2026-12-05 by ui:planner \\(“\\<img src=x\\> \\[fix\\]\\(javascript:alert\\(1\\)\\) \\| =cmd”\\); ' +
+      'on 2026-12-08 by key:ci, "bot" \\(no reason given\\). Stopping and starting again invites peeking: the data spans both runs, so read the result with that in mind.');
+    // Before the health section, after the decision's reasons.
+    expect(lines.indexOf(line!)).toBeLessThan(lines.indexOf('## Health'));
+    expect(lines.indexOf(line!)).toBeGreaterThan(lines.indexOf('- Guardrails hold.'));
+  });
+
+  it('Markdown: nothing about restarts when there were none', () => {
+    expect(reportToMarkdown(fullReport())).not.toMatch(/Restarted/);
+  });
+
+  it('CSV: the restarts on every row (quoted as RFC 4180 asks), empty when there were none', () => {
+    const report = { ...fullReport(), restarts, segments: null, metrics: [activation] };
+    const expected = '"on 2026-12-05 by ui:planner (“<img src=x> [fix](javascript:alert(1)) | =cmd”); on 2026-12-08 by key:ci, ""bot"" (no reason given)"';
+    const rows = reportToCsv(report).split('\r\n').slice(1, -1);
+    expect(rows).toHaveLength(2);
+    for (const r of rows) expect(r.endsWith(`,ship,no-ship,${expected}`)).toBe(true);
+    expect(reportToCsv({ ...report, restarts: [] }).split('\r\n')[1]!.endsWith(',ship,no-ship,')).toBe(true);
+  });
+
+  it('CSV: a restart reason cannot start a formula cell (the cell starts with the date)', () => {
+    const report = { ...fullReport(), restarts: [{ atMs: Date.UTC(2026, 11, 5), actor: '=HYPERLINK("x")', reason: '=1+1' }], segments: null, metrics: [activation] };
+    const cell = reportToCsv(report).split('\r\n')[1]!.split(',ship,no-ship,')[1];
+    expect(cell).toBe('"on 2026-12-05 by =HYPERLINK(""x"") (“=1+1”)"');
   });
 });

@@ -34,3 +34,12 @@ export function overrideText(computed: string, reasons: readonly string[], final
   const because = reason ? `, because ${reason.charAt(0).toLowerCase()}${reason.slice(1)}` : '';
   return `Reviewer: ${outcomeLabel[finalDecision] ?? finalDecision} — computed: ${outcomeLabel[computed] ?? computed}${because}`;
 }
+
+/**
+ * The restarts after a stop, as the report page words them (plain text: each export escapes it
+ * for its format). Dates in UTC, so an export reads the same in every time zone.
+ * @example restartsText([{ atMs: Date.UTC(2026, 11, 10), actor: 'ui:planner', reason: 'fixed the link' }]) // 'on 2026-12-10 by ui:planner (“fixed the link”)'
+ */
+export function restartsText(restarts: ReadonlyArray<{ atMs: number; actor: string; reason: string | null }>): string {
+  return restarts.map((x) => `on ${new Date(x.atMs).toISOString().slice(0, 10)} by ${x.actor}${x.reason ? ` (“${x.reason}”)` : ' (no reason given)'}`).join('; ');
+}

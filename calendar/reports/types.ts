@@ -147,4 +147,6 @@ export type Report = {
   /** The decision by the amended criteria, shown beside the registered one (null without amended criteria). */
   amendedDecision: ComputedDecision | null;
   recorded: RecordedDecision | null;
+  /** Each start after a stop (who, when, the reason or null when none was given), oldest first: the data spans every run, which invites peeking. */
+  restarts: Array<{ atMs: number; actor: string; reason: string | null }>;
 };
