@@ -40,7 +40,8 @@ async function scheduleForToday(replica: Replica, key: string): Promise<void> {
 /** The sessions holding the scheduler's lock now. */
 async function lockHolders(client: pg.Client): Promise<number> {
   const { rows } = await client.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1`,
+    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1
+     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, // other test files' replicas lead in their own databases
     [SCHEDULER_LOCK_KEY]);
   return rows[0]!.n;
 }
