@@ -20,7 +20,7 @@ describe('configFor', () => {
     expect(configFor(row({ coverage: 0.5 }))).toEqual({
       id: 7, key: 'exp', status: 'running', seed: 'exp', hashVersion: 2, coverage: 0.5,
       variantKeys: ['control', 'treatment'], ranges: [[0, 0.25], [0.5, 0.75]], controlKey: 'control',
-      namespace: null, targeting: [], forcedVariants: {}, rolloutVariantKey: null
+      namespace: null, targeting: [], forcedVariants: {}, rolloutVariantKey: null, holdout: null
     });
   });
 
@@ -31,6 +31,8 @@ describe('configFor', () => {
     ['no control marked: the first variant', row({ variants: [{ key: 'a', weight: 1, isControl: false }, { key: 'b', weight: 1, isControl: false }] }), { controlKey: 'a' }],
     ['no variants: no control', row({ variants: [] }), { controlKey: '', variantKeys: [], ranges: [] }],
     ['a layer slice', row({ layerKey: 'email', layerStart: 0.2, layerEnd: 0.6 }), { namespace: ['email', 0.2, 0.6] }],
+    ['a plan with a holdout', row({ planId: 3, holdoutShare: 0.05, holdoutSeed: 'spring' }), { holdout: { planId: 3, share: 0.05, seed: 'spring' } }],
+    ['a plan without one', row({ planId: 3, holdoutShare: 0, holdoutSeed: 'spring' }), { holdout: null }],
     ['a layer without bounds is the whole layer', row({ layerKey: 'email' }), { namespace: ['email', 0, 1] }],
     ['weights off by more than 1% become equal', row({ variants: [{ key: 'a', weight: 3, isControl: true }, { key: 'b', weight: 1, isControl: false }] }), { ranges: [[0, 0.5], [0.5, 1]] }],
     ['an 80/20 split', row({ variants: [{ key: 'a', weight: 0.8, isControl: true }, { key: 'b', weight: 0.2, isControl: false }] }), { ranges: [[0, 0.8], [0.8, 1]] }]

@@ -1,6 +1,7 @@
 import type { ExperimentStatus, TargetingCondition } from '../../calendar/model.ts';
 import { chooseVariation, getBucketRanges, hash, inNamespace, type BucketRange, type NamespaceRange } from './hash.ts';
 import { targetingHolds, type Attributes } from './targeting.ts';
+import { inHoldout, type ProgramHoldout } from './holdout.ts';
 
 /** What the assignment needs to know about one experiment, prepared once and cached. */
 export type ExperimentConfig = {
@@ -20,11 +21,13 @@ export type ExperimentConfig = {
   rolloutVariantKey: string | null;
   /** When the experiment first started (epoch ms); ingestion rejects exposures from before it. */
   startedAtMs?: number | null;
+  /** The program holdout of the experiment's plan (api/assign/holdout.ts), or null when it has none. */
+  holdout?: (ProgramHoldout & { planId: number }) | null;
 };
 
 export const assignmentReasons = [
   'split', 'sticky', 'forced', 'rollout', 'not_started', 'stopped', 'concluded',
-  'targeting', 'layer', 'coverage', 'single_variant', 'missing_user_id', 'not_found'
+  'targeting', 'layer', 'coverage', 'holdout', 'single_variant', 'missing_user_id', 'not_found'
 ] as const;
 export type AssignmentReason = (typeof assignmentReasons)[number];
 
@@ -49,6 +52,7 @@ export function configFor(row: {
   coverage: number; targeting: TargetingCondition[]; forcedVariants: Record<string, string>;
   rolloutVariantKey: string | null; layerKey: string | null; layerStart: number | null; layerEnd: number | null;
   variants: Array<{ key: string; weight: number; isControl: boolean }>; startedAtMs?: number | null;
+  planId?: number | null; holdoutShare?: number; holdoutSeed?: string | null;
 }): ExperimentConfig {
   const control = row.variants.find((v) => v.isControl) ?? row.variants[0];
   return {
@@ -58,15 +62,20 @@ export function configFor(row: {
     controlKey: control?.key ?? '',
     namespace: row.layerKey === null ? null : [row.layerKey, row.layerStart ?? 0, row.layerEnd ?? 1],
     targeting: row.targeting, forcedVariants: row.forcedVariants, rolloutVariantKey: row.rolloutVariantKey,
-    startedAtMs: row.startedAtMs
+    startedAtMs: row.startedAtMs,
+    holdout: row.planId != null && (row.holdoutShare ?? 0) > 0
+      ? { planId: row.planId, share: row.holdoutShare!, seed: row.holdoutSeed ?? `plan-${row.planId}` } : null
   };
 }
 
 /**
  * Assigns one user, GrowthBook's order of checks, without stickiness (which needs the
  * exposures table, see `assign.ts`):
- * 1. rolled-out winner of a concluded experiment; 2. QA forced variant; 3. status must be
- * running; 4. at least two variants; 5. targeting; 6. layer slice; 7. hash and bucket ranges.
+ * 1. rolled-out winner of a concluded experiment (the control for the plan's holdout); 2. QA
+ * forced variant; 3. status must be running; 4. at least two variants; 5. targeting; 6. layer
+ * slice; 7. hash and bucket ranges (coverage); 8. the plan's program holdout: a user who would
+ * be in gets the control instead (`holdout`), so the holdout is counted among the same
+ * eligible users as the experiment (GrowthBook's filters give the same variant, see api/sdk/payload.ts).
  * @example evaluateExperiment(config, 'user-1', { country: 'TR' }).variant // 'treatment'
  */
 export function evaluateExperiment(
@@ -74,7 +83,8 @@ export function evaluateExperiment(
   options: { ignoreTargeting?: boolean } = {}
 ): Assignment {
   if (config.status === 'concluded' || config.status === 'promoted') {
-    return config.rolloutVariantKey ? outcome('rollout', config.rolloutVariantKey, null) : outcome('concluded', config.controlKey, null);
+    if (!config.rolloutVariantKey) return outcome('concluded', config.controlKey, null);
+    return heldOut(config, userId) ? outcome('holdout', config.controlKey, null) : outcome('rollout', config.rolloutVariantKey, null);
   }
   if (!userId) return outcome('missing_user_id', config.controlKey, null);
   const forced = config.forcedVariants[userId];
@@ -88,7 +98,13 @@ export function evaluateExperiment(
   if (n === null) return outcome('coverage', config.controlKey, null);
   const index = chooseVariation(n, config.ranges);
   if (index < 0) return outcome('coverage', config.controlKey, n);
+  if (heldOut(config, userId)) return outcome('holdout', config.controlKey, null);
   return outcome('split', config.variantKeys[index]!, n);
+}
+
+/** Whether the user is in the program holdout of the experiment's plan. */
+function heldOut(config: ExperimentConfig, userId: string): boolean {
+  return !!config.holdout && !!userId && inHoldout(userId, config.holdout);
 }
 
 /** An assignment; in the experiment only when split or forced. */

@@ -43,7 +43,7 @@ export function parseContext(body: unknown): ParsedContext {
 const reasons: Record<AssignmentReason, string> = {
   split: 'SPLIT', sticky: 'SPLIT', forced: 'TARGETING_MATCH', rollout: 'STATIC',
   not_started: 'DISABLED', stopped: 'DISABLED', concluded: 'DISABLED',
-  targeting: 'DEFAULT', layer: 'DEFAULT', coverage: 'DEFAULT', single_variant: 'DEFAULT',
+  targeting: 'DEFAULT', layer: 'DEFAULT', coverage: 'DEFAULT', holdout: 'DEFAULT', single_variant: 'DEFAULT',
   missing_user_id: 'ERROR', not_found: 'ERROR'
 };
 

@@ -118,14 +118,16 @@ function logFailure(error: unknown): void {
   console.error('SDK payload rebuild failed', error);
 }
 
-/** Every experiment with its variants and its layer's key. */
+/** Every experiment with its variants, its layer's key and its plan's holdout. */
 async function loadSources(data: Data): Promise<PayloadSource[]> {
-  const [experiments, layers] = await Promise.all([data.experiments.list(), data.layers.list()]);
+  const [experiments, layers, plans] = await Promise.all([data.experiments.list(), data.layers.list(), data.plans.list()]);
   const layerKeys = new Map(layers.map((l) => [l.id, l.key]));
+  const holdouts = new Map(plans.filter((p) => p.holdoutShare > 0).map((p) => [p.id, { share: p.holdoutShare, seed: p.holdoutSeed ?? `plan-${p.id}` }]));
   return Promise.all(experiments.map(async (experiment) => ({
     experiment,
     variants: await data.experiments.variants(experiment.id),
-    layerKey: experiment.layerId === null ? null : layerKeys.get(experiment.layerId) ?? null
+    layerKey: experiment.layerId === null ? null : layerKeys.get(experiment.layerId) ?? null,
+    holdout: experiment.planId === null ? null : holdouts.get(experiment.planId) ?? null
   })));
 }
 

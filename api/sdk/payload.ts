@@ -1,5 +1,6 @@
 import type { Experiment, Variant } from '../../calendar/model.ts';
 import { configFor, type ExperimentConfig } from '../assign/evaluate.ts';
+import { holdoutFilters, type GrowthBookFilter, type ProgramHoldout } from '../assign/holdout.ts';
 import { equalByText, targetingCondition, type GrowthBookCondition } from './conditions.ts';
 
 /**
@@ -22,12 +23,13 @@ export type FeatureRule = {
   phase?: string;
   meta?: Array<{ key: string; name: string }>;
   namespace?: [string, number, number];
+  filters?: GrowthBookFilter[];
 };
 export type FeatureDefinition = { defaultValue: string; rules?: FeatureRule[] };
 export type FeatureApiResponse = { features: Record<string, FeatureDefinition>; dateUpdated: string };
 
-/** One experiment as the payload needs it: the record, its variants in position order, its layer's key. */
-export type PayloadSource = { experiment: Experiment; variants: Variant[]; layerKey: string | null };
+/** One experiment as the payload needs it: the record, its variants in position order, its layer's key, its plan's holdout. */
+export type PayloadSource = { experiment: Experiment; variants: Variant[]; layerKey: string | null; holdout?: ProgramHoldout | null };
 
 /**
  * The feature of one experiment: its key is the experiment key, its value a variant key.
@@ -38,15 +40,19 @@ export type PayloadSource = { experiment: Experiment; variants: Variant[]; layer
  * 3. running with two variants or more: one experiment rule (GrowthBook hash v2 with our seed,
  *    coverage and weights; targeting as its condition; a layer as its namespace).
  * Stopped, draft and scheduled experiments serve the control (`defaultValue`).
+ * In a plan with a program holdout, rules 1 and 3 carry `filters` that pass everyone outside
+ * the holdout (api/assign/holdout.ts), so held-out users skip them and get the control; with
+ * filters GrowthBook skips the namespace check, so a layer slice moves into the filters too.
  * @example featureOf({ experiment, variants, layerKey: null }).defaultValue // 'control'
  */
 export function featureOf(source: PayloadSource): FeatureDefinition {
   const { experiment, variants } = source;
   const config = configFor({ ...experiment, layerKey: source.layerKey, variants });
+  const holdout = source.holdout && source.holdout.share > 0 ? source.holdout : null;
   const rules: FeatureRule[] = [];
   const concluded = config.status === 'concluded' || config.status === 'promoted';
   if (concluded && config.rolloutVariantKey) {
-    rules.push({ id: `${config.key}:rollout`, force: config.rolloutVariantKey });
+    rules.push({ id: `${config.key}:rollout`, ...(holdout ? { filters: holdoutFilters(holdout) } : {}), force: config.rolloutVariantKey });
   }
   if (!concluded && config.status !== 'stopped') rules.push(...forcedRules(config));
   if (config.status === 'running' && config.variantKeys.length >= 2) {
@@ -66,7 +72,7 @@ export function featureOf(source: PayloadSource): FeatureDefinition {
       // One phase: a restart keeps the same assignment (our server is sticky across it too).
       phase: '0',
       meta: variants.map((v) => ({ key: v.key, name: v.name })),
-      ...(config.namespace ? { namespace: config.namespace } : {})
+      ...(holdout ? { filters: holdoutFilters(holdout, config.namespace) } : config.namespace ? { namespace: config.namespace } : {})
     });
   }
   return rules.length > 0 ? { defaultValue: config.controlKey, rules } : { defaultValue: config.controlKey };

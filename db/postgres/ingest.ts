@@ -14,14 +14,15 @@
 import type pg from 'pg';
 import { DatabaseUnavailableError, type DatabaseFault } from '../faults.ts';
 import type {
-  AssignedExposure, CheckedExposure, EventRow, EventsOutcome, ExposuresOutcome, IngestWriter
+  AssignedExposure, CheckedExposure, EventRow, EventsOutcome, ExposuresOutcome, IngestWriter, PlanExposure
 } from '../store/index.ts';
 import { INGEST_LOCK_KEY } from './report-store-schema.ts';
 
 type Job =
   | { op: 'events'; payload: EventRow[]; resolve: (v: EventsOutcome) => void; reject: (e: unknown) => void }
   | { op: 'exposures'; payload: CheckedExposure[]; resolve: (v: ExposuresOutcome) => void; reject: (e: unknown) => void }
-  | { op: 'assignments'; payload: AssignedExposure[]; resolve: (v: Array<{ variant: string; count: number }>) => void; reject: (e: unknown) => void };
+  | { op: 'assignments'; payload: AssignedExposure[]; resolve: (v: Array<{ variant: string; count: number }>) => void; reject: (e: unknown) => void }
+  | { op: 'planExposures'; payload: PlanExposure[]; resolve: (v: number) => void; reject: (e: unknown) => void };
 
 const BEGIN = `BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_advisory_xact_lock_shared(${INGEST_LOCK_KEY})`;
 
@@ -113,6 +114,15 @@ async function writeAssignments(client: pg.ClientBase, records: AssignedExposure
   return out;
 }
 
+/** Plan exposures of the program holdout: one insert, the first per (plan, user) kept. */
+async function writePlanExposures(client: pg.ClientBase, records: PlanExposure[]): Promise<number> {
+  const { rowCount } = await client.query(`INSERT INTO plan_exposures (plan_id, user_id, holdout, first_exposed_at_ms)
+    SELECT p, u, h, t FROM unnest($1::int[], $2::text[], $3::boolean[], $4::bigint[]) WITH ORDINALITY AS r(p, u, h, t, i) ORDER BY i
+    ON CONFLICT (plan_id, user_id) DO NOTHING`,
+  [records.map((r) => r.planId), records.map((r) => r.userId), records.map((r) => r.holdout), records.map((r) => r.atMs)]);
+  return rowCount ?? 0;
+}
+
 async function writeExposures(client: pg.ClientBase, items: CheckedExposure[]): Promise<ExposuresOutcome> {
   const outcome: ExposuresOutcome = { accepted: 0, duplicates: 0, rejected: [] };
   for (const item of items) {
@@ -145,6 +155,7 @@ async function runBatch(client: pg.ClientBase, jobs: Job[]): Promise<unknown[]> 
     for (const [i, job] of jobs.entries()) {
       if (job.op === 'assignments') values[i] = await writeAssignments(client, job.payload);
       else if (job.op === 'exposures') values[i] = await writeExposures(client, job.payload);
+      else if (job.op === 'planExposures') values[i] = await writePlanExposures(client, job.payload);
     }
     await client.query('COMMIT');
     return values;
@@ -170,6 +181,9 @@ class PostgresIngestWriter implements IngestWriter {
   }
   assignments(records: AssignedExposure[]): Promise<Array<{ variant: string; count: number }>> {
     return this.#push('assignments', records) as Promise<Array<{ variant: string; count: number }>>;
+  }
+  planExposures(records: PlanExposure[]): Promise<number> {
+    return this.#push('planExposures', records) as Promise<number>;
   }
   recordedVariant(experimentId: number, userId: string): Promise<string | undefined> {
     return recordedVariant(this.#pool, experimentId, userId);

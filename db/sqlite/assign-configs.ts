@@ -1,6 +1,6 @@
 /**
  * The assignment configs on SQLite (db/store/assign-configs.ts), read synchronously on the
- * request thread's connection: two queries (experiments with their layer's key, variants in
+ * request thread's connection: two queries (experiments with their layer's key and plan's holdout, variants in
  * position order) and `PRAGMA data_version`, all prepared once per connection.
  */
 import type Database from 'better-sqlite3';
@@ -11,6 +11,7 @@ type ExperimentRow = {
   id: number; key: string; status: ExperimentStatus; seed: string | null; hashVersion: number; coverage: number;
   targeting: string; forcedVariants: string; rolloutVariantKey: string | null;
   layerKey: string | null; layerStart: number | null; layerEnd: number | null; startedAtMs: number | null;
+  planId: number | null; holdoutShare: number; holdoutSeed: string | null;
 };
 type VariantRow = { experimentId: number; key: string; weight: number; isControl: number };
 
@@ -27,8 +28,9 @@ export function sqliteAssignConfigs(client: Database.Database): AssignConfigSour
   const experiments = client.prepare(`
       select e.id, e.key, e.status, e.seed, e.hash_version as hashVersion, e.coverage, e.targeting,
              e.forced_variants as forcedVariants, e.rollout_variant_key as rolloutVariantKey,
-             l.key as layerKey, e.layer_start as layerStart, e.layer_end as layerEnd, e.started_at_ms as startedAtMs
-      from experiments e left join layers l on l.id = e.layer_id`);
+             l.key as layerKey, e.layer_start as layerStart, e.layer_end as layerEnd, e.started_at_ms as startedAtMs,
+             e.plan_id as planId, coalesce(p.holdout_share, 0) as holdoutShare, p.holdout_seed as holdoutSeed
+      from experiments e left join layers l on l.id = e.layer_id left join plans p on p.id = e.plan_id`);
   const variants = client.prepare(`
       select experiment_id as experimentId, key, weight, is_control as isControl
       from variants order by experiment_id, position`);

@@ -1,6 +1,6 @@
 /**
  * What assignment (`/assign`, exposures, the SDK payload) needs of every experiment: its
- * assignment fields, its layer's key and its variants in position order. Read by the API's
+ * assignment fields, its layer's key, its variants in position order and its plan's holdout. Read by the API's
  * config cache (api/assign/config-cache.ts) from the engine: SQLite synchronously on the
  * request thread (db/sqlite/assign-configs.ts), PostgreSQL with one query (db/postgres/assign-configs.ts).
  */
@@ -11,6 +11,8 @@ export type AssignConfigRow = {
   targeting: TargetingCondition[]; forcedVariants: Record<string, string>; rolloutVariantKey: string | null;
   layerKey: string | null; layerStart: number | null; layerEnd: number | null; startedAtMs: number | null;
   variants: Array<{ key: string; weight: number; isControl: boolean }>;
+  /** The experiment's plan and that plan's program holdout (share 0: none). */
+  planId: number | null; holdoutShare: number; holdoutSeed: string | null;
 };
 
 /**

@@ -30,6 +30,12 @@ export type ExposuresOutcome = { accepted: number; duplicates: number; rejected:
 /** An exposure to record from `/assign`: the first one stores the variant, repeats are counted. */
 export type AssignedExposure = { experimentId: number; userId: string; variant: string; atMs: number; attributesJson: string };
 
+/**
+ * A user's first assignment call for an experiment of a plan with a program holdout (issue 16):
+ * in the holdout or not. The first one per (plan, user) is kept; repeats change nothing.
+ */
+export type PlanExposure = { planId: number; userId: string; holdout: boolean; atMs: number };
+
 export interface IngestWriter {
   /** Inserts events by the event-id rule. */
   events(rows: EventRow[]): Promise<EventsOutcome>;
@@ -41,6 +47,8 @@ export interface IngestWriter {
   exposures(items: CheckedExposure[]): Promise<ExposuresOutcome>;
   /** Records `/assign` exposures; returns what is stored (first exposure wins) and the count, per record. */
   assignments(records: AssignedExposure[]): Promise<Array<{ variant: string; count: number }>>;
+  /** Records plan exposures (first per plan and user wins); resolves with how many were new. */
+  planExposures(records: PlanExposure[]): Promise<number>;
   /** The variant recorded at the user's first exposure, or undefined (sticky reads). */
   recordedVariant(experimentId: number, userId: string): Promise<string | undefined>;
   /** Transactions committed and jobs in them, for tests and benchmarks. */

@@ -9,6 +9,8 @@ import { closePostgres, type PgDb } from '../../db/postgres/connection.ts';
 import { postgresData } from '../../db/postgres/data.ts';
 import { postgresIngestWriter } from '../../db/postgres/ingest.ts';
 import { sqliteIngestWriter } from '../../db/sqlite/ingest/ingest-writer.ts';
+import { sqliteAssignConfigs } from '../../db/sqlite/assign-configs.ts';
+import { assignConfigRows } from '../../db/postgres/assign-configs.ts';
 import type { Data, EventRow, IngestWriter } from '../../db/store/index.ts';
 
 type Engine = { name: string; writer: IngestWriter; data: Data; exposure(experimentId: number, userId: string): Promise<{ first: number; count: number; conflicts: number } | null> };
@@ -52,6 +54,25 @@ describe.each(['sqlite', 'postgres'])('IngestWriter on %s', (name) => {
     // A retry, a conflicting reuse, and inside one batch: first stored wins, a later different one conflicts.
     expect(await w.events([ev('e1', 'u1', 'buy', 2.5), ev('e1', 'u1', 'buy', 3), ev('e2', 'u1', 'buy', 1), ev('e2', 'u1', 'refund', 1), ev('e2', 'u1', 'buy', 1)]))
       .toEqual({ stored: 1, conflicts: [1, 3] });
+  });
+
+  it('program holdout: plan exposures keep the first per (plan, user); assignment configs carry the plan\'s holdout', async () => {
+    const { writer: w, data } = engine();
+    const plan = await data.plans.insert({ name: `Held ${name}`, startDate: '2027-03-01', holdoutShare: 0.05, holdoutSeed: 'held-seed' });
+    const record = (userId: string, holdout: boolean, atMs: number) => ({ planId: plan.id, userId, holdout, atMs });
+    expect(await w.planExposures([record('h1', true, T), record('n1', false, T)])).toBe(2);
+    const [again, more] = await Promise.all([w.planExposures([record('h1', false, T + 5)]), w.planExposures([record('n2', false, T + 5)])]);
+    expect([again, more]).toEqual([0, 1]);
+    const rows = name === 'sqlite'
+      ? sqlite.db.$client.prepare('SELECT user_id AS u, holdout AS h, first_exposed_at_ms AS t FROM plan_exposures WHERE plan_id = ? ORDER BY user_id').all(plan.id)
+        .map((r) => ({ ...(r as { u: string; h: number; t: number }), h: (r as { h: number }).h === 1 }))
+      : (await pg.$client.query('SELECT user_id AS u, holdout AS h, first_exposed_at_ms::float8 AS t FROM plan_exposures WHERE plan_id = $1 ORDER BY user_id COLLATE "C"', [plan.id])).rows;
+    expect(rows).toEqual([{ u: 'h1', h: true, t: T }, { u: 'n1', h: false, t: T }, { u: 'n2', h: false, t: T + 5 }]);
+    const inPlan = await data.experiments.insert({ key: `held-${name}`, name: 'Held', planId: plan.id });
+    const free = await data.experiments.insert({ key: `free-${name}`, name: 'Free' });
+    const configs = name === 'sqlite' ? sqliteAssignConfigs(sqlite.db.$client).rows() : await assignConfigRows(pg.$client);
+    expect(configs.find((c) => c.id === inPlan.id)).toMatchObject({ planId: plan.id, holdoutShare: 0.05, holdoutSeed: 'held-seed' });
+    expect(configs.find((c) => c.id === free.id)).toMatchObject({ holdoutShare: 0, holdoutSeed: null });
   });
 
   it('commits the writes of one turn together and answers each request its own outcome', async () => {

@@ -8,6 +8,7 @@ import { experimentRows } from '../helpers/experiment-rows.ts';
 import { useServedApp } from '../helpers/served-app.ts';
 import { notifyExperimentChanged } from '../../calendar/lifecycle/index.ts';
 import { assignUser } from '../../api/assign/index.ts';
+import { inHoldout } from '../../api/assign/holdout.ts';
 
 setPolyfills({ EventSource });
 // Every test fetches the payload itself (the SDK's module-wide cache would otherwise serve an older one).
@@ -54,6 +55,20 @@ const served = useServedApp(t, async () => {
   await t.data.experiments.update(rolled.id, { rolloutVariantKey: 'treatment' });
   notifyExperimentChanged('rolled-out');
   compared.push('layer-left', 'layer-right', 'targeted', 'qa-forced', 'partial', 'rolled-out', 'stopped');
+  // A plan with a 10% program holdout: a running experiment, one in a layer slice (the slice goes
+  // into the filters), one with a QA-forced user and a rolled-out winner.
+  const plan = await (await admin('/plans', { name: 'Held program', startDate: '2027-03-01' })).json();
+  await admin(`/plans/${plan.id}/holdout`, { share: 0.1, seed: 'held-program' }, 'PUT');
+  await experiment('held-running', { planId: plan.id });
+  await experiment('held-layer', { planId: plan.id, layer: 'held', layerRange: [0.2, 0.8] });
+  await experiment('held-qa', { planId: plan.id, forcedVariants: { 'user-3': 'treatment' } });
+  await experiment('held-rolled', { planId: plan.id });
+  for (const key of ['held-running', 'held-layer', 'held-qa', 'held-rolled']) await admin(`/experiments/${key}/start`);
+  await admin('/experiments/held-rolled/conclude');
+  const heldRolled = (await t.data.experiments.byKey('held-rolled'))!;
+  await t.data.experiments.update(heldRolled.id, { rolloutVariantKey: 'treatment' });
+  notifyExperimentChanged('held-rolled');
+  compared.push('held-running', 'held-layer', 'held-qa', 'held-rolled');
   keys.client = (await (await admin('/keys', { name: 'web', scope: 'client' })).json()).key;
 });
 
@@ -124,6 +139,20 @@ describe('the GrowthBook SDK assigns as GET /api/v1/assign does', () => {
     expect(inExperiment.get('stopped')).toBeUndefined();
     expect(client.evalFeature('qa-forced', { attributes: user(0) })).toMatchObject({ value: 'treatment', source: 'force' });
     expect(client.evalFeature('rolled-out', { attributes: user(5) })).toMatchObject({ value: 'treatment', source: 'force' });
+    // The program holdout: about 10% of users, the same on both sides, get the control everywhere in its plan.
+    const held = users.filter((u) => inHoldout(String(u.id), { seed: 'held-program', share: 0.1 }));
+    expect(held.length).toBeGreaterThan(800);
+    expect(held.length).toBeLessThan(1_200);
+    for (const u of held) {
+      const i = users.indexOf(u);
+      for (const key of ['held-running', 'held-rolled']) {
+        expect(server[i]![key]).toMatchObject({ variant: 'control', reason: 'holdout' });
+        expect(client.evalFeature(key, { attributes: u }).value).toBe('control');
+      }
+    }
+    expect(inExperiment.get('held-running')!.size).toBe(10_000 - held.length);
+    expect([...inExperiment.get('held-layer')!].some((id) => held.some((u) => u.id === id))).toBe(false);
+    expect(client.evalFeature('held-rolled', { attributes: users.find((u) => !held.includes(u))! })).toMatchObject({ value: 'treatment', source: 'force' });
   }, 120_000);
 });
 

@@ -27,6 +27,7 @@ export function sqliteIngestWriter(db: Db): IngestWriter {
     events: (rows) => writer().write('events', rows),
     exposures: (items) => writer().write('exposures', items),
     assignments: (records) => writer().write('assignments', records),
+    planExposures: (records) => writer().write('planExposures', records),
     recordedVariant: (experimentId, userId) => sticky.read(experimentId, userId),
     get stats() { return writer().stats; },
     close: () => writer().close()

@@ -16,6 +16,7 @@
 import type Database from 'better-sqlite3';
 import { exposureStoreFor } from './exposure-store.ts';
 import type { GroupCommit } from './group-commit.ts';
+import type { PlanExposure } from '../../store/ingest.ts';
 
 /** One event row, in column order (a plain array: cheap to send to the writer thread). */
 export type EventRow = [clientEventId: string | null, userId: string, eventName: string, value: number | null, timestampMs: number, receivedAtMs: number];
@@ -105,8 +106,22 @@ export const writeOps = {
   assignments(client: Database.Database, records: AssignedExposure[]): Array<{ variant: string; count: number }> {
     const store = exposureStoreFor(client);
     return records.map((r) => store.record(r.experimentId, r.userId, r.variant, r.atMs, r.attributesJson));
+  },
+
+  /** Records plan exposures of the program holdout (first per plan and user wins); how many were new. */
+  planExposures(client: Database.Database, records: PlanExposure[]): number {
+    let insert = planExposureInserts.get(client);
+    if (!insert) {
+      insert = client.prepare('insert into plan_exposures (plan_id, user_id, holdout, first_exposed_at_ms) values (?, ?, ?, ?) on conflict do nothing');
+      planExposureInserts.set(client, insert);
+    }
+    let added = 0;
+    for (const r of records) added += insert.run(r.planId, r.userId, r.holdout ? 1 : 0, r.atMs).changes;
+    return added;
   }
 } as const;
+
+const planExposureInserts = new WeakMap<Database.Database, Database.Statement>();
 
 const storedEvents = new WeakMap<Database.Database, Database.Statement>();
 

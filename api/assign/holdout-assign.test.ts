@@ -1,0 +1,92 @@
+// The program holdout in assignment (issue 16 item 4): GET and POST /assign, OFREP, and the plan
+// exposures that feed the program impact report. The SDK payload side is tests/sdk/growthbook-sdk.test.ts.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
+import { exposures, planExposures } from '../../db/sqlite/schema.ts';
+import { inHoldout } from './holdout.ts';
+
+let t: TestApp;
+let planId: number;
+const holdout = { seed: 'spring', share: 0.2 };
+const admin = async (path: string, body?: unknown, method = 'POST') => {
+  const res = await t.authed(path, { method, body });
+  expect(res.status, `${method} ${path}`).toBeLessThan(300);
+  return res.json();
+};
+const sdk = (path: string, body?: unknown) => t.authed(path, { method: body === undefined ? 'GET' : 'POST', body, key: t.sdkKey });
+/** The first user ids (user-0, user-1, …) in and out of the holdout. */
+const ids = Array.from({ length: 200 }, (_, i) => `user-${i}`);
+const held = ids.filter((id) => inHoldout(id, holdout));
+const notHeld = ids.filter((id) => !inHoldout(id, holdout));
+const planRow = (userId: string) => t.db.select().from(planExposures).where(and(eq(planExposures.planId, planId), eq(planExposures.userId, userId))).get();
+
+/** A plan with a 20% holdout and a running 50/50 experiment 'held' in it; 'free' runs outside any plan. */
+beforeEach(async () => {
+  t = await createTestApp();
+  planId = (await admin('/api/v1/plans', { name: 'Spring', startDate: '2027-03-01' })).id;
+  await admin(`/api/v1/plans/${planId}/holdout`, { share: 0.2, seed: 'spring' }, 'PUT');
+  for (const [key, extra] of [['held', { planId }], ['free', {}]] as const) {
+    await admin('/api/v1/experiments', { key, name: key, exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }], ...extra });
+    await admin(`/api/v1/experiments/${key}/start`);
+  }
+});
+afterEach(() => t.cleanup());
+
+describe('program holdout in assignment', () => {
+  it('a held-out user gets the control, not in the experiment (reason holdout), recorded as a holdout plan exposure only', async () => {
+    expect(held.length).toBeGreaterThan(20);
+    const userId = held[0]!;
+    const body = await (await sdk(`/api/v1/assign?experiment=held&userId=${userId}`)).json();
+    expect(body.assignments.held).toEqual({ variant: 'control', inExperiment: false, reason: 'holdout', bucket: null });
+    expect(t.db.select().from(exposures).where(eq(exposures.userId, userId)).all()).toEqual([]);
+    expect(planRow(userId)).toMatchObject({ holdout: true });
+    // Outside the plan the same user is assigned as anyone.
+    expect((await (await sdk(`/api/v1/assign?experiment=free&userId=${userId}`)).json()).assignments.free.inExperiment).toBe(true);
+  });
+
+  it('everyone else is split as before and recorded as a plan exposure outside the holdout; the first call wins', async () => {
+    const userId = notHeld[0]!;
+    const first = (await (await sdk(`/api/v1/assign?experiment=held&userId=${userId}`)).json()).assignments.held;
+    expect(first).toMatchObject({ inExperiment: true, reason: 'split' });
+    const row = planRow(userId)!;
+    expect(row).toMatchObject({ holdout: false });
+    t.clock.nowMs += 60_000;
+    await sdk(`/api/v1/assign?experiment=held&userId=${userId}`);
+    expect(planRow(userId)).toEqual(row);
+  });
+
+  it('POST /assign (all active experiments) and expose=false: holdout answered, nothing recorded without expose', async () => {
+    const userId = held[1]!;
+    const body = await (await sdk('/api/v1/assign', { userId, expose: false })).json();
+    expect(body.assignments).toMatchObject({ held: { variant: 'control', inExperiment: false, reason: 'holdout' }, free: { inExperiment: true } });
+    expect(planRow(userId)).toBeUndefined();
+    await sdk('/api/v1/assign', { userId });
+    expect(planRow(userId)).toMatchObject({ holdout: true });
+  });
+
+  it('OFREP answers the control with reason DEFAULT and assignmentReason holdout', async () => {
+    const res = await sdk('/ofrep/v1/evaluate/flags/held', { context: { targetingKey: held[2]! } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ key: 'held', value: 'control', reason: 'DEFAULT', metadata: { inExperiment: false, assignmentReason: 'holdout' } });
+  });
+
+  it('a held-out user is not served the plan\'s rolled-out winner; others are', async () => {
+    await admin('/api/v1/experiments/held/conclude');
+    const row = (await t.data.experiments.byKey('held'))!;
+    await t.data.experiments.update(row.id, { rolloutVariantKey: 'treatment' });
+    const { notifyExperimentChanged } = await import('../../calendar/lifecycle/index.ts');
+    notifyExperimentChanged('held');
+    const heldOne = (await (await sdk(`/api/v1/assign?experiment=held&userId=${held[3]!}`)).json()).assignments.held;
+    expect(heldOne).toEqual({ variant: 'control', inExperiment: false, reason: 'holdout', bucket: null });
+    const other = (await (await sdk(`/api/v1/assign?experiment=held&userId=${notHeld[3]!}`)).json()).assignments.held;
+    expect(other).toMatchObject({ variant: 'treatment', inExperiment: false, reason: 'rollout' });
+    expect(planRow(held[3]!)).toMatchObject({ holdout: true });
+    expect(planRow(notHeld[3]!)).toMatchObject({ holdout: false });
+  });
+
+  it('a held-out user\'s posted exposure is refused with the reason', async () => {
+    const res = await sdk('/api/v1/exposures', { exposures: [{ experiment: 'held', userId: held[4]!, variant: 'control' }] });
+    expect((await res.json()).rejected[0].error).toMatch(/not in experiment 'held' \(holdout\)/);
+  });
+});
