@@ -1,5 +1,6 @@
 import { InvalidInputError } from '$calendar/errors.ts';
 import type { Metric } from '$calendar/model.ts';
+import { defaultDirection } from '$calendar/metrics/definition.ts';
 
 /** The metric form's fields as typed (strings), so a failed save shows exactly what was entered. */
 export type MetricFormValues = {
@@ -62,15 +63,45 @@ function numberOf(v: MetricFormValues, field: keyof typeof numberRules): number 
  * @example metricFields(readMetricForm(form)) // { name: 'Activation', kind: 'binomial', windowDays: 7, ... }
  */
 export function metricFields(v: MetricFormValues) {
+  kindProblems(v);
+  const kind = v.kind as Metric['kind'];
   return {
-    name: v.name, description: v.description || null, kind: v.kind as Metric['kind'], eventName: v.eventName,
-    denominatorEventName: v.kind === 'ratio' ? v.denominatorEventName || null : null, direction: (v.direction || 'increase') as Metric['direction'],
+    name: v.name, description: v.description || null, kind, eventName: v.eventName,
+    denominatorEventName: v.kind === 'ratio' ? v.denominatorEventName || null : null, direction: (v.direction || defaultDirection(kind)) as Metric['direction'],
     windowDays: numberOf(v, 'windowDays'), winsorizePercentile: numberOf(v, 'winsorizePercentile'),
     baseline: numberOf(v, 'baseline'), baselineSd: numberOf(v, 'baselineSd'),
     // Only the settings the kind reads: the others are left at their defaults (the domain refuses them otherwise).
     denominatorAggregate: (v.kind === 'ratio' && v.denominatorAggregate === 'count' ? 'count' : 'sum') as Metric['denominatorAggregate'],
-    extraEventNames: v.kind === 'retention' ? v.extraEventNames.split(',').map((e) => e.trim()).filter((e) => e !== '') : [],
+    extraEventNames: v.kind === 'retention' ? extraEvents(v) : [],
     windowStartDays: v.kind === 'retention' ? numberOf(v, 'windowStartDays') : null,
     minCount: v.kind === 'threshold' ? numberOf(v, 'minCount') : null
   };
+}
+
+const extraEvents = (v: MetricFormValues) => v.extraEventNames.split(',').map((e) => e.trim()).filter((e) => e !== '');
+
+/**
+ * What each kind needs, as a sentence next to its field (the domain checks the same rules, but
+ * words them for the API): a ratio's denominator event, a retention window's end after its start
+ * and its extra events, a threshold's count.
+ */
+function kindProblems(v: MetricFormValues): void {
+  const whole = (raw: string) => (/^\d+$/.test(raw) ? Number(raw) : null);
+  if (v.kind === 'ratio' && v.denominatorEventName === '') {
+    throw new MetricFieldError('denominatorEventName', 'A ratio needs a denominator event, such as purchase for an average order value');
+  }
+  if (v.kind === 'retention') {
+    if (v.windowDays === '') throw new MetricFieldError('windowDays', 'A retention metric needs a window: the last day a return counts, such as 14');
+    const extra = extraEvents(v);
+    if (extra.length > 20) throw new MetricFieldError('extraEventNames', `At most 20 other events can count as a return; there are ${extra.length}`);
+    const long = extra.find((e) => e.length > 100);
+    if (long) throw new MetricFieldError('extraEventNames', `Event names are at most 100 characters; “${long.slice(0, 20)}…” is longer`);
+    const [start, end] = [whole(v.windowStartDays), whole(v.windowDays)];
+    if (start !== null && end !== null && start >= end) {
+      throw new MetricFieldError('windowStartDays', `From day must be below the window's last day (${end}): the window is days ${start} to ${end}`);
+    }
+  }
+  if (v.kind === 'threshold' && v.minCount === '') {
+    throw new MetricFieldError('minCount', 'A threshold metric needs a number of events, such as 2 for “2 or more purchases”');
+  }
 }
