@@ -1,4 +1,4 @@
-import { addDays, format, nextMonday, parseISO, isMonday, isValid, differenceInCalendarDays } from 'date-fns';
+import { addDays, format, nextMonday, parseISO, isMonday, isValid, differenceInCalendarDays, startOfDay } from 'date-fns';
 import { z } from 'zod';
 
 /** ISO date (YYYY-MM-DD) of the Monday after `today` (a Monday maps to the following one). */
@@ -24,6 +24,15 @@ export function daysBetween(fromIso: string, toIso: string): number {
 /** Today's ISO date for a clock reading. */
 export function isoDay(nowMs: number): string {
   return format(new Date(nowMs), 'yyyy-MM-dd');
+}
+
+/**
+ * When the day of a clock reading ends in this process's time zone (its next midnight, as epoch
+ * ms): the scheduler's "today" turns then, so tests whose last day it was stop.
+ * @example isoDay(nextDayStartMs(Date.parse('2026-12-02T10:00:00')) - 1) // '2026-12-02'
+ */
+export function nextDayStartMs(nowMs: number): number {
+  return addDays(startOfDay(new Date(nowMs)), 1).getTime();
 }
 
 export { isMonday };

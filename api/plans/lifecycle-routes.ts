@@ -4,7 +4,7 @@ import { advanceClock, clockControlEnabled, clockOffsetMs, DAY_MS } from '../../
 import type { AppDeps } from '../deps.ts';
 import { ApiError, validationHook } from '../errors.ts';
 import { actor, anyObject, errors, json, keyParam } from './http.ts';
-import { isoDateInput } from '../../calendar/dates.ts';
+import { isoDateInput, isoDay, nextDayStartMs } from '../../calendar/dates.ts';
 
 const tags = ['lifecycle'];
 const moved = { 200: { description: 'The experiment row after the move', content: json(anyObject) }, ...errors(400, 404, 409, 422) };
@@ -34,7 +34,10 @@ const routes = {
   }),
   clock: createRoute({
     method: 'get', path: '/clock', tags: ['clock'], summary: 'The server clock',
-    responses: { 200: { description: 'Now', content: json(z.object({ now: z.string(), nowMs: z.number(), offsetMs: z.number() })) } }
+    responses: { 200: { description: 'Now', content: json(z.object({
+      now: z.string(), nowMs: z.number(), offsetMs: z.number(), today: z.string().openapi({ description: "The server's date (its time zone), as the scheduler reads it" }),
+      nextDayMs: z.number().openapi({ description: "When the server's day turns (its next local midnight): the scheduler then stops tests whose last day it was" })
+    })) } }
   })
 };
 
@@ -49,13 +52,13 @@ export function lifecycleRoutes(deps: AppDeps) {
   app.openapi(routes.conclude, async (c) => c.json(await concludeExperiment(deps.data, c.req.valid('param').key, ctx(c)), 200));
   app.openapi(routes.clock, (c) => {
     const nowMs = deps.now();
-    return c.json({ now: new Date(nowMs).toISOString(), nowMs, offsetMs: clockOffsetMs() }, 200);
+    return c.json({ now: new Date(nowMs).toISOString(), nowMs, offsetMs: clockOffsetMs(), today: isoDay(nowMs), nextDayMs: nextDayStartMs(nowMs) }, 200);
   });
   app.openapi(routes.advanceClock, async (c) => {
     if (!clockControlEnabled()) throw new ApiError(403, 'forbidden', 'moving the clock needs the server started with ALLOW_CLOCK_CONTROL=1');
     advanceClock(c.req.valid('json').days * DAY_MS);
     const nowMs = deps.now();
-    return c.json({ now: new Date(nowMs).toISOString(), nowMs, offsetMs: clockOffsetMs(), scheduler: await tick(deps.data, nowMs) }, 200);
+    return c.json({ now: new Date(nowMs).toISOString(), nowMs, offsetMs: clockOffsetMs(), today: isoDay(nowMs), nextDayMs: nextDayStartMs(nowMs), scheduler: await tick(deps.data, nowMs) }, 200);
   });
   return app;
 }

@@ -1,5 +1,6 @@
 import { apiClient, type ApiClient } from './client.ts';
 import { seededRandom } from './random.ts';
+import { daysBetween } from '../../calendar/dates.ts';
 
 /** Relative effects: experiment key -> variant key -> metric key -> relative lift (0.25 = +25%). */
 export type Effects = Record<string, Record<string, Record<string, number>>>;
@@ -44,7 +45,7 @@ export type SimulationOptions = {
   log?: (line: string) => void;
 };
 
-type Detail = { key: string; week: number | null; status: string; durationDays: number; startedAtMs?: number | null; variants: Array<{ key: string; isControl: boolean }>; metrics: Array<{ key: string; role: string }> };
+type Detail = { key: string; week: number | null; status: string; durationDays: number; startDate?: string | null; startedAtMs?: number | null; variants: Array<{ key: string; isControl: boolean }>; metrics: Array<{ key: string; role: string }> };
 type Metric = {
   key: string; kind: string; eventName: string; baseline: number | null;
   denominatorEventName?: string | null; denominatorAggregate?: string; windowDays?: number | null;
@@ -150,7 +151,9 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   if (o.advance) await api('POST', '/api/v1/clock/advance', { days: 0 }); // fails now, with the server's reason, when the clock is not movable
   // Started (with `start`) before day 0 is taken, so with `advance` every arrival falls inside the test.
   const experiments = await chooseExperiments(api, o);
-  const serverNowMs = o.advance ? (await api<{ nowMs: number }>('GET', '/api/v1/clock')).nowMs : Date.now();
+  type Clock = { nowMs: number; today: string; nextDayMs: number };
+  const clock = o.advance ? await api<Clock>('GET', '/api/v1/clock') : undefined;
+  const serverNowMs = clock?.nowMs ?? Date.now();
   const startMs = o.advance ? serverNowMs : o.startMs ?? serverNowMs - days * 86_400_000;
   const metrics = new Map((await api<{ metrics: Metric[] }>('GET', '/api/v1/metrics')).metrics.map((m) => [m.key, m]));
   const effects = o.effects ?? defaultEffects(experiments);
@@ -195,11 +198,16 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     // users over the last moments, and its events no later than the server's now.
     const fromMs = o.advance ? startMs : Math.max(startMs, e.startedAtMs ?? startMs);
     const spanDays = o.advance ? Math.min(days, e.durationDays) : Math.min(days, (serverNowMs - fromMs) / 86_400_000);
+    // With advance, arrivals also end a minute before the server's day after the test's last day
+    // begins: the scheduler stops the test at that midnight (server time zone), not 24 h x duration
+    // after a start in the middle of a day, and an exposure after the stop is refused.
+    const lastDayEndsMs = clock && e.startDate ? clock.nextDayMs + (daysBetween(clock.today, e.startDate) + e.durationDays - 1) * 86_400_000 : Infinity;
+    const endMs = o.advance ? Math.min(fromMs + spanDays * 86_400_000, lastDayEndsMs - 60_000) : fromMs + spanDays * 86_400_000;
     const people = o.sharedUsers
-      ? population.map((p) => ({ ...p, atMs: Math.floor(fromMs + random() * spanDays * 86_400_000) }))
+      ? population.map((p) => ({ ...p, atMs: Math.floor(fromMs + random() * (endMs - fromMs)) }))
       : Array.from({ length: users }, (_, i) => ({
         userId: `sim-${seed}-${e.key}-${i}`,
-        atMs: Math.floor(fromMs + random() * spanDays * 86_400_000),
+        atMs: Math.floor(fromMs + random() * (endMs - fromMs)),
         attributes: { segment: random() < 0.6 ? 'new' : 'returning', platform: random() < 0.5 ? 'ios' : 'android' }
       }));
     const assigned: Array<(typeof people)[number] & { variant: string }> = [];
@@ -219,7 +227,6 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     const kept = assigned.filter((p) => random() < (o.exposureLoss?.[e.key]?.[p.variant] ?? 1));
     const exposureItems = kept.map((p) => ({ experiment: e.key, userId: p.userId, variant: p.variant, timestamp: p.atMs, attributes: p.attributes }));
     const eventItems: EventItem[] = [];
-    const endMs = fromMs + spanDays * 86_400_000;
     for (const p of kept) {
       summary.exposures[p.variant] = (summary.exposures[p.variant] ?? 0) + 1;
       for (const { key } of e.metrics) {
@@ -250,28 +257,33 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     else await send(exposureItems, eventItems);
     log(`${e.key}: ${kept.length} exposed of ${users} (${JSON.stringify(summary.exposures)}), ${eventItems.length} events`);
   }
-  if (o.advance) {
-    // A day at a time, so the scheduler stops each test on the day its duration ends: the clock
-    // goes to the end of day d (less a minute), that day's exposures and events are sent while
-    // their tests still run, then the clock crosses midnight.
-    let moved = { now: '', scheduler: { started: [] as string[], stopped: [] as string[] } };
+  if (o.advance && clock) {
+    // A server day at a time, so the scheduler stops each test on the day its duration ends: the
+    // clock goes to a minute before the server's next midnight (or the period's end), that stretch's
+    // exposures and events are sent while their tests still run, then the clock crosses midnight.
+    // Steps follow the server's days, not 24 h from the start: a test started at 04:00 stops at
+    // the midnight after its last day, and a step past that midnight would send its last hours late.
+    let moved = { nowMs: clock.nowMs, nextDayMs: clock.nextDayMs, now: '', scheduler: { started: [] as string[], stopped: [] as string[] } };
     const stopped: string[] = [];
     const DAY = 86_400_000;
-    const almost = (DAY - 60_000) / DAY;
     const within = <T extends { timestamp: number }>(items: T[], from: number, to: number) => items.filter((i) => i.timestamp >= from && i.timestamp < to);
-    for (let day = 0; day < days; day++) {
-      moved = await api<typeof moved>('POST', '/api/v1/clock/advance', { days: almost });
+    // Always asks (0 days when the clock is already there), so the server's next midnight is fresh and the loop moves on.
+    const advanceTo = async (atMs: number) => {
+      moved = await api<typeof moved>('POST', '/api/v1/clock/advance', { days: Math.max(0, atMs - moved.nowMs) / DAY });
+      result.requests++;
       stopped.push(...moved.scheduler.stopped);
-      const [from, to] = [startMs + day * DAY, startMs + (day + 1) * DAY - 60_000];
-      for (const p of pending) await send(within(p.exposures, from, to), within(p.events, from, to));
-      moved = await api<typeof moved>('POST', '/api/v1/clock/advance', { days: 1 - almost });
-      result.requests += 2;
-      stopped.push(...moved.scheduler.stopped);
-      // The last minute of the day (and an event at the very end of a test) goes once the clock has passed it.
-      for (const p of pending) await send(within(p.exposures, to, to + 60_000), within(p.events, to, to + 60_000));
+    };
+    const periodEnd = startMs + days * DAY;
+    for (let from = startMs; from < periodEnd;) {
+      const to = Math.min(moved.nextDayMs, periodEnd);
+      await advanceTo(to - 60_000);
+      for (const p of pending) await send(within(p.exposures, from, to - 60_000), within(p.events, from, to - 60_000));
+      await advanceTo(to);
+      // The last minute (and an event at the very end of a test) goes once the clock has passed it.
+      for (const p of pending) await send(within(p.exposures, to - 60_000, to), within(p.events, to - 60_000, to));
+      from = to;
     }
-    const end = startMs + days * DAY;
-    for (const p of pending) await send([], p.events.filter((i) => i.timestamp >= end)); // never counted later than the clock allows
+    for (const p of pending) await send([], p.events.filter((i) => i.timestamp >= periodEnd)); // never counted later than the clock allows
     log(`server clock moved ${days} days to ${moved.now}; stopped: ${stopped.join(', ') || 'none'}`);
   }
   return result;
