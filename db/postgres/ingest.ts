@@ -5,8 +5,8 @@
  *    the server's default), and the ingest lock taken shared (`INGEST_LOCK_KEY`: a report refresh
  *    waits for in-flight writes before it reads its watermarks, see db/postgres/report-source.ts).
  * 2. Every event of the turn in one multi-row `INSERT … SELECT FROM unnest(…) ON CONFLICT
- *    (user_id, client_event_id) DO NOTHING`; `/assign` exposures as one multi-row upsert per
- *    request; `/exposures` batches item by item (items of one batch see each other).
+ *    (user_id, client_event_id) DO NOTHING`; the `/assign` exposures of the turn as one multi-row
+ *    upsert; `/exposures` batches item by item (items of one batch see each other).
  * 3. `COMMIT`; then every promise of the turn resolves. Turns overlap on separate connections.
  * When the transaction fails, each job of it is run again alone, so a bad job fails by itself
  * (SQLite's group commit gets the same from a savepoint per job).
@@ -152,8 +152,18 @@ async function runBatch(client: pg.ClientBase, jobs: Job[]): Promise<unknown[]> 
       const outcomes = await writeEvents(client, eventJobs.map(([j]) => j.payload as EventRow[]));
       eventJobs.forEach(([, i], k) => { values[i] = outcomes[k]; });
     }
+    // `/assign` exposures of every request of the turn in one upsert (one round trip, not one per
+    // request: profiled under load) unless `/exposures` batches, which read what earlier jobs
+    // wrote, are in the turn. In job order, so a user in two requests is stored by the first.
+    const assignJobs = jobs.map((j, i) => [j, i] as const).filter(([j]) => j.op === 'assignments');
+    const merged = assignJobs.length > 1 && !jobs.some((j) => j.op === 'exposures');
+    if (merged) {
+      const stored = await writeAssignments(client, assignJobs.flatMap(([j]) => j.payload as AssignedExposure[]));
+      let at = 0;
+      for (const [j, i] of assignJobs) values[i] = stored.slice(at, (at += j.payload.length));
+    }
     for (const [i, job] of jobs.entries()) {
-      if (job.op === 'assignments') values[i] = await writeAssignments(client, job.payload);
+      if (job.op === 'assignments') { if (!merged) values[i] = await writeAssignments(client, job.payload); }
       else if (job.op === 'exposures') values[i] = await writeExposures(client, job.payload);
       else if (job.op === 'planExposures') values[i] = await writePlanExposures(client, job.payload);
     }
