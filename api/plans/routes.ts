@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { createPlan, deletePlan, getPlan, holdoutInput, listPlans, planInput, planPatch, rotateCalendarToken, setPlanHoldout, startPlan, updatePlan } from '../../calendar/plans/index.ts';
+import { createPlan, deletePlan, getPlan, holdoutInput, listPlans, planInput, planPatch, programImpact, rotateCalendarToken, setPlanHoldout, startPlan, updatePlan } from '../../calendar/plans/index.ts';
 import { createPlannedExperiment, getPlanTimeline, plannedExperimentInput, putInOneLayer } from '../../calendar/planning/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
@@ -36,6 +36,10 @@ const routes = {
     summary: 'Set the program holdout: a share (0-0.2) of users kept out of every experiment and rollout of the plan (fixed once an experiment started)',
     request: { params: idParam, body: { required: true, content: json(holdoutInput) } },
     responses: { 200: { description: 'The plan', content: json(anyObject) }, ...errors(400, 404, 409) } }),
+  impact: createRoute({ method: 'get', path: '/plans/{id}/impact', tags,
+    summary: 'Program impact: everyone exposed to the plan against its holdout on the plan\'s primary metrics (lift, CI, p-value, power check)',
+    request: { params: idParam },
+    responses: { 200: { description: 'Program impact', content: json(anyObject) }, ...errors(400, 404) } }),
   token: createRoute({ method: 'post', path: '/plans/{id}/calendar-token', tags, summary: 'Replace the calendar feed token (the old feed URL stops working)',
     request: { params: idParam },
     responses: { 200: { description: 'New token and feed path', content: json(z.object({ token: z.string(), feedPath: z.string() })) }, ...errors(400, 404) } })
@@ -62,6 +66,7 @@ export function planRoutes(deps: AppDeps) {
     return c.json(await putInOneLayer(deps.data, c.req.valid('json').experiments, ctx(c)), 200);
   });
   app.openapi(routes.holdout, async (c) => c.json(await setPlanHoldout(deps.data, c.req.valid('param').id, c.req.valid('json'), ctx(c)), 200));
+  app.openapi(routes.impact, async (c) => c.json(await programImpact(deps.data, c.req.valid('param').id, deps.now()), 200));
   app.openapi(routes.token, async (c) => {
     const id = c.req.valid('param').id;
     const token = await rotateCalendarToken(deps.data, id, ctx(c));

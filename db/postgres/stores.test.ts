@@ -6,7 +6,7 @@ import { migratedPostgres } from '../../tests/helpers/postgres.ts';
 import { storeContract } from '../store/contract.ts';
 import { closePostgres, type PgDb } from './connection.ts';
 import { postgresData } from './data.ts';
-import { events, exposures } from './schema.ts';
+import { events, exposures, planExposures } from './schema.ts';
 
 let db: PgDb;
 beforeAll(async () => { db = await migratedPostgres(); }, 120_000);
@@ -19,7 +19,8 @@ storeContract('postgres', async () => {
     data: postgresData(db),
     fixtures: {
       async exposure(row) { await db.insert(exposures).values({ ...row, lastExposedAtMs: row.firstExposedAtMs }); },
-      async event(row) { await db.insert(events).values({ ...row, receivedAtMs: row.timestampMs }); }
+      async event(row) { await db.insert(events).values({ ...row, receivedAtMs: row.timestampMs }); },
+      async planExposure(row) { await db.insert(planExposures).values(row); }
     },
     async close() {}
   };

@@ -1,6 +1,6 @@
 // The store contract (db/store/contract.ts) on SQLite: a fresh in-memory database per test.
 import { closeDatabase, openDatabase } from './connection.ts';
-import { events, exposures } from './schema.ts';
+import { events, exposures, planExposures } from './schema.ts';
 import { storeContract } from '../store/contract.ts';
 import { sqliteData } from './data.ts';
 
@@ -10,7 +10,8 @@ storeContract('sqlite', async () => {
     data: sqliteData(db),
     fixtures: {
       async exposure(row) { db.insert(exposures).values({ ...row, lastExposedAtMs: row.firstExposedAtMs }).run(); },
-      async event(row) { db.insert(events).values({ ...row, receivedAtMs: row.timestampMs }).run(); }
+      async event(row) { db.insert(events).values({ ...row, receivedAtMs: row.timestampMs }).run(); },
+      async planExposure(row) { db.insert(planExposures).values(row).run(); }
     },
     async close() { closeDatabase(':memory:'); }
   };

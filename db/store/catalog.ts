@@ -2,6 +2,11 @@ import type { ApiKey, AuditRecord, Decision, Idea, IdeaSource, IdeaStatus, Metri
 
 export type NewPlan = Pick<Plan, 'name' | 'startDate'> & Partial<Omit<Plan, 'id' | 'name' | 'startDate'>>;
 
+/** Per-user values of one metric summed over a group of users: the sufficient statistics of a mean. */
+export type GroupStats = { users: number; sum: number; sumSquares: number };
+/** What a user's value is: 1 if any event of the name followed the first plan exposure, their number, or the sum of their values. */
+export type ImpactAggregate = 'any' | 'count' | 'sum';
+
 export interface PlanStore {
   byId(id: number): Promise<Plan | null>;
   byTemplateKey(templateKey: string): Promise<Plan | null>;
@@ -9,6 +14,12 @@ export interface PlanStore {
   list(): Promise<Plan[]>;
   insert(values: NewPlan): Promise<Plan>;
   update(id: number, patch: Partial<Omit<Plan, 'id'>>): Promise<Plan>;
+  /**
+   * Program impact (issue 16): the plan's exposed users (plan_exposures) in the holdout and the
+   * rest, each user's value of `eventName` from their first plan exposure up to `untilMs`
+   * (exclusive), summed per group in SQL.
+   */
+  impactStats(planId: number, metric: { eventName: string; aggregate: ImpactAggregate }, untilMs: number): Promise<{ holdout: GroupStats; rest: GroupStats }>;
   delete(id: number): Promise<void>;
 }
 

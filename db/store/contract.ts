@@ -20,6 +20,7 @@ export type ContractDatabase = {
   fixtures: {
     exposure(row: { experimentId: number; userId: string; variantKey: string; firstExposedAtMs: number }): Promise<void>;
     event(row: { userId: string; eventName: string; timestampMs: number; value?: number | null }): Promise<void>;
+    planExposure(row: { planId: number; userId: string; holdout: boolean; firstExposedAtMs: number }): Promise<void>;
   };
   close(): Promise<void>;
 };
@@ -383,6 +384,29 @@ export function storeContract(engine: string, open: () => Promise<ContractDataba
         const held = await data.plans.update(p.id, { holdoutShare: 0.075, holdoutSeed: 'plan-7:v1' });
         expect(held).toMatchObject({ holdoutShare: 0.075, holdoutSeed: 'plan-7:v1' });
         expect(await data.plans.byId(p.id)).toEqual(held);
+      });
+
+      it('impactStats: per-user values after the first plan exposure and before untilMs, summed per group (holdout, rest)', async () => {
+        const p = await plan();
+        const other = await plan({ name: 'Other' });
+        for (const [userId, holdout, at] of [['h1', true, 100], ['h2', true, 100], ['r1', false, 100], ['r2', false, 200], ['r3', false, 100], ['late', false, 5_000]] as const) {
+          await db.fixtures.planExposure({ planId: p.id, userId, holdout, firstExposedAtMs: at });
+        }
+        await db.fixtures.planExposure({ planId: other.id, userId: 'x', holdout: true, firstExposedAtMs: 100 });
+        const buy = (userId: string, timestampMs: number, value: number) => db.fixtures.event({ userId, eventName: 'buy', timestampMs, value });
+        // h1: two buys (3 + 4); h2: none; r1: one before its exposure (not counted) and one (10); r2: one at 150 (before 200: not counted);
+        // r3: one at 4,000 (after untilMs: not counted); x (other plan) and 'late' (exposed after untilMs) are left out.
+        await buy('h1', 150, 3); await buy('h1', 300, 4); await buy('r1', 50, 99); await buy('r1', 120, 10); await buy('r2', 150, 5);
+        await buy('r3', 4_000, 7); await buy('x', 150, 1); await db.fixtures.event({ userId: 'r3', eventName: 'view', timestampMs: 150 });
+        const until = 3_000;
+        expect(await data.plans.impactStats(p.id, { eventName: 'buy', aggregate: 'any' }, until)).toEqual({
+          holdout: { users: 2, sum: 1, sumSquares: 1 }, rest: { users: 3, sum: 1, sumSquares: 1 } });
+        expect(await data.plans.impactStats(p.id, { eventName: 'buy', aggregate: 'count' }, until)).toEqual({
+          holdout: { users: 2, sum: 2, sumSquares: 4 }, rest: { users: 3, sum: 1, sumSquares: 1 } });
+        expect(await data.plans.impactStats(p.id, { eventName: 'buy', aggregate: 'sum' }, until)).toEqual({
+          holdout: { users: 2, sum: 7, sumSquares: 49 }, rest: { users: 3, sum: 10, sumSquares: 100 } });
+        expect(await data.plans.impactStats(p.id + 100, { eventName: 'buy', aggregate: 'sum' }, until)).toEqual({
+          holdout: { users: 0, sum: 0, sumSquares: 0 }, rest: { users: 0, sum: 0, sumSquares: 0 } });
       });
 
       it('lists newest start first, then by id; templateKey is unique but may be null many times', async () => {

@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
-import { setPlanHoldout, startPlan } from '$calendar/plans/index.ts';
+import { programImpact, setPlanHoldout, startPlan } from '$calendar/plans/index.ts';
+import { now } from '$calendar/clock.ts';
 import { putInOneLayer } from '$calendar/planning/index.ts';
 import { draftNextPlan } from '$calendar/playbook/index.ts';
 import { NotFoundError } from '$calendar/errors.ts';
@@ -17,7 +18,11 @@ function planId(raw: string): number {
 
 export const load: PageServerLoad = async ({ params }) => {
   try {
-    return await loadPlanPage(planId(params.id));
+    const id = planId(params.id);
+    const page = await loadPlanPage(id);
+    // The program impact report, when the plan has a holdout to compare with.
+    const impact = page.timeline.plan.holdoutShare > 0 ? await programImpact(data(), id, now()) : null;
+    return { ...page, impact };
   } catch (err) {
     if (err instanceof NotFoundError) error(404, { message: err.message, code: err.code });
     throw err;
