@@ -27,7 +27,7 @@ import { closeDatabase, openDatabase } from '../db/sqlite/connection.ts';
 import { sqliteData } from '../db/sqlite/data.ts';
 import { ensureReportStore } from '../db/sqlite/queries/index.ts';
 import { generateSynthetic } from '../tests/reports/synthetic.ts';
-import { benchTraffic, setUpReportExperiment } from './report-fixture.ts';
+import { benchMetrics, benchTraffic, setUpReportExperiment } from './report-fixture.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -124,13 +124,7 @@ async function setUpPostgresReport(db: PgDb, users: number): Promise<{ loadMs: n
   await db.insert(pgSchema.variants).values([
     { experimentId: id, key: 'control', name: 'Control', weight: 0.5, isControl: true, position: 0 },
     { experimentId: id, key: 'treatment', name: 'Treatment', weight: 0.5, position: 1 }]);
-  const defs = [
-    { key: 'activation', name: 'Activation', kind: 'binomial', eventName: 'activation', role: 'primary', baseline: 0.3 },
-    { key: 'opens', name: 'Opens per user', kind: 'count', eventName: 'open', role: 'secondary' },
-    { key: 'revenue', name: 'Revenue per user', kind: 'sum', eventName: 'purchase', role: 'secondary', winsorizePercentile: 0.99 },
-    { key: 'ctr', name: 'Click-through', kind: 'ratio', eventName: 'click', denominatorEventName: 'open', role: 'secondary' },
-    { key: 'unsubscribe', name: 'Unsubscribe', kind: 'binomial', eventName: 'unsubscribe', role: 'guardrail', direction: 'decrease' }
-  ] as const;
+  const defs = benchMetrics;
   for (const { role, ...m } of defs) {
     const [metric] = await db.insert(pgSchema.metrics).values(m).returning();
     await db.insert(pgSchema.experimentMetrics).values({ experimentId: id, metricId: metric!.id, role });

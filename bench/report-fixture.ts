@@ -18,6 +18,15 @@ export const benchTraffic = {
   attributes: (i: number) => ({ segment: i % 3 === 0 ? 'new' : 'returning' })
 };
 
+/** The metrics of the benchmarks' experiment `bench` (one of each kind, a guardrail), on both engines. */
+export const benchMetrics = [
+  { key: 'activation', name: 'Activation', kind: 'binomial', eventName: 'activation', role: 'primary', baseline: 0.3 },
+  { key: 'opens', name: 'Opens per user', kind: 'count', eventName: 'open', role: 'secondary' },
+  { key: 'revenue', name: 'Revenue per user', kind: 'sum', eventName: 'purchase', role: 'secondary', winsorizePercentile: 0.99 },
+  { key: 'ctr', name: 'Click-through', kind: 'ratio', eventName: 'click', denominatorEventName: 'open', role: 'secondary' },
+  { key: 'unsubscribe', name: 'Unsubscribe', kind: 'binomial', eventName: 'unsubscribe', role: 'guardrail', direction: 'decrease' }
+] as const;
+
 /** The benchmarks' experiment `bench`: stopped after 14 days, 5 metrics (one of each kind, a guardrail), two criteria. */
 export function setUpReportExperiment(db: Db): { experimentId: number; specs: MetricQuerySpec[] } {
   const id = db.insert(experiments).values({ key: 'bench', name: 'Bench', status: 'stopped', startDate: '2026-11-30', durationDays: 14, startedAtMs: START, stoppedAtMs: START + 14 * 86_400_000, plannedMde: 0.05 }).returning().get().id;
@@ -25,13 +34,7 @@ export function setUpReportExperiment(db: Db): { experimentId: number; specs: Me
     { experimentId: id, key: 'control', name: 'Control', weight: 0.5, isControl: true, position: 0 },
     { experimentId: id, key: 'treatment', name: 'Treatment', weight: 0.5, position: 1 }
   ]).run();
-  const defs = [
-    { key: 'activation', name: 'Activation', kind: 'binomial', eventName: 'activation', role: 'primary', baseline: 0.3 },
-    { key: 'opens', name: 'Opens per user', kind: 'count', eventName: 'open', role: 'secondary' },
-    { key: 'revenue', name: 'Revenue per user', kind: 'sum', eventName: 'purchase', role: 'secondary', winsorizePercentile: 0.99 },
-    { key: 'ctr', name: 'Click-through', kind: 'ratio', eventName: 'click', denominatorEventName: 'open', role: 'secondary' },
-    { key: 'unsubscribe', name: 'Unsubscribe', kind: 'binomial', eventName: 'unsubscribe', role: 'guardrail', direction: 'decrease' }
-  ] as const;
+  const defs = benchMetrics;
   const specs: MetricQuerySpec[] = defs.map((m) => ({ key: m.key, kind: m.kind, eventName: m.eventName, windowDays: 14,
     denominatorEventName: 'denominatorEventName' in m ? m.denominatorEventName : null,
     winsorizePercentile: 'winsorizePercentile' in m ? m.winsorizePercentile : null }));
