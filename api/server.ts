@@ -104,10 +104,12 @@ export async function startServer(options: { host?: string; port?: number; datab
   // replica at a time on PostgreSQL (the leader); the change feed keeps this process's caches fresh.
   const duties = startReplicaDuties(deps, replicas);
   const shutdown = async (signal: string) => {
+    // Stop accepting first (the listening socket closes synchronously, so a client connecting
+    // after the line below is refused, not reset from the accept queue); idle keep-alive
+    // connections close now, busy ones after their answer.
+    const drained = new Promise<void>((done) => server.close(() => done()));
     console.log(`${signal}: shutting down; requests in flight get up to ${settings.shutdownGraceMs / 1000} s`);
     await duties.stop().catch(() => {});
-    // Stop accepting; idle keep-alive connections close now, busy ones after their answer.
-    const drained = new Promise<void>((done) => server.close(() => done()));
     // SDK streams never end by themselves: end them now rather than at the grace cut.
     closeAllStreams();
     server.closeIdleConnections();
