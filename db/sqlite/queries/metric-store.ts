@@ -25,13 +25,16 @@
  */
 import type Database from 'better-sqlite3';
 import {
-  addSums, ADD_SUMS, definitionOf, deleteMetric, insertValues, rebuildMetrics, rebuildUsers, createExposedCopy, dropExposedCopy, SUM_COLUMNS, USERS_METRIC_ID,
-  valueColumns, type Bounds, type RebuildPath, type StoreMetric
+  addSums, ADD_SUMS, definitionOf, deleteMetric, insertValues, rebuildUsers, createExposedCopy, dropExposedCopy, SUM_COLUMNS, USERS_METRIC_ID,
+  valueColumns, type Bounds, type StoreMetric
 } from './store-values.ts';
+import { rebuildMetrics, type RebuildPath } from './store-rebuild.ts';
+import { STORE_SCHEMA } from './report-store-schema.ts';
 
 import { addSegmentExposures, addSegmentSums, clearSegmentSums, keptSegmentAttributes } from './segment-sums.ts';
 
-export { isWinsorized, USERS_METRIC_ID, type ExposureGroup, type RebuildPath, type StoreMetric } from './store-values.ts';
+export { isWinsorized, USERS_METRIC_ID, type ExposureGroup, type StoreMetric } from './store-values.ts';
+export type { RebuildPath } from './store-rebuild.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -144,7 +147,7 @@ export function refreshState(client: Database.Database, experimentId: number): S
 
 /**
  * Connection settings for the refresh's writes, applied once per connection outside any
- * transaction: a 256 MiB page cache (the store's b-trees of a 1M-user experiment stay in
+ * transaction: a 256 MiB page cache for the main file and the attached store (the store's b-trees of a 1M-user experiment stay in
  * memory; SQLite's default is 2 MiB; the machine has 24 GiB) and temp tables in memory. Only
  * ever raises the cache; leaves temp_store alone when already MEMORY (changing it drops
  * existing temp tables).
@@ -153,10 +156,16 @@ export function refreshState(client: Database.Database, experimentId: number): S
 export function tuneForReports(client: Database.Database): void {
   if (tuned.has(client)) return;
   tuned.add(client);
-  const cache = client.pragma('cache_size', { simple: true }) as number;
-  const pageSize = client.pragma('page_size', { simple: true }) as number;
-  const kib = cache < 0 ? -cache : (cache * pageSize) / 1024;
-  if (kib < 262_144) client.pragma('cache_size = -262144');
+  const raiseCache = (schema: string) => {
+    const cache = client.pragma(`${schema}.cache_size`, { simple: true }) as number;
+    const pageSize = client.pragma(`${schema}.page_size`, { simple: true }) as number;
+    const kib = cache < 0 ? -cache : (cache * pageSize) / 1024;
+    if (kib < 262_144) client.pragma(`${schema}.cache_size = -262144`);
+  };
+  raiseCache('main');
+  // The report store's file has a cache of its own (16 MiB by default): a cold rebuild writes
+  // ~150 MB of it at 1M users, and a smaller cache spills pages to the WAL mid-transaction.
+  if ((client.pragma('database_list') as Array<{ name: string }>).some((d) => d.name === STORE_SCHEMA)) raiseCache(STORE_SCHEMA);
   if (client.pragma('temp_store', { simple: true }) !== 2 && !client.inTransaction) client.pragma('temp_store = MEMORY');
 }
 const tuned = new WeakSet<Database.Database>();
@@ -187,8 +196,8 @@ export function needsFullRebuild(client: Database.Database, experimentId: number
 
 /**
  * The full rebuild in short transactions of the store: one for the exposed users, one per
- * metric, one for the watermarks, so another report of the same store waits at most one
- * metric's build. None takes the main file's write lock. Every
+ * pass over an event name, one per metric, one for the watermarks, so another report of the
+ * same store waits at most one of them. None takes the main file's write lock. Every
  * chunk counts up to the ids read in the first, so events and exposures written meanwhile
  * are left to the next (incremental) refresh, and moves meanwhile are recorded by the
  * trigger. A crash in between leaves no state: the next refresh starts over. Call outside a
@@ -211,9 +220,7 @@ export function rebuildMetricStoreInChunks(client: Database.Database, input: {
     createExposedCopy(client, experimentId, bounds);
   })();
   try {
-    for (const metric of input.metrics) {
-      client.transaction(() => rebuildMetrics(client, experimentId, [metric], bounds, users, input.rebuildPath))();
-    }
+    rebuildMetrics(client, experimentId, input.metrics, bounds, users, input.rebuildPath, (work) => client.transaction(work)());
     client.transaction(() => writeState(client, experimentId, definitionsOf(input.variantKeys, input.metrics), bounds, input.nowMs))();
   } finally {
     dropExposedCopy(client);

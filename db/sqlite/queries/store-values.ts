@@ -1,8 +1,8 @@
 /**
- * The report store's per-user values and sums from scratch (a cold build or an edited
- * metric), and the SQL pieces the incremental refresh shares with it. A user's value is
- * computed the same way on both paths (events in index order, one range per event name), so
- * a rebuilt and an incrementally advanced store hold bit-identical values.
+ * The SQL pieces of the report store's per-user values and sums that the incremental refresh
+ * and the rebuild from scratch (`store-rebuild.ts`) share. A user's value is computed the same
+ * way on both paths (events in index order, one range per event name), so a rebuilt and an
+ * incrementally advanced store hold bit-identical values.
  */
 import type Database from 'better-sqlite3';
 import type { MetricQuerySpec } from './metric-users.ts';
@@ -144,7 +144,7 @@ export function addSums(client: Database.Database, experimentId: number, metricI
  * The per-(variant, day) sums of all of a metric's rows, from scratch: one pass in the store's
  * order adding each row into a small in-memory table (no sort of the rows), then copied.
  */
-function sumsFromScratch(client: Database.Database, experimentId: number, metricId: number): void {
+export function sumsFromScratch(client: Database.Database, experimentId: number, metricId: number): void {
   client.exec(`DROP TABLE IF EXISTS temp.report_sums;
     CREATE TEMP TABLE report_sums (variant_key TEXT NOT NULL, day INTEGER NOT NULL, ${SUM_COLUMNS}, PRIMARY KEY (variant_key, day)) WITHOUT ROWID`);
   try {
@@ -169,88 +169,6 @@ export function deleteMetric(client: Database.Database, experimentId: number, me
   client.prepare('DELETE FROM report_user_values WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
   client.prepare('DELETE FROM report_group_sums WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
   client.prepare('DELETE FROM report_segment_sums WHERE experiment_id = ? AND metric_id = ?').run(experimentId, metricId);
-}
-
-/**
- * The values of one event name per user, driven by the events index: one pass over the
- * (event_name, user_id, timestamp_ms) range, each user's exposure looked up in user order in
- * `temp.report_exposed`. Each user's events are read in the same order as by
- * `insertValues`, so the values match bit for bit.
- */
-function byEventsSelect(value: string, bounds: Bounds, startCondition = ''): string {
-  return `SELECT e.user_id AS user_id, x.variant_key AS variant_key, x.day AS day, ${value} AS v
-    FROM events e INDEXED BY events_name_user_time CROSS JOIN temp.report_exposed x
-    WHERE e.event_name = :name AND x.user_id = e.user_id
-      AND e.timestamp_ms >= x.first_ms AND e.timestamp_ms < x.first_ms + :windowMs ${startCondition} AND e.timestamp_ms >= ${EXPERIMENT_START_MS}
-      AND e.id <= ${Number(bounds.lastEventId)}
-    GROUP BY e.user_id`;
-}
-
-/** `insertValues` for every exposed user, driven by the metric's events (see `byEventsSelect`). */
-function insertValuesByEvents(client: Database.Database, experimentId: number, metric: StoreMetric, bounds: Bounds): void {
-  const windowMs = Math.round(metric.windowDays * DAY_MS);
-  const base = { experimentId, metricId: metric.metricId, winsorized: isWinsorized(metric) ? 1 : 0 };
-  const insert = `INSERT INTO report_user_values (experiment_id, metric_id, user_id, variant_key, day, value, denominator, winsorized)`;
-  if (metric.kind !== 'ratio') {
-    // Same value expressions as `insertValues` (one event name: see `rebuildMetrics`).
-    const { value, denominator } = valueColumns(metric, 'x.first_ms');
-    client.prepare(`${insert} SELECT :experimentId, :metricId, user_id, variant_key, day, v, ${denominator}, :winsorized
-      FROM (${byEventsSelect(value, bounds, windowStartCondition(metric, 'x.first_ms'))}) WHERE v <> 0 OR ${denominator} <> 0`).run({ ...base, windowMs, name: metric.eventName });
-    return;
-  }
-  // Each side per user into its own table (appended in user order), then joined: users with either side.
-  const sideOf = (aggregate: string) => byEventsSelect(aggregate, bounds);
-  const sides = {
-    num: { name: metric.eventName, side: sideOf('COALESCE(SUM(COALESCE(e.value, 1)), 0)') },
-    den: { name: metric.denominatorEventName, side: sideOf(metric.denominatorAggregate === 'count' ? 'COUNT(*)' : 'COALESCE(SUM(COALESCE(e.value, 1)), 0)') }
-  };
-  try {
-    for (const [table, { name, side }] of Object.entries(sides)) {
-      client.exec(`CREATE TEMP TABLE report_ratio_${table} (user_id TEXT PRIMARY KEY, variant_key TEXT NOT NULL, day INTEGER NOT NULL, v REAL NOT NULL) WITHOUT ROWID`);
-      client.prepare(`INSERT INTO temp.report_ratio_${table} ${side}`).run({ experimentId, windowMs, name });
-    }
-    client.prepare(`${insert} SELECT :experimentId, :metricId, COALESCE(n.user_id, d.user_id), COALESCE(n.variant_key, d.variant_key),
-        COALESCE(n.day, d.day), COALESCE(n.v, 0) AS nv, COALESCE(d.v, 0) AS dv, :winsorized
-      FROM temp.report_ratio_den d FULL JOIN temp.report_ratio_num n ON n.user_id = d.user_id WHERE nv <> 0 OR dv <> 0`).run(base);
-  } finally {
-    client.exec('DROP TABLE IF EXISTS temp.report_ratio_num; DROP TABLE IF EXISTS temp.report_ratio_den');
-  }
-}
-
-/** How a rebuild reads the events: chosen per metric ('auto'), or forced (tests compare both). */
-export type RebuildPath = 'auto' | 'events' | 'exposures';
-
-/**
- * Metrics from scratch. A metric is driven by its events when there are fewer of them than
- * ~2 per exposed user and event name (rare events cost their own count, not one lookup per
- * user), else by the exposures (an experiment small against the events table). The events
- * path looks exposures up in a temp copy keyed by user (one in-memory b-tree descent).
- */
-export function rebuildMetrics(
-  client: Database.Database, experimentId: number, metrics: StoreMetric[], bounds: Bounds, exposedUsers: number, path: RebuildPath = 'auto'
-): void {
-  let made = false;
-  try {
-    for (const metric of metrics) {
-      deleteMetric(client, experimentId, metric.metricId);
-      const names = [...new Set(valueColumns(metric).names)];
-      const limit = 2 * exposedUsers * names.length;
-      // The events path reads one event name per side: a retention metric on several names goes by the exposures.
-      const single = metric.kind === 'ratio' || names.length === 1;
-      const { n } = client.prepare(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events INDEXED BY events_name_user_time WHERE event_name IN (SELECT value FROM json_each(?)) LIMIT ?)`
-      ).get(JSON.stringify(names), limit + 1) as { n: number };
-      if (single && (path === 'events' || (path === 'auto' && n <= limit))) {
-        if (!made) made = createExposedCopy(client, experimentId, bounds) || made;
-        insertValuesByEvents(client, experimentId, metric, bounds);
-      } else {
-        insertValues(client, experimentId, metric, 'exposures x INDEXED BY exposures_experiment_user', bounds);
-      }
-      sumsFromScratch(client, experimentId, metric.metricId);
-    }
-  } finally {
-    if (made) dropExposedCopy(client);
-  }
 }
 
 /**
