@@ -52,3 +52,20 @@ describe('PUT /api/v1/plans/{id}/holdout', () => {
     expect((await putHoldout(planId, { share: 0.05 })).status).toBe(200);
   });
 });
+
+describe('PUT /api/v1/plans/{id}/holdout: the power check when the share is chosen', () => {
+  it('warns that 1% cannot show the plan\'s goal in its 84 days at its traffic, and not for 20%', async () => {
+    const plan = await t.authed('/api/v1/plans', { method: 'POST', body: { name: 'Power', startDate: '2027-03-01', goal: '+20% activation', dailyTraffic: { email: 1_000, push: 400 } } });
+    const planId = (await plan.json()).id;
+    expect((await t.authed('/api/v1/metrics', { method: 'POST', body: { key: 'p_activation', name: 'Activation', kind: 'binomial', eventName: 'p_activation', baseline: 0.12 } })).status).toBe(201);
+    expect((await t.authed('/api/v1/experiments', { method: 'POST', body: { key: 'power-exp', name: 'Power exp', exploratory: true, planId,
+      variants: [{ key: 'control' }, { key: 'treatment' }], metrics: { primary: ['p_activation'] } } })).status).toBe(201);
+    const small = await (await putHoldout(planId, { share: 0.01 })).json();
+    expect(small).toMatchObject({ holdoutShare: 0.01, power: { basis: 'planned', expectedLift: 0.2, expectedFrom: 'goal', dailyUsers: 1_000 } });
+    expect(small.power.detectableLift).toBeGreaterThan(0.2);
+    expect(small.power.warning).toMatch(/holdout is too small to show \+20% \(the plan's goal\) in the plan's 84 days: with 1% held out and about 1,000 users a day it can show \+2\d(\.\d)?% or more on Activation/);
+    const large = await (await putHoldout(planId, { share: 0.2 })).json();
+    expect(large.power.detectableLift).toBeLessThan(0.1);
+    expect(large.power.warning).toBeNull();
+  });
+});

@@ -1,5 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { createPlan, deletePlan, getPlan, holdoutInput, listPlans, planInput, planPatch, programImpact, rotateCalendarToken, setPlanHoldout, startPlan, updatePlan } from '../../calendar/plans/index.ts';
+import {
+  createPlan, deletePlan, getPlan, holdoutInput, impactToCsv, impactToMarkdown, listPlans, planInput, planPatch, programImpact, rotateCalendarToken, setPlanHoldout, startPlan, updatePlan
+} from '../../calendar/plans/index.ts';
 import { createPlannedExperiment, getPlanTimeline, plannedExperimentInput, putInOneLayer } from '../../calendar/planning/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
@@ -7,6 +9,13 @@ import { actor, anyObject, errors, idParam, json } from './http.ts';
 
 const tags = ['plans'];
 const planBody = { required: true, content: json(planInput) };
+
+function impactExport(extension: 'md' | 'csv') {
+  return createRoute({ method: 'get', path: `/plans/{id}/impact.${extension}`, tags,
+    summary: extension === 'md' ? 'The program impact report as Markdown' : 'The program impact report as CSV (one row per metric, the power check on each)',
+    request: { params: idParam },
+    responses: { 200: { description: 'The export', content: { [extension === 'md' ? 'text/markdown' : 'text/csv']: { schema: z.string() } } }, ...errors(400, 404) } });
+}
 
 const routes = {
   list: createRoute({ method: 'get', path: '/plans', tags, summary: 'All plans, newest start first',
@@ -35,11 +44,13 @@ const routes = {
   holdout: createRoute({ method: 'put', path: '/plans/{id}/holdout', tags,
     summary: 'Set the program holdout: a share (0-0.2) of users kept out of every experiment and rollout of the plan (fixed once an experiment started)',
     request: { params: idParam, body: { required: true, content: json(holdoutInput) } },
-    responses: { 200: { description: 'The plan', content: json(anyObject) }, ...errors(400, 404, 409) } }),
+    responses: { 200: { description: 'The plan, with the power check of the program impact report (power.warning when the holdout is too small to show the plan\'s goal by its end)', content: json(anyObject) }, ...errors(400, 404, 409) } }),
   impact: createRoute({ method: 'get', path: '/plans/{id}/impact', tags,
-    summary: 'Program impact: everyone exposed to the plan against its holdout on the plan\'s primary metrics (lift, CI, p-value, power check)',
+    summary: 'Program impact: everyone exposed to the plan against its holdout on the plan\'s primary metrics of every kind (lift, CI, p-value, shipped winners, power check with the days still needed)',
     request: { params: idParam },
     responses: { 200: { description: 'Program impact', content: json(anyObject) }, ...errors(400, 404) } }),
+  impactMd: impactExport('md'),
+  impactCsv: impactExport('csv'),
   token: createRoute({ method: 'post', path: '/plans/{id}/calendar-token', tags, summary: 'Replace the calendar feed token (the old feed URL stops working)',
     request: { params: idParam },
     responses: { 200: { description: 'New token and feed path', content: json(z.object({ token: z.string(), feedPath: z.string() })) }, ...errors(400, 404) } })
@@ -65,8 +76,19 @@ export function planRoutes(deps: AppDeps) {
     await getPlan(deps.data, c.req.valid('param').id);
     return c.json(await putInOneLayer(deps.data, c.req.valid('json').experiments, ctx(c)), 200);
   });
-  app.openapi(routes.holdout, async (c) => c.json(await setPlanHoldout(deps.data, c.req.valid('param').id, c.req.valid('json'), ctx(c)), 200));
+  app.openapi(routes.holdout, async (c) => {
+    const plan = await setPlanHoldout(deps.data, c.req.valid('param').id, c.req.valid('json'), ctx(c));
+    // The power check at the moment the share is chosen: too small a holdout is said now, not after 90 days.
+    return c.json({ ...plan, power: (await programImpact(deps.data, plan.id, deps.now())).power }, 200);
+  });
   app.openapi(routes.impact, async (c) => c.json(await programImpact(deps.data, c.req.valid('param').id, deps.now()), 200));
+  for (const [route, format] of [[routes.impactMd, 'md'], [routes.impactCsv, 'csv']] as const) {
+    app.openapi(route, async (c) => {
+      const impact = await programImpact(deps.data, c.req.valid('param').id, deps.now());
+      return c.body(format === 'md' ? impactToMarkdown(impact, { level: 1 }) : impactToCsv(impact), 200, {
+        'content-type': `${format === 'md' ? 'text/markdown' : 'text/csv'}; charset=utf-8`, 'content-disposition': `inline; filename="plan-${impact.planId}-impact.${format}"` });
+    });
+  }
   app.openapi(routes.token, async (c) => {
     const id = c.req.valid('param').id;
     const token = await rotateCalendarToken(deps.data, id, ctx(c));

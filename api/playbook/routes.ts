@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { draftNextPlan, exportPlaybookMarkdown, groupPlaybook, listPlaybook, promoteExperiment, setRollout } from '../../calendar/playbook/index.ts';
 import { getPlanTimeline } from '../../calendar/planning/index.ts';
+import { programImpacts } from '../../calendar/plans/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { validationHook } from '../errors.ts';
 import { actor, errors, idParam, json, keyParam } from '../plans/http.ts';
@@ -32,7 +33,7 @@ const routes = {
   stopRollout: rolloutRoute('delete'),
   list: createRoute({
     method: 'get', path: '/playbook', tags, request: { query: search },
-    summary: 'The playbook grouped by channel and lifecycle stage, with "what we know works" per channel; ?q= searches',
+    summary: 'The playbook grouped by channel and lifecycle stage, with "what we know works" per channel and the program impact of each plan with a holdout; ?q= searches',
     responses: { 200: { description: 'The playbook', content: json(playbookSchema) }, ...errors(400, 401, 403) }
   }),
   markdown: createRoute({
@@ -59,8 +60,8 @@ export function playbookRoutes(deps: AppDeps) {
   app.openapi(routes.stopRollout, async (c) => c.json(await setRollout(deps.data, c.req.valid('param').key, null, ctx(c)), 200));
   app.openapi(routes.list, async (c) => {
     const q = c.req.valid('query').q?.trim() ?? '';
-    const items = await listPlaybook(deps.data, { q });
-    return c.json({ q, total: items.length, groups: groupPlaybook(items) }, 200);
+    const [items, programImpact] = await Promise.all([listPlaybook(deps.data, { q }), programImpacts(deps.data, deps.now())]);
+    return c.json({ q, total: items.length, groups: groupPlaybook(items), programImpact }, 200);
   });
   app.openapi(routes.markdown, async (c) => {
     const md = await exportPlaybookMarkdown(deps.data, { q: c.req.valid('query').q, baseUrl: new URL(c.req.url).origin, nowMs: deps.now() });

@@ -28,7 +28,9 @@ export const playbookSchema = z.object({
     channel: z.string(),
     stages: z.array(z.object({ stage: z.string(), entries: z.array(playbookItemSchema) })),
     summary: z.object({ wins: z.number().int(), medianLift: nullableNumber })
-  }))
+  })),
+  /** GET /api/v1/plans/{id}/impact of each plan with a holdout (not archived), newest start first. */
+  programImpact: z.array(z.record(z.string(), z.unknown()))
 }).openapi('Playbook');
 
 export const rolloutSchema = z.object({

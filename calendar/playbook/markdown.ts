@@ -3,6 +3,7 @@ import { isoDay } from '../dates.ts';
 import { groupPlaybook, listPlaybook, type PlaybookGroup } from './queries.ts';
 import { formatPercent } from '../format.ts';
 import { markdownText } from '../escape.ts';
+import { impactToMarkdown, programImpacts, type ProgramImpact } from '../plans/index.ts';
 
 const pct = (x: number | null) => formatPercent(x, { sign: 'nonnegative', trim: true });
 const pText = (p: number | null) => (p === null ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
@@ -10,13 +11,15 @@ const pText = (p: number | null) => (p === null ? '—' : p < 0.001 ? '< 0.001' 
 const cell = (s: string | null | undefined) => (s == null ? '—' : markdownText(s));
 
 /**
- * The playbook as Markdown: a "what we know works" table per channel, then each stage's
- * entries with effect, CI, p-value, audience, evidence link and learning.
+ * The playbook as Markdown: each plan's program impact (what its shipped winners added up to
+ * against its holdout), a "what we know works" table per channel, then each stage's entries
+ * with effect, CI, p-value, audience, evidence link and learning.
  * @example playbookToMarkdown(groupPlaybook(await listPlaybook(data)), { baseUrl: 'https://x.example' })
  */
-export function playbookToMarkdown(groups: PlaybookGroup[], options: { baseUrl?: string; generatedAt?: string } = {}): string {
+export function playbookToMarkdown(groups: PlaybookGroup[], options: { baseUrl?: string; generatedAt?: string; impacts?: ProgramImpact[] } = {}): string {
   const out = ['# Playbook: what we know works', ''];
   if (options.generatedAt) out.push(`_Generated ${options.generatedAt}._`, '');
+  for (const impact of options.impacts ?? []) out.push(impactToMarkdown(impact, { level: 2 }));
   if (!groups.length) return [...out, 'No promoted experiments yet.', ''].join('\n');
   out.push('| Channel | Wins | Median lift |', '|---|---:|---:|');
   for (const g of groups) out.push(`| ${cell(g.channel)} | ${g.summary.wins} | ${pct(g.summary.medianLift)} |`);
@@ -46,5 +49,6 @@ export function playbookToMarkdown(groups: PlaybookGroup[], options: { baseUrl?:
  * @example await exportPlaybookMarkdown(data, { q: 'email', baseUrl: 'http://127.0.0.1:3000', nowMs: Date.now() })
  */
 export async function exportPlaybookMarkdown(data: Data, options: { q?: string; baseUrl: string; nowMs: number }): Promise<string> {
-  return playbookToMarkdown(groupPlaybook(await listPlaybook(data, { q: options.q })), { baseUrl: options.baseUrl, generatedAt: isoDay(options.nowMs) });
+  const [items, impacts] = await Promise.all([listPlaybook(data, { q: options.q }), programImpacts(data, options.nowMs)]);
+  return playbookToMarkdown(groupPlaybook(items), { baseUrl: options.baseUrl, generatedAt: isoDay(options.nowMs), impacts });
 }

@@ -5,6 +5,7 @@ import { byCodePoint, type PgExecutor } from './experiments.ts';
 import type {
   AuditStore, DecisionStore, IdeaStore, KeyStore, MetricStore, PlanStore, PlaybookStore
 } from '../store/index.ts';
+import { postgresExposureCounts, postgresImpactStats } from './plan-impact.ts';
 
 const first = async <T>(rows: Promise<T[]>): Promise<T | null> => (await rows)[0] ?? null;
 
@@ -16,22 +17,8 @@ export function postgresPlanStore(db: PgExecutor): PlanStore {
     async insert(values) { return (await db.insert(plans).values(values).returning())[0]; },
     async update(id, patch) { return (await db.update(plans).set(patch).where(eq(plans.id, id)).returning())[0]; },
     async delete(id) { await db.delete(plans).where(eq(plans.id, id)); },
-    async impactStats(planId, metric, untilMs) {
-      const matching = sql`from events ev where ev.user_id = pe.user_id and ev.event_name = ${metric.eventName}
-        and ev.timestamp_ms >= pe.first_exposed_at_ms and ev.timestamp_ms < ${untilMs}`;
-      const value = metric.aggregate === 'any' ? sql`(case when exists (select 1 ${matching}) then 1 else 0 end)::float8`
-        : metric.aggregate === 'count' ? sql`(select count(*) ${matching})::float8` : sql`(select coalesce(sum(ev.value), 0) ${matching})::float8`;
-      const result = await db.execute<{ holdout: boolean; users: string; sum: number | null; sumSquares: number | null }>(sql`
-        select holdout, count(*) as users, sum(v) as sum, sum(v * v) as "sumSquares"
-        from (select pe.holdout as holdout, ${value} as v from plan_exposures pe
-              where pe.plan_id = ${planId} and pe.first_exposed_at_ms < ${untilMs}) per_user group by holdout`);
-      const group = (held: boolean) => {
-        const row = result.rows.find((r) => r.holdout === held);
-        // count(*) is a bigint, which node-postgres reads as a string.
-        return { users: Number(row?.users ?? 0), sum: Number(row?.sum ?? 0), sumSquares: Number(row?.sumSquares ?? 0) };
-      };
-      return { holdout: group(true), rest: group(false) };
-    }
+    async impactStats(planId, metric, untilMs) { return postgresImpactStats(db, planId, metric, untilMs); },
+    async exposureCounts(planId, fromMs, untilMs) { return postgresExposureCounts(db, planId, fromMs, untilMs); }
   };
 }
 

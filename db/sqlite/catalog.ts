@@ -5,6 +5,7 @@ import { apiKeys, auditLog, decisions, experiments, ideas, metrics, playbookEntr
 import type {
   AuditStore, DecisionStore, IdeaStore, KeyStore, MetricStore, PlanStore, PlaybookStore
 } from '../store/index.ts';
+import { sqliteExposureCounts, sqliteImpactStats } from './plan-impact.ts';
 
 export function sqlitePlanStore(db: Db): PlanStore {
   return {
@@ -14,21 +15,8 @@ export function sqlitePlanStore(db: Db): PlanStore {
     async insert(values) { return db.insert(plans).values(values).returning().get(); },
     async update(id, patch) { return db.update(plans).set(patch).where(eq(plans.id, id)).returning().get(); },
     async delete(id) { db.delete(plans).where(eq(plans.id, id)).run(); },
-    async impactStats(planId, metric, untilMs) {
-      const matching = sql`from events ev where ev.user_id = pe.user_id and ev.event_name = ${metric.eventName}
-        and ev.timestamp_ms >= pe.first_exposed_at_ms and ev.timestamp_ms < ${untilMs}`;
-      const value = metric.aggregate === 'any' ? sql`exists (select 1 ${matching})`
-        : metric.aggregate === 'count' ? sql`(select count(*) ${matching})` : sql`(select coalesce(sum(ev.value), 0) ${matching})`;
-      const rows = db.all<{ holdout: number; users: number; sum: number | null; sumSquares: number | null }>(sql`
-        select holdout, count(*) as users, sum(v) as sum, sum(v * v) as sumSquares
-        from (select pe.holdout as holdout, ${value} as v from plan_exposures pe
-              where pe.plan_id = ${planId} and pe.first_exposed_at_ms < ${untilMs}) group by holdout`);
-      const group = (held: boolean) => {
-        const row = rows.find((r) => (r.holdout === 1) === held);
-        return { users: row?.users ?? 0, sum: row?.sum ?? 0, sumSquares: row?.sumSquares ?? 0 };
-      };
-      return { holdout: group(true), rest: group(false) };
-    }
+    async impactStats(planId, metric, untilMs) { return sqliteImpactStats(db, planId, metric, untilMs); },
+    async exposureCounts(planId, fromMs, untilMs) { return sqliteExposureCounts(db, planId, fromMs, untilMs); }
   };
 }
 

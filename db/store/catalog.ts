@@ -2,10 +2,18 @@ import type { ApiKey, AuditRecord, Decision, Idea, IdeaSource, IdeaStatus, Metri
 
 export type NewPlan = Pick<Plan, 'name' | 'startDate'> & Partial<Omit<Plan, 'id' | 'name' | 'startDate'>>;
 
-/** Per-user values of one metric summed over a group of users: the sufficient statistics of a mean. */
-export type GroupStats = { users: number; sum: number; sumSquares: number };
-/** What a user's value is: 1 if any event of the name followed the first plan exposure, their number, or the sum of their values. */
-export type ImpactAggregate = 'any' | 'count' | 'sum';
+/**
+ * Per-user values of one metric summed over a group of users: the sufficient statistics of a mean,
+ * and for a ratio (y, d) or a time to event (d = 1 for users with the event) the denominator's sums.
+ * `waiting`: users left out because their retention window or time-to-event restriction has not closed.
+ */
+export type GroupStats = {
+  users: number; sum: number; sumSquares: number;
+  sumDenominator: number; sumDenominatorSquares: number; sumCrossProducts: number; waiting: number;
+};
+/** What the program impact report reads of a metric: its kind and the kind's settings (calendar/model.ts `Metric`). */
+export type ImpactMetricSpec = Pick<Metric, 'kind' | 'eventName'> &
+  Partial<Pick<Metric, 'denominatorEventName' | 'denominatorAggregate' | 'extraEventNames' | 'windowStartDays' | 'windowDays' | 'minCount'>>;
 
 export interface PlanStore {
   byId(id: number): Promise<Plan | null>;
@@ -16,10 +24,20 @@ export interface PlanStore {
   update(id: number, patch: Partial<Omit<Plan, 'id'>>): Promise<Plan>;
   /**
    * Program impact (issue 16): the plan's exposed users (plan_exposures) in the holdout and the
-   * rest, each user's value of `eventName` from their first plan exposure up to `untilMs`
-   * (exclusive), summed per group in SQL.
+   * rest, each user's value of the metric from their first plan exposure up to `untilMs`
+   * (exclusive), summed per group in SQL. Per user: binomial 1 if any event; count, sum the
+   * number or total; ratio y and d the two sides (a 'count' denominator counts its events);
+   * threshold 1 with at least `minCount` events in the window (`windowDays`, else up to
+   * `untilMs`); retention 1 with any of the names in days [windowStartDays, windowDays), only
+   * users whose window closed by `untilMs`; time_to_event y = hours to the first event within
+   * `windowDays` (default 14) and d = 1 with one, only users whose restriction closed.
    */
-  impactStats(planId: number, metric: { eventName: string; aggregate: ImpactAggregate }, untilMs: number): Promise<{ holdout: GroupStats; rest: GroupStats }>;
+  impactStats(planId: number, metric: ImpactMetricSpec, untilMs: number): Promise<{ holdout: GroupStats; rest: GroupStats }>;
+  /**
+   * Plan exposures (both groups) first exposed in [fromMs, untilMs), and the plan's first
+   * exposure ever (null before anyone): the arrival rate the impact report projects from.
+   */
+  exposureCounts(planId: number, fromMs: number, untilMs: number): Promise<{ users: number; firstExposedAtMs: number | null }>;
   delete(id: number): Promise<void>;
 }
 

@@ -399,14 +399,51 @@ export function storeContract(engine: string, open: () => Promise<ContractDataba
         await buy('h1', 150, 3); await buy('h1', 300, 4); await buy('r1', 50, 99); await buy('r1', 120, 10); await buy('r2', 150, 5);
         await buy('r3', 4_000, 7); await buy('x', 150, 1); await db.fixtures.event({ userId: 'r3', eventName: 'view', timestampMs: 150 });
         const until = 3_000;
-        expect(await data.plans.impactStats(p.id, { eventName: 'buy', aggregate: 'any' }, until)).toEqual({
-          holdout: { users: 2, sum: 1, sumSquares: 1 }, rest: { users: 3, sum: 1, sumSquares: 1 } });
-        expect(await data.plans.impactStats(p.id, { eventName: 'buy', aggregate: 'count' }, until)).toEqual({
-          holdout: { users: 2, sum: 2, sumSquares: 4 }, rest: { users: 3, sum: 1, sumSquares: 1 } });
-        expect(await data.plans.impactStats(p.id, { eventName: 'buy', aggregate: 'sum' }, until)).toEqual({
-          holdout: { users: 2, sum: 7, sumSquares: 49 }, rest: { users: 3, sum: 10, sumSquares: 100 } });
-        expect(await data.plans.impactStats(p.id + 100, { eventName: 'buy', aggregate: 'sum' }, until)).toEqual({
-          holdout: { users: 0, sum: 0, sumSquares: 0 }, rest: { users: 0, sum: 0, sumSquares: 0 } });
+        const sums = (users: number, sum: number, sumSquares: number, waiting = 0) =>
+          ({ users, sum, sumSquares, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0, waiting });
+        expect(await data.plans.impactStats(p.id, { kind: 'binomial', eventName: 'buy' }, until)).toEqual({
+          holdout: sums(2, 1, 1), rest: sums(3, 1, 1) });
+        expect(await data.plans.impactStats(p.id, { kind: 'count', eventName: 'buy' }, until)).toEqual({
+          holdout: sums(2, 2, 4), rest: sums(3, 1, 1) });
+        expect(await data.plans.impactStats(p.id, { kind: 'sum', eventName: 'buy' }, until)).toEqual({
+          holdout: sums(2, 7, 49), rest: sums(3, 10, 100) });
+        expect(await data.plans.impactStats(p.id + 100, { kind: 'sum', eventName: 'buy' }, until)).toEqual({
+          holdout: sums(0, 0, 0), rest: sums(0, 0, 0) });
+        // Threshold 2 buys: h1 only. Within 100 ms of the exposure: h1 has one (150), not two.
+        expect(await data.plans.impactStats(p.id, { kind: 'threshold', eventName: 'buy', minCount: 2 }, until)).toEqual({
+          holdout: sums(2, 1, 1), rest: sums(3, 0, 0) });
+        expect((await data.plans.impactStats(p.id, { kind: 'threshold', eventName: 'buy', minCount: 2, windowDays: 100 / 86_400_000 }, until)).holdout.sum).toBe(0);
+        // Ratio: value per view event (sum / count of 'view'): r3 has one view and no counted buy.
+        expect(await data.plans.impactStats(p.id, { kind: 'ratio', eventName: 'buy', denominatorEventName: 'view', denominatorAggregate: 'count' }, until)).toEqual({
+          holdout: sums(2, 7, 49), rest: { users: 3, sum: 10, sumSquares: 100, sumDenominator: 1, sumDenominatorSquares: 1, sumCrossProducts: 0, waiting: 0 } });
+      });
+
+      it('impactStats: retention and time to event count only users whose window has closed, and say how many wait', async () => {
+        const DAY = 86_400_000;
+        const p = await plan();
+        // a, b exposed at day 0; c at day 4.5: its windows (days 1-2, a 1-day restriction) close after untilMs = day 5.
+        for (const [userId, holdout, at] of [['a', true, 0], ['b', false, 0], ['c', false, 4.5 * DAY]] as const) {
+          await db.fixtures.planExposure({ planId: p.id, userId, holdout, firstExposedAtMs: at });
+        }
+        await db.fixtures.event({ userId: 'a', eventName: 'open', timestampMs: DAY / 2 }); // before day 1: not a return
+        await db.fixtures.event({ userId: 'b', eventName: 'visit', timestampMs: DAY + 1 }); // an extra event inside days 1-2
+        await db.fixtures.event({ userId: 'b', eventName: 'open', timestampMs: 3 * 3_600_000 }); // b's first open after 3 hours
+        const retention = await data.plans.impactStats(p.id, { kind: 'retention', eventName: 'open', extraEventNames: ['visit'], windowStartDays: 1, windowDays: 2 }, 5 * DAY);
+        expect(retention).toEqual({ holdout: { users: 1, sum: 0, sumSquares: 0, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0, waiting: 0 },
+          rest: { users: 1, sum: 1, sumSquares: 1, sumDenominator: 0, sumDenominatorSquares: 0, sumCrossProducts: 0, waiting: 1 } });
+        // Time to 'open' restricted to 1 day: a after 12 hours, b after 3; c waits.
+        const tte = await data.plans.impactStats(p.id, { kind: 'time_to_event', eventName: 'open', windowDays: 1 }, 5 * DAY);
+        expect(tte.holdout).toEqual({ users: 1, sum: 12, sumSquares: 144, sumDenominator: 1, sumDenominatorSquares: 1, sumCrossProducts: 12, waiting: 0 });
+        expect(tte.rest).toEqual({ users: 1, sum: 3, sumSquares: 9, sumDenominator: 1, sumDenominatorSquares: 1, sumCrossProducts: 3, waiting: 1 });
+      });
+
+      it('exposureCounts: plan exposures first exposed in a range, and the first exposure ever', async () => {
+        const p = await plan();
+        expect(await data.plans.exposureCounts(p.id, 0, 1_000)).toEqual({ users: 0, firstExposedAtMs: null });
+        for (const [userId, at] of [['u1', 100], ['u2', 500], ['u3', 900], ['u4', 1_500]] as const) {
+          await db.fixtures.planExposure({ planId: p.id, userId, holdout: userId === 'u1', firstExposedAtMs: at });
+        }
+        expect(await data.plans.exposureCounts(p.id, 500, 1_000)).toEqual({ users: 2, firstExposedAtMs: 100 });
       });
 
       it('lists newest start first, then by id; templateKey is unique but may be null many times', async () => {

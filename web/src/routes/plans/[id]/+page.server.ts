@@ -51,8 +51,15 @@ export const actions: Actions = {
     const raw = String((await request.formData()).get('percent') ?? '').trim();
     // The form speaks percent; the domain a share. Not a number: the domain's message says so.
     const share = raw === '' ? Number.NaN : Number(raw) / 100;
-    const result = await attempt(async () => { await setPlanHoldout(data(), id, { share }, uiContext()); return { done: 'holdout' }; });
-    if ('done' in result) redirectWithFlash(cookies, url, `/plans/${id}`, share > 0 ? `Program holdout set: ${Math.round(share * 1000) / 10}% of users stay out of this plan.` : 'Program holdout off.');
+    const result = await attempt(async () => {
+      await setPlanHoldout(data(), id, { share }, uiContext());
+      return { done: 'holdout', warning: (await programImpact(data(), id, now())).power.warning };
+    });
+    if ('done' in result) {
+      // The power check right away: a holdout too small for the plan's goal is said when it is chosen.
+      const set = `Program holdout set: ${Math.round(share * 1000) / 10}% of users stay out of this plan.`;
+      redirectWithFlash(cookies, url, `/plans/${id}`, share > 0 ? `${set}${result.warning ? ` Power check: ${result.warning}.` : ''}` : 'Program holdout off.');
+    }
     return result;
   },
   draftNext: async ({ params }) => {
