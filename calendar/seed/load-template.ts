@@ -42,7 +42,8 @@ export async function loadPlanTemplate(
       name: template.name, templateKey: template.templateKey, startDate,
       weeks: Math.max(12, ...template.weeks.map((w) => w.week)),
       owner: template.owner, goal: template.goal, notes: template.notes,
-      dailyTraffic: template.dailyTraffic, status: 'active'
+      dailyTraffic: template.dailyTraffic, status: 'active',
+      ...(template.holdout ? { holdoutShare: template.holdout.share, holdoutSeed: template.holdout.seed ?? template.templateKey } : {})
     });
 
     for (const week of template.weeks) {

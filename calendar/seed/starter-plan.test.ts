@@ -3,6 +3,7 @@ import type { Data } from '../../db/store/index.ts';
 import { useSeededDatabase } from '../../tests/helpers/seeded-database.ts';
 import { getPlanTimeline } from '../planning/index.ts';
 import { starterPlanTemplate } from './template.ts';
+import { programImpact } from '../plans/index.ts';
 
 const wednesday = new Date(2026, 10, 25, 10).getTime();
 let data: Data;
@@ -39,5 +40,20 @@ describe('the starter calendar works on its first screen', () => {
       expect(w.primaryMetrics.length, w.key).toBeGreaterThan(0);
       expect(w.successCriteria.length, w.key).toBeGreaterThan(0);
     }
+  });
+
+  it('holds 5% of users out for the program impact report, which week 12 "consolidate" reads, and 5% can show the goal in 84 days', async () => {
+    const plan = (await data.plans.byId(1))!;
+    expect(plan).toMatchObject({ holdoutShare: 0.05, holdoutSeed: 'starter-90-day-v1', goal: '+20% 7-day activation' });
+    const week12 = starterPlanTemplate().weeks.find((w) => w.week === 12)!;
+    expect(week12.key).toBe('w12-consolidate-winners');
+    expect(week12.description).toMatch(/Program impact report: the 5% program holdout/);
+    expect(week12.successCriteria[0]!.description).toMatch(/Program impact report .* against the 5% holdout/);
+    // Before any data: planned from the largest channel (in-app, 1,500 a day) for 84 days on the goal's metric, activation (12%).
+    const impact = await programImpact(data, 1, wednesday);
+    expect(impact.metrics.filter((m) => m.goal).map((m) => m.key)).toEqual(['activation']);
+    expect(impact.power).toMatchObject({ basis: 'planned', expectedLift: 0.2, expectedFrom: 'goal', dailyUsers: 1500, warning: null });
+    expect(impact.power.detectableLift).toBeGreaterThan(0.09);
+    expect(impact.power.detectableLift).toBeLessThan(0.11);
   });
 });

@@ -71,6 +71,8 @@ export const planTemplateSchema = z.object({
   owner: z.string(),
   notes: z.string(),
   dailyTraffic: z.record(z.string(), z.number().nonnegative()),
+  /** The program holdout the plan starts with (issue 16): a share of users kept out of every experiment and winner; seed default the template key. */
+  holdout: z.object({ share: z.number().min(0).max(0.2), seed: z.string().regex(/^[A-Za-z0-9._:-]+$/).optional(), note: z.string().optional() }).optional(),
   layers: z.array(z.object({ key: z.string(), name: z.string(), description: z.string().optional() })).default([]),
   metrics: z.array(metricTemplate),
   weeks: z.array(weekTemplate).min(1)
