@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { apiDevPlugin } from './api/dev-plugin.ts';
+import { sharedSuiteFiles } from './tests/shared-suite.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 /** The domain folders the UI's server code shares with the API (package.json `exports` names them). */
@@ -42,7 +43,6 @@ function sharedDomainOnServer(): Plugin {
 export default defineConfig({
   plugins: [apiDevPlugin(), sharedDomainOnServer(), sveltekit()],
   test: {
-    include: ['{api,db,calendar,stats,tests,web,scripts}/**/*.test.ts'],
     exclude: ['tests/e2e/**', 'node_modules/**'],
     testTimeout: 30_000,
     // Servers spawned in beforeAll (tsx, a migration) can take more than the default 10 s on a loaded 2-core machine.
@@ -52,6 +52,14 @@ export default defineConfig({
     // while a test waits on a spawned server, PostgreSQL or an fsync. Two overlap those waits.
     maxWorkers: 2,
     // PostgreSQL for the tests that ask for it (started on first use, one per run): tests/helpers/postgres.ts
-    globalSetup: ['tests/postgres/global-setup.ts']
+    globalSetup: ['tests/postgres/global-setup.ts'],
+    // The shared suite, once per engine: "sqlite" runs every test file; "postgres" runs the
+    // integration files built on createTestApp() again with TEST_ENGINE=postgres, each app on a
+    // copy of one migrated template database (tests/shared-suite.ts lists the SQLite-only ones).
+    // One engine alone: `npx vitest run --project sqlite` (or postgres).
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['{api,db,calendar,stats,tests,web,scripts}/**/*.test.ts'] } },
+      { extends: true, test: { name: 'postgres', include: sharedSuiteFiles(root), env: { TEST_ENGINE: 'postgres' } } }
+    ]
   }
 });

@@ -1,6 +1,8 @@
 // `npm run test:unit`: the vitest suite in a shuffled order and in a time zone far from UTC, so
 // that a test relying on another test's data, on running first, or on UTC calendar days fails here.
-// The store contract runs on SQLite and on a throwaway PostgreSQL (scripts/ensure-postgres.mjs first).
+// The store contract runs on SQLite and on a throwaway PostgreSQL (scripts/ensure-postgres.mjs first),
+// and so does the shared integration suite: vitest projects `sqlite` and `postgres` (vite.config.ts);
+// `npm run test:unit -- --project postgres` runs one engine.
 // Vitest prints the seed ("Running tests with seed N"); repeat a failing order with
 // `npm run test:unit -- --sequence.seed=N`. TEST_TZ picks another zone (e.g. TEST_TZ=Pacific/Pago_Pago, UTC-11).
 import { spawnSync } from 'node:child_process';

@@ -1,9 +1,7 @@
 // The program holdout in assignment (issue 16 item 4): GET and POST /assign, OFREP, and the plan
 // exposures that feed the program impact report. The SDK payload side is tests/sdk/growthbook-sdk.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
-import { exposures, planExposures } from '../../db/sqlite/schema.ts';
 import { inHoldout } from './holdout.ts';
 
 let t: TestApp;
@@ -19,7 +17,7 @@ const sdk = (path: string, body?: unknown) => t.authed(path, { method: body === 
 const ids = Array.from({ length: 200 }, (_, i) => `user-${i}`);
 const held = ids.filter((id) => inHoldout(id, holdout));
 const notHeld = ids.filter((id) => !inHoldout(id, holdout));
-const planRow = (userId: string) => t.db.select().from(planExposures).where(and(eq(planExposures.planId, planId), eq(planExposures.userId, userId))).get();
+const planRow = (userId: string) => t.rows.planExposure(planId, userId);
 
 /** A plan with a 20% holdout and a running 50/50 experiment 'held' in it; 'free' runs outside any plan. */
 beforeEach(async () => {
@@ -39,8 +37,8 @@ describe('program holdout in assignment', () => {
     const userId = held[0]!;
     const body = await (await sdk(`/api/v1/assign?experiment=held&userId=${userId}`)).json();
     expect(body.assignments.held).toEqual({ variant: 'control', inExperiment: false, reason: 'holdout', bucket: null });
-    expect(t.db.select().from(exposures).where(eq(exposures.userId, userId)).all()).toEqual([]);
-    expect(planRow(userId)).toMatchObject({ holdout: true });
+    expect(await t.rows.exposuresOf(userId)).toEqual([]);
+    expect(await planRow(userId)).toMatchObject({ holdout: true });
     // Outside the plan the same user is assigned as anyone.
     expect((await (await sdk(`/api/v1/assign?experiment=free&userId=${userId}`)).json()).assignments.free.inExperiment).toBe(true);
   });
@@ -49,20 +47,20 @@ describe('program holdout in assignment', () => {
     const userId = notHeld[0]!;
     const first = (await (await sdk(`/api/v1/assign?experiment=held&userId=${userId}`)).json()).assignments.held;
     expect(first).toMatchObject({ inExperiment: true, reason: 'split' });
-    const row = planRow(userId)!;
+    const row = (await planRow(userId))!;
     expect(row).toMatchObject({ holdout: false });
     t.clock.nowMs += 60_000;
     await sdk(`/api/v1/assign?experiment=held&userId=${userId}`);
-    expect(planRow(userId)).toEqual(row);
+    expect(await planRow(userId)).toEqual(row);
   });
 
   it('POST /assign (all active experiments) and expose=false: holdout answered, nothing recorded without expose', async () => {
     const userId = held[1]!;
     const body = await (await sdk('/api/v1/assign', { userId, expose: false })).json();
     expect(body.assignments).toMatchObject({ held: { variant: 'control', inExperiment: false, reason: 'holdout' }, free: { inExperiment: true } });
-    expect(planRow(userId)).toBeUndefined();
+    expect(await planRow(userId)).toBeUndefined();
     await sdk('/api/v1/assign', { userId });
-    expect(planRow(userId)).toMatchObject({ holdout: true });
+    expect(await planRow(userId)).toMatchObject({ holdout: true });
   });
 
   it('OFREP answers the control with reason DEFAULT and assignmentReason holdout', async () => {
@@ -81,8 +79,8 @@ describe('program holdout in assignment', () => {
     expect(heldOne).toEqual({ variant: 'control', inExperiment: false, reason: 'holdout', bucket: null });
     const other = (await (await sdk(`/api/v1/assign?experiment=held&userId=${notHeld[3]!}`)).json()).assignments.held;
     expect(other).toMatchObject({ variant: 'treatment', inExperiment: false, reason: 'rollout' });
-    expect(planRow(held[3]!)).toMatchObject({ holdout: true });
-    expect(planRow(notHeld[3]!)).toMatchObject({ holdout: false });
+    expect(await planRow(held[3]!)).toMatchObject({ holdout: true });
+    expect(await planRow(notHeld[3]!)).toMatchObject({ holdout: false });
   });
 
   it('a held-out user\'s posted exposure is refused with the reason', async () => {

@@ -1,15 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
-import { experiments, exposures } from '../../db/sqlite/schema.ts';
 
 let t: TestApp;
 const sdk = (path: string, body?: unknown) => t.authed(path, { method: body === undefined ? 'GET' : 'POST', body, key: t.sdkKey });
 const admin = (path: string, body?: unknown, method = 'POST') => t.authed(path, { method, body });
-const exposureOf = (key: string, userId: string) => {
-  const id = t.db.select({ id: experiments.id }).from(experiments).where(eq(experiments.key, key)).get()!.id;
-  return t.db.select().from(exposures).where(and(eq(exposures.experimentId, id), eq(exposures.userId, userId))).get();
-};
+const exposureOf = (key: string, userId: string) => t.rows.exposure(key, userId);
 
 /** Each test: a fresh app with two running 50/50 experiments, 'hero' (qa-ana forced to treatment) and 'tr-only' (country TR). */
 beforeEach(async () => {
@@ -28,7 +23,7 @@ describe('GET /api/v1/assign', () => {
     const body = await res.json();
     expect(body).toMatchObject({ userId: 'u-1', assignments: { hero: { inExperiment: true, reason: 'split' } } });
     expect(body.assignments.hero.bucket).toBeGreaterThanOrEqual(0);
-    expect(exposureOf('hero', 'u-1')).toMatchObject({ variantKey: body.assignments.hero.variant, exposureCount: 1 });
+    expect(await exposureOf('hero', 'u-1')).toMatchObject({ variantKey: body.assignments.hero.variant, exposureCount: 1 });
   });
 
   it('is sticky after weights change, and counts repeats', async () => {
@@ -39,13 +34,13 @@ describe('GET /api/v1/assign', () => {
     expect(fresh.variant).toBe(other); // weights really moved new users
     const again = (await (await sdk('/api/v1/assign?experiment=hero&userId=u-2')).json()).assignments.hero;
     expect(again).toMatchObject({ variant: first, reason: 'sticky', inExperiment: true });
-    expect(exposureOf('hero', 'u-2')).toMatchObject({ variantKey: first, exposureCount: 2 });
+    expect(await exposureOf('hero', 'u-2')).toMatchObject({ variantKey: first, exposureCount: 2 });
   });
 
   it('expose=false assigns without recording', async () => {
     const body = await (await sdk('/api/v1/assign?experiment=hero&userId=u-3&expose=false')).json();
     expect(body.assignments.hero.inExperiment).toBe(true);
-    expect(exposureOf('hero', 'u-3')).toBeUndefined();
+    expect(await exposureOf('hero', 'u-3')).toBeUndefined();
   });
 
   it('targeting from attributes.* query parameters', async () => {
@@ -53,13 +48,13 @@ describe('GET /api/v1/assign', () => {
     expect(tr.assignments['tr-only']).toMatchObject({ inExperiment: true, reason: 'split' });
     const de = await (await sdk('/api/v1/assign?experiment=tr-only&userId=u-5&attributes.country=DE')).json();
     expect(de.assignments['tr-only']).toMatchObject({ inExperiment: false, reason: 'targeting', variant: 'control' });
-    expect(exposureOf('tr-only', 'u-5')).toBeUndefined();
+    expect(await exposureOf('tr-only', 'u-5')).toBeUndefined();
   });
 
   it('a forced QA user gets the variant and is not recorded', async () => {
     const body = await (await sdk('/api/v1/assign?experiment=hero&userId=qa-ana')).json();
     expect(body.assignments.hero).toMatchObject({ variant: 'treatment', reason: 'forced', inExperiment: true });
-    expect(exposureOf('hero', 'qa-ana')).toBeUndefined();
+    expect(await exposureOf('hero', 'qa-ana')).toBeUndefined();
   });
 
   it('a draft experiment is not assigned', async () => {
@@ -85,7 +80,7 @@ describe('POST /api/v1/assign', () => {
   it('assigns all active experiments when none are named', async () => {
     const body = await (await sdk('/api/v1/assign', { userId: 'u-7', attributes: { country: 'TR' } })).json();
     expect(Object.keys(body.assignments).sort()).toEqual(['hero', 'tr-only']);
-    expect(exposureOf('tr-only', 'u-7')?.attributes).toEqual({ country: 'TR' });
+    expect((await exposureOf('tr-only', 'u-7'))?.attributes).toEqual({ country: 'TR' });
   });
 
   it('answers named experiments, unknown ones with reason not_found', async () => {
@@ -98,7 +93,7 @@ describe('POST /api/v1/assign', () => {
     await admin('/api/v1/experiments', { key: 'done', name: 'Done', exploratory: true, variants: [{ key: 'control' }, { key: 'winner' }] });
     await admin('/api/v1/experiments/done/start');
     await admin('/api/v1/experiments/done/stop');
-    t.db.update(experiments).set({ status: 'concluded', rolloutVariantKey: 'winner' }).where(eq(experiments.key, 'done')).run();
+    await t.data.experiments.update(await t.rows.experimentId('done'), { status: 'concluded', rolloutVariantKey: 'winner' });
     const { notifyExperimentChanged } = await import('../../calendar/lifecycle/change-hooks.ts');
     notifyExperimentChanged('done');
     const body = await (await sdk('/api/v1/assign', { userId: 'anyone' })).json();

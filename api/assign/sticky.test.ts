@@ -2,13 +2,10 @@
  * Stickiness: a user with a recorded exposure keeps the recorded variant while the experiment
  * runs, whatever happened to weights, coverage or targeting since, on every path through
  * `assignUser` (GET and POST, with and without `expose`). Each test builds its own app over a
- * fresh SQLite file and its own experiment.
+ * fresh database and its own experiment.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
-import { experiments, exposures } from '../../db/sqlite/schema.ts';
-import { exposureStoreFor } from '../../db/sqlite/ingest/exposure-store.ts';
 
 const KEY = 'sticky-hero';
 
@@ -39,10 +36,7 @@ describe('assignment reads the recorded variant (guards: stickiness gone when as
       expect(res.status).toBe(200);
       return (await res.json()).assignments[KEY];
     };
-    const exposureOf = (userId: string) => {
-      const id = app.db.select({ id: experiments.id }).from(experiments).where(eq(experiments.key, KEY)).get()!.id;
-      return app.db.select().from(exposures).where(and(eq(exposures.experimentId, id), eq(exposures.userId, userId))).get();
-    };
+    const exposureOf = (userId: string) => app.rows.exposure(KEY, userId);
     const first = await assign('userId=u-1');
     expect(first).toMatchObject({ inExperiment: true, reason: 'split' });
     const recorded: string = first.variant;
@@ -60,7 +54,7 @@ describe('assignment reads the recorded variant (guards: stickiness gone when as
     await weightsAway();
     expect(await assign('userId=never-seen&expose=false')).toMatchObject({ variant: other, reason: 'split' }); // the weights really moved
     expect(await assign('userId=u-1&expose=false')).toMatchObject({ variant: recorded, inExperiment: true, reason: 'sticky' });
-    expect(exposureOf('u-1')).toMatchObject({ variantKey: recorded, exposureCount: 1 });
+    expect(await exposureOf('u-1')).toMatchObject({ variantKey: recorded, exposureCount: 1 });
   });
 
   it('POST /assign with expose false after the weights moved: the recorded variant', async () => {
@@ -75,7 +69,7 @@ describe('assignment reads the recorded variant (guards: stickiness gone when as
     expect(await assign('userId=never-seen&expose=false')).toMatchObject({ variant: 'control', inExperiment: false, reason: 'coverage' });
     expect(await assign('userId=u-1')).toMatchObject({ variant: recorded, inExperiment: true, reason: 'sticky' });
     expect(await assign('userId=u-1&expose=false')).toMatchObject({ variant: recorded, inExperiment: true, reason: 'sticky' });
-    expect(exposureOf('u-1')).toMatchObject({ variantKey: recorded, exposureCount: 2 });
+    expect(await exposureOf('u-1')).toMatchObject({ variantKey: recorded, exposureCount: 2 });
   });
 
   it('targeting added after the exposure that the user no longer matches: still the recorded variant', async () => {
@@ -83,14 +77,14 @@ describe('assignment reads the recorded variant (guards: stickiness gone when as
     await admin(`/api/v1/experiments/${KEY}`, { targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }], confirm: true }, 'PATCH');
     expect(await assign('userId=never-seen&expose=false&attributes.country=DE')).toMatchObject({ variant: 'control', inExperiment: false, reason: 'targeting' });
     expect(await assign('userId=u-1&attributes.country=DE')).toMatchObject({ variant: recorded, inExperiment: true, reason: 'sticky' });
-    expect(exposureOf('u-1')).toMatchObject({ variantKey: recorded, exposureCount: 2 });
+    expect(await exposureOf('u-1')).toMatchObject({ variantKey: recorded, exposureCount: 2 });
   });
 
   it('expose=true after the weights moved: the recorded variant wins over the new split, and repeats are counted', async () => {
     const { assign, exposureOf, recorded, weightsAway } = await exposedUser();
     await weightsAway();
     expect(await assign('userId=u-1')).toMatchObject({ variant: recorded, inExperiment: true, reason: 'sticky' });
-    expect(exposureOf('u-1')).toMatchObject({ variantKey: recorded, exposureCount: 2 });
+    expect(await exposureOf('u-1')).toMatchObject({ variantKey: recorded, exposureCount: 2 });
   });
 
   it('not sticky once stopped: everyone gets control, not in the experiment', async () => {
@@ -101,10 +95,10 @@ describe('assignment reads the recorded variant (guards: stickiness gone when as
 
   it('a forced QA user gets the forced variant even when an exposure to another variant is recorded for them', async () => {
     const { assign, exposureOf } = await exposedUser();
-    const id = t!.db.select({ id: experiments.id }).from(experiments).where(eq(experiments.key, KEY)).get()!.id;
-    exposureStoreFor(t!.db.$client).record(id, 'qa-ana', 'control', t!.clock.nowMs, '{}');
+    const at = t!.clock.nowMs;
+    await t!.rows.insertTraffic({ exposures: [{ experimentId: await t!.rows.experimentId(KEY), userId: 'qa-ana', variantKey: 'control', firstExposedAtMs: at, lastExposedAtMs: at }] });
     expect(await assign('userId=qa-ana')).toMatchObject({ variant: 'treatment', inExperiment: true, reason: 'forced' });
     expect(await assign('userId=qa-ana&expose=false')).toMatchObject({ variant: 'treatment', inExperiment: true, reason: 'forced' });
-    expect(exposureOf('qa-ana')).toMatchObject({ variantKey: 'control', exposureCount: 1 });
+    expect(await exposureOf('qa-ana')).toMatchObject({ variantKey: 'control', exposureCount: 1 });
   });
 });

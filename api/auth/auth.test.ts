@@ -2,7 +2,6 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
 import { requiredAccess, presentedKey } from './middleware.ts';
 import { ensureAdminKey, hashApiKey } from './keys.ts';
-import { apiKeys } from '../../db/sqlite/schema.ts';
 import { reloadConfig } from '../../db/config.ts';
 
 const t = await createTestApp();
@@ -61,7 +60,7 @@ describe('API keys over HTTP', () => {
     const { id, key, prefix } = await created.json();
     expect(key).toMatch(/^wx_sdk_[A-Za-z0-9_-]{43}$/);
     expect(key.startsWith(prefix)).toBe(true);
-    const stored = t.db.select().from(apiKeys).all().find((k) => k.id === id)!;
+    const stored = (await t.data.keys.list()).find((k) => k.id === id)!;
     expect(stored.hash).toBe(hashApiKey(key));
     expect(JSON.stringify(stored)).not.toContain(key);
     const list = await (await t.authed('/api/v1/keys')).json();
@@ -104,12 +103,12 @@ describe('ensureAdminKey', () => {
     try {
       // createTestApp made one admin key already.
       expect(await ensureAdminKey(fresh.data, 0)).toBeNull();
-      fresh.db.update(apiKeys).set({ revokedAtMs: 1 }).run();
+      for (const k of await fresh.data.keys.list()) await fresh.data.keys.update(k.id, { revokedAtMs: 1 });
       process.env.ADMIN_API_KEY = 'set-by-the-environment'; reloadConfig();
       expect(await ensureAdminKey(fresh.data, 0)).toBeNull();
       delete process.env.ADMIN_API_KEY; reloadConfig();
       expect(await ensureAdminKey(fresh.data, 0)).toMatch(/^wx_admin_/);
       expect(await ensureAdminKey(fresh.data, 0)).toBeNull();
-    } finally { fresh.cleanup(); }
+    } finally { await fresh.cleanup(); }
   });
 });

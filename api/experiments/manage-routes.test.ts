@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
-import { auditLog } from '../../db/sqlite/schema.ts';
 
 let t: TestApp;
 beforeEach(async () => { t = await createTestApp(); });
@@ -78,7 +76,7 @@ describe('start, edit while running, stop', () => {
     const confirmed = await t.authed('/api/v1/experiments/plain', { method: 'PATCH', body: { ...patch, confirm: true } });
     expect(confirmed.status).toBe(200);
     expect((await confirmed.json()).variants.map((v: { weight: number }) => v.weight)).toEqual([0.2, 0.8]);
-    const audit = t.db.select().from(auditLog).where(eq(auditLog.entityId, 'plain')).all();
+    const audit = await t.rows.audit({ entityId: 'plain' });
     expect(audit.map((a) => a.action)).toEqual(['experiment.create', 'experiment.start', 'experiment.update']);
     expect(audit[2]!.details).toMatchObject({ confirmed: true, variantsBefore: [{ key: 'a', weight: 0.5 }, { key: 'b', weight: 0.5 }] });
 

@@ -1,12 +1,11 @@
-// recordExposures and recordEvents item by item, on a fresh app over a real SQLite file per test:
+// recordExposures and recordEvents item by item, on a fresh app over a real database per test:
 // the exact reason of each rejected item, the order of the rejections, and what is stored.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 import { evaluateExperiment } from '../assign/evaluate.ts';
-import { sqliteConfigCache } from '../engine/index.ts';
+import { configsOf, ingestOf } from '../engine/index.ts';
 import { recordExposures } from './exposures.ts';
 import { recordEvents } from './events.ts';
-import { writerFor } from '../../db/sqlite/ingest/writer.ts';
 
 let t: TestApp;
 const admin = async (path: string, body?: unknown, method = 'POST') => {
@@ -25,16 +24,14 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-const hashed = (key: string, userId: string) => evaluateExperiment(sqliteConfigCache(t.db).get(key)!, userId, {}, { ignoreTargeting: true });
-const stored = (key: string) => t.db.$client.prepare(
-  'select user_id, variant_key, first_exposed_at_ms, attributes from exposures join experiments e on e.id = experiment_id where e.key = ? order by user_id'
-).raw().all(key);
+const hashed = async (key: string, userId: string) => evaluateExperiment((await configsOf(t.deps)).get(key)!, userId, {}, { ignoreTargeting: true });
+const stored = async (key: string) => (await t.rows.exposures(key)).map((x) => [x.userId, x.variantKey, x.firstExposedAtMs, JSON.stringify(x.attributes)]);
 
 describe('recordExposures', () => {
   it('says why each item is rejected, in item order, and keeps the good ones', async () => {
     let outside = 'o-0';
-    for (let i = 0; hashed('half', outside).inExperiment; i++) outside = `o-${i}`;
-    const u1 = hashed('run', 'u1').variant!;
+    for (let i = 0; (await hashed('half', outside)).inExperiment; i++) outside = `o-${i}`;
+    const u1 = (await hashed('run', 'u1')).variant!;
     const wrong = u1 === 'control' ? 'treatment' : 'control';
     const soon = t.clock.nowMs + 2 * 60_000; // ahead of the server, within the clock tolerance
     const result = await recordExposures(t.deps, [
@@ -59,21 +56,21 @@ describe('recordExposures', () => {
         { index: 7, error: expect.stringMatching(/^\(item\): .*extra/) }
       ]
     });
-    expect(stored('run')).toEqual([
+    expect(await stored('run')).toEqual([
       ['u1', u1, soon, '{"country":"TR"}'],
-      ['u3', hashed('run', 'u3').variant, t.clock.nowMs, '{}']
+      ['u3', (await hashed('run', 'u3')).variant, t.clock.nowMs, '{}']
     ]);
-    expect(stored('half')).toEqual([]);
+    expect(await stored('half')).toEqual([]);
   });
 
   it('nothing valid: no write, all rejected', async () => {
-    const before = { ...writerFor(t.db.$client).stats };
+    const before = { ...ingestOf(t.deps).stats };
     const result = await recordExposures(t.deps, [{ experiment: 'nope', userId: 'u' }, { userId: 'u' }]);
     expect(result).toEqual({ accepted: 0, duplicates: 0, rejected: [
       { index: 0, error: "experiment 'nope' was not found" },
       { index: 1, error: expect.stringMatching(/^experiment: /) }
     ] });
-    expect(writerFor(t.db.$client).stats).toEqual(before); // no empty commit
+    expect(ingestOf(t.deps).stats).toEqual(before); // no empty commit
   });
 
   it('an exposure dated before its experiment started: within the 5-minute clock tolerance it is recorded at the start, beyond it rejected', async () => {
@@ -87,7 +84,7 @@ describe('recordExposures', () => {
       { index: 1, error: `timestamp: timestamp ${new Date(early).toISOString()} is before experiment 'run' started (${new Date(startMs).toISOString()}), beyond the clock tolerance of 5 minutes` },
       { index: 2, error: `timestamp: timestamp ${new Date(startMs + 6 * 60_000).toISOString()} is more than 5 minutes ahead of the server's time` }
     ] });
-    expect(stored('run')).toEqual([['skewed', hashed('run', 'skewed').variant, startMs, '{}']]);
+    expect(await stored('run')).toEqual([['skewed', (await hashed('run', 'skewed')).variant, startMs, '{}']]);
   });
 });
 
@@ -96,12 +93,12 @@ describe('recordExposures and targeting', () => {
     await admin('/api/v1/experiments', { key: 'tr', name: 'TR only', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }], targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] });
     await admin('/api/v1/experiments/tr/start');
     expect(await recordExposures(t.deps, [{ experiment: 'tr', userId: 'no-attributes' }])).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
-    expect(stored('tr')).toEqual([['no-attributes', hashed('tr', 'no-attributes').variant, t.clock.nowMs, '{}']]);
+    expect(await stored('tr')).toEqual([['no-attributes', (await hashed('tr', 'no-attributes')).variant, t.clock.nowMs, '{}']]);
   });
 });
 
 describe('recordEvents', () => {
-  const events = () => t.db.$client.prepare('select client_event_id, user_id, event_name, value, timestamp_ms, received_at_ms from events order by id').raw().all();
+  const events = async () => (await t.rows.events({})).map((e) => [e.clientEventId, e.userId, e.eventName, e.value, e.timestampMs, e.receivedAtMs]);
 
   it('stores the valid items with their defaults, rejects the others by index with the reason', async () => {
     const old = t.clock.nowMs - 401 * DAY;
@@ -123,7 +120,7 @@ describe('recordEvents', () => {
       { index: 7, error: `timestamp: timestamp ${new Date(t.clock.nowMs + 3_600_000).toISOString()} is more than 5 minutes ahead of the server's time` },
       { index: 8, error: 'timestamp: must be epoch milliseconds or an RFC 3339 / ISO 8601 date-time with a time zone, e.g. 2026-11-23T09:00:00Z' }
     ] });
-    expect(events()).toEqual([
+    expect(await events()).toEqual([
       ['e-1', 'u1', 'purchase', 19.9, 1_795_000_000_000, t.clock.nowMs],
       [null, 'u1', 'activation', null, t.clock.nowMs, t.clock.nowMs],
       ['e-1', 'u2', 'purchase', null, t.clock.nowMs, t.clock.nowMs]
@@ -131,10 +128,10 @@ describe('recordEvents', () => {
   });
 
   it('only invalid items: nothing is written', async () => {
-    const before = { ...writerFor(t.db.$client).stats };
+    const before = { ...ingestOf(t.deps).stats };
     expect(await recordEvents(t.deps, [{ userId: '', event: 'x' }])).toEqual({ accepted: 0, duplicates: 0, rejected: [{ index: 0, error: expect.stringMatching(/^userId: /) }] });
-    expect(events()).toEqual([]);
-    expect(writerFor(t.db.$client).stats).toEqual(before); // no empty commit
+    expect(await events()).toEqual([]);
+    expect(ingestOf(t.deps).stats).toEqual(before); // no empty commit
   });
 
   it('names the path of each problem, nested paths joined by ".", several problems joined by "; "', async () => {

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, sql } from 'drizzle-orm';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
-import { events, experiments, exposures } from '../../db/sqlite/schema.ts';
-import { writerFor } from '../../db/sqlite/ingest/writer.ts';
+import { ingestOf } from '../engine/index.ts';
 
 const t = await createTestApp();
 afterAll(() => t.cleanup());
@@ -38,8 +36,7 @@ describe('POST /api/v1/exposures', () => {
     expect(body.rejected[2].error).toMatch(/only running experiments/);
     expect(body.rejected[3].error).toMatch(/userId/);
     expect(body.rejected[4].error).toMatch(/400 days/);
-    const id = t.db.select().from(experiments).where(eq(experiments.key, 'ing')).get()!.id;
-    const row = t.db.select().from(exposures).where(and(eq(exposures.experimentId, id), eq(exposures.userId, 'e-1'))).get()!;
+    const row = (await t.rows.exposure('ing', 'e-1'))!;
     expect(row).toMatchObject({ variantKey: v, exposureCount: 2, conflictCount: 1, firstExposedAtMs: t.clock.nowMs }); // the repeat (now) came before `at`
   });
 });
@@ -63,7 +60,7 @@ describe('POST /api/v1/events', () => {
     expect(first.rejected[2].error).toMatch(/value: is above the limit of 1000000000/);
     const retry = await (await sdk('/api/v1/events', { events: [batch.events[0]] })).json();
     expect(retry).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
-    const stored = t.db.select().from(events).where(and(eq(events.clientEventId, 'evt-1'), eq(events.userId, 'u1'))).all();
+    const stored = await t.rows.events({ clientEventId: 'evt-1', userId: 'u1' });
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ userId: 'u1', value: 19.9, timestampMs: 1_795_000_000_000, receivedAtMs: t.clock.nowMs });
   });
@@ -93,7 +90,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('groups concurrent requests into fewer transactions, each acknowledged after commit', async () => {
-    const committer = writerFor(t.db.$client);
+    const committer = ingestOf(t.deps); // the engine's group commit
     // The key's first use also queues a last-used stamp: let it happen before counting (any test order).
     expect((await sdk('/api/v1/events', { events: [{ userId: 'warm', event: 'warm-up', id: 'grp-warm' }] })).status).toBe(202);
     const before = { ...committer.stats };
@@ -103,7 +100,7 @@ describe('POST /api/v1/events', () => {
     const commits = committer.stats.commits - before.commits;
     expect(committer.stats.jobs - before.jobs).toBe(50);
     expect(commits).toBeLessThan(50);
-    const n = t.db.select({ n: sql<number>`count(*)` }).from(events).where(eq(events.eventName, 'grouped')).get()!.n;
+    const n = (await t.rows.events({ eventName: 'grouped' })).length;
     expect(n).toBe(50);
   });
 });

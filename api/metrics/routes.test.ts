@@ -1,7 +1,5 @@
-import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
-import { auditLog, metrics } from '../../db/sqlite/schema.ts';
 import { metricEditRoutes } from './index.ts';
 import { onError, onNotFound } from '../errors.ts';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -12,7 +10,7 @@ let app: OpenAPIHono;
 beforeEach(async () => {
   t = await createTestApp();
   app = new OpenAPIHono();
-  app.route('/api/v1', metricEditRoutes({ data: t.data, db: t.db, now: () => t.clock.nowMs }));
+  app.route('/api/v1', metricEditRoutes(t.deps));
   app.onError(onError);
   app.notFound(onNotFound);
 });
@@ -24,8 +22,8 @@ describe('PATCH /api/v1/metrics/{key}', () => {
   it('changes the definition and audits before and after', async () => {
     const res = await patch('revenue', { winsorizePercentile: 0.995, windowDays: 7 });
     expect(res.status).toBe(200);
-    expect(t.db.select().from(metrics).where(eq(metrics.key, 'revenue')).get()).toMatchObject({ winsorizePercentile: 0.995, windowDays: 7 });
-    const audit = t.db.select().from(auditLog).where(eq(auditLog.action, 'metric.update')).get();
+    expect(await t.data.metrics.byKey('revenue')).toMatchObject({ winsorizePercentile: 0.995, windowDays: 7 });
+    const [audit] = await t.rows.audit({ action: 'metric.update' });
     expect(audit?.details).toMatchObject({ changed: { winsorizePercentile: { from: 0.99, to: 0.995 } } });
   });
 

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
-import { experimentRows } from '../../tests/helpers/experiment-rows.ts';
 
 let t: TestApp;
 beforeEach(async () => { t = await createTestApp({ nowMs: new Date(2026, 10, 25, 10).getTime() }); });
@@ -60,7 +59,7 @@ describe('plans API', () => {
   });
 
   it('reports conflicts on the seeded plan and resolves one with a shared layer', async () => {
-    experimentRows(t.db).clearLayers(); // the starter plan ships without conflicts: make the overlap first
+    await t.rows.clearLayers(); // the starter plan ships without conflicts: make the overlap first
     const timeline = await (await t.authed('/api/v1/plans/1')).json();
     const w01 = timeline.experiments.find((e: { key: string }) => e.key === 'w01-onboarding-ebook-reminder');
     expect(w01.conflictsWith).toContain('w02-email-subject-line');

@@ -1,8 +1,5 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
-import { generateSynthetic } from '../../tests/reports/synthetic.ts';
-import { auditLog, experiments } from '../../db/sqlite/schema.ts';
+import { createTestApp, snapshotTestApp, type TestApp, type TestAppSnapshot } from '../../tests/helpers/test-app.ts';
 import { reloadConfig } from '../../db/config.ts';
 import { restartExperiment } from '../../calendar/experiments/index.ts';
 
@@ -17,11 +14,13 @@ const saved = process.env.ADMIN_API_KEY;
 beforeAll(() => { process.env.ADMIN_API_KEY = ADMIN; reloadConfig(); });
 afterAll(() => { if (saved === undefined) delete process.env.ADMIN_API_KEY; else process.env.ADMIN_API_KEY = saved; reloadConfig(); });
 
-beforeEach(async () => {
-  t = await createTestApp({ nowMs: Date.parse('2026-12-20T12:00:00Z') });
-  const id = t.db.select().from(experiments).where(eq(experiments.key, KEY)).get()!.id;
-  t.db.update(experiments).set({ status: 'stopped', startedAtMs: START, stoppedAtMs: START + 14 * 86_400_000 }).where(eq(experiments.id, id)).run();
-  generateSynthetic(t.db.$client, {
+// The stopped experiment with 20,000 synthetic users, built once; each test starts from a copy.
+let snapshot: TestAppSnapshot;
+beforeAll(async () => {
+  const base = await createTestApp({ nowMs: Date.parse('2026-12-20T12:00:00Z') });
+  const id = await base.rows.experimentId(KEY);
+  await base.data.experiments.update(id, { status: 'stopped', startedAtMs: START, stoppedAtMs: START + 14 * 86_400_000 });
+  await base.rows.synthetic({
     experimentId: id, users: 20_000, seed: 3, startMs: START, days: 14,
     variants: [{ key: 'control', weight: 1 }, { key: 'guided', weight: 1 }],
     events: [
@@ -31,7 +30,10 @@ beforeEach(async () => {
     ],
     attributes: (i) => ({ channel: i % 2 ? 'email, "weekly"' : 'in-app' })
   });
-});
+  snapshot = await snapshotTestApp(base);
+}, 180_000); // the file's first PostgreSQL database may wait for the run's cluster to start (initdb: 30 s under load)
+afterAll(() => snapshot?.dispose());
+beforeEach(async () => { t = await createTestApp({ from: snapshot }); });
 afterEach(() => t.cleanup());
 
 const get = (path: string) => t.app.request(path, { headers });
@@ -143,7 +145,7 @@ describe('POST /api/v1/experiments/{key}/decision', () => {
     const res = await post(`/api/v1/experiments/${KEY}/decision`, { finalDecision: 'ship', rationale: 'Clear win on activation.', decidedBy: 'ana' });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ decision: { computedDecision: 'ship', finalDecision: 'ship', winningVariantKey: 'guided', decidedBy: 'ana' } });
-    const audit = t.db.select().from(auditLog).where(eq(auditLog.action, 'experiment.decision')).all();
+    const audit = await t.rows.audit({ action: 'experiment.decision' });
     expect(audit).toHaveLength(1);
     expect(audit[0].details).toMatchObject({ computed: 'ship', final: 'ship', winner: 'guided', overridden: false });
     const report = await (await get(`/api/v1/experiments/${KEY}/results`)).json();
@@ -157,7 +159,7 @@ describe('POST /api/v1/experiments/{key}/decision', () => {
     expect(res.status).toBe(201);
     const history = await (await get(`/api/v1/experiments/${KEY}/decisions`)).json();
     expect(history.decisions.map((d: { finalDecision: string }) => d.finalDecision)).toEqual(['no-ship', 'ship']);
-    const audit = t.db.select().from(auditLog).where(eq(auditLog.action, 'experiment.decision')).all();
+    const audit = await t.rows.audit({ action: 'experiment.decision' });
     expect(audit.at(-1)!.details).toMatchObject({ computed: 'ship', final: 'no-ship', overridden: true, rationale: 'Legal flagged the e-book copy.' });
   });
 
@@ -175,7 +177,7 @@ describe('POST /api/v1/experiments/{key}/decision', () => {
   });
 
   it('blocks "ship" under a sample ratio mismatch unless the reviewer acknowledges it', async () => {
-    t.db.$client.prepare("UPDATE exposures SET variant_key = 'guided' WHERE variant_key = 'control' AND id % 8 = 0").run();
+    await t.rows.run("UPDATE exposures SET variant_key = 'guided' WHERE variant_key = 'control' AND id % 8 = 0");
     const body = { finalDecision: 'ship', winningVariantKey: 'guided', rationale: 'Logging bug found and fixed; effect holds in clean days.' };
     const blocked = await post(`/api/v1/experiments/${KEY}/decision`, body);
     expect(blocked.status).toBe(409);

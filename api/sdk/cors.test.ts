@@ -67,12 +67,12 @@ describe('CORS on exposures and events', () => {
   });
 
   it('a request from an origin its client key does not allow is refused and not recorded', async () => {
-    const before = t.db.$client.prepare('select count(*) as n from events').get() as { n: number };
+    const before = await t.rows.number('select count(*) from events');
     const res = await post('/api/v1/events', keys.shop, 'https://evil.example');
     expect(res.status).toBe(403);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     expect((await res.json()).error.code).toBe('origin_not_allowed');
-    expect(t.db.$client.prepare('select count(*) as n from events').get()).toEqual(before);
+    expect(await t.rows.number('select count(*) from events')).toEqual(before);
   });
 
   it.each([

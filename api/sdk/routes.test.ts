@@ -1,12 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../tests/helpers/test-app.ts';
-import { experimentRows } from '../../tests/helpers/experiment-rows.ts';
 import { createApiKey } from '../auth/index.ts';
 import { payloadCacheControl } from './routes.ts';
 
 const t = await createTestApp();
 // w01 and w04 share a half of the starter plan's layer (their dates never meet); here they run together.
-experimentRows(t.db).clearLayers();
+await t.rows.clearLayers();
 // Three of the seeded plan's experiments running (the scheduler would start them on their dates).
 for (const key of ['w01-onboarding-ebook-reminder', 'w02-email-subject-line', 'w04-first-action-incentive']) {
   expect((await t.authed(`/api/v1/experiments/${key}/start`, { method: 'POST' })).status).toBe(200);

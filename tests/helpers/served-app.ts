@@ -23,7 +23,7 @@ export function useServedApp(t: TestApp, setUp: () => Promise<void> = async () =
     const closed = new Promise((resolve) => server.close(resolve));
     server.closeAllConnections();
     await closed;
-    t.cleanup();
+    await t.cleanup();
   });
   return served;
 }

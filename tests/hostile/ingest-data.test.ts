@@ -51,7 +51,7 @@ describe('finding 3: event ids are unique per user', () => {
       .toEqual({ accepted: 3, duplicates: 0, rejected: [] });
     expect(await sdk('/api/v1/events', { events: ids.map((id) => ({ userId: 'victim', event: 'purchase', value: 10, id })) }))
       .toEqual({ accepted: 3, duplicates: 0, rejected: [] });
-    const victims = t.db.$client.prepare(`select count(*) from events where user_id = 'victim'`).pluck().get();
+    const victims = await t.rows.number(`select count(*) from events where user_id = 'victim'`);
     expect(victims).toBe(3);
   });
 
@@ -67,7 +67,7 @@ describe('finding 3: event ids are unique per user', () => {
       { ...original, timestamp: at + 1 },
       { ...original, timestamp: new Date(at).toISOString() } // the same instant, spelled as a date: a retry
     ] })).toEqual({ accepted: 0, duplicates: 2, rejected: [1, 2, 3].map((index) => ({ index, error: conflict })) });
-    expect(t.db.$client.prepare(`select event_name, value, timestamp_ms from events where user_id = 'ana'`).raw().all())
+    expect((await t.rows.events({ userId: 'ana' })).map((e) => [e.eventName, e.value, e.timestampMs]))
       .toEqual([['purchase', 19.9, at]]);
   });
 });
@@ -116,17 +116,17 @@ describe('finding 4: clock skew is not counted', () => {
 
   it('exposures already stored with a date before the start (older versions): events before the start are still not counted', async () => {
     const { key, startMs } = await runningExperiment();
-    const client = t.db.$client;
-    const experimentId = client.prepare('select id from experiments where key = ?').pluck().get(key) as number;
-    const insertExposure = client.prepare(`insert into exposures (experiment_id, user_id, variant_key, first_exposed_at_ms, last_exposed_at_ms, exposure_count, conflict_count, attributes)
-      values (?, ?, 'control', ?, ?, 1, 0, '{}')`);
-    const insertEvent = client.prepare(`insert into events (user_id, event_name, timestamp_ms, received_at_ms) values (?, 'purchase', ?, ?)`);
-    insertExposure.run(experimentId, 'legacy-year', startMs - 390 * DAY, startMs - 390 * DAY);
-    insertEvent.run('legacy-year', startMs - 389 * DAY, startMs);
-    insertExposure.run(experimentId, 'legacy-hour', startMs - 3_600_000, startMs - 3_600_000);
-    insertEvent.run('legacy-hour', startMs - 1_800_000, startMs);
-    insertExposure.run(experimentId, 'legacy-counted', startMs - 3_600_000, startMs - 3_600_000);
-    insertEvent.run('legacy-counted', startMs + 1_800_000, startMs);
+    const experimentId = await t.rows.experimentId(key);
+    const legacy = (userId: string, exposedAtMs: number, eventAtMs: number) => ({
+      exposure: { experimentId, userId, variantKey: 'control', firstExposedAtMs: exposedAtMs, lastExposedAtMs: exposedAtMs },
+      event: { userId, eventName: 'purchase', timestampMs: eventAtMs, receivedAtMs: startMs }
+    });
+    const rows = [
+      legacy('legacy-year', startMs - 390 * DAY, startMs - 389 * DAY),
+      legacy('legacy-hour', startMs - 3_600_000, startMs - 1_800_000),
+      legacy('legacy-counted', startMs - 3_600_000, startMs + 1_800_000)
+    ];
+    await t.rows.insertTraffic({ exposures: rows.map((r) => r.exposure), events: rows.map((r) => r.event) });
     expect(converted(await report(key))).toBe(1); // legacy-counted only
   });
 });

@@ -143,12 +143,17 @@ export async function startCluster(): Promise<Cluster> {
   }
 }
 
-/** Creates database `name` through the maintenance URL of a server (the test cluster or TEST_DATABASE_URL). */
-export async function createDatabase(adminUrl: string, name: string): Promise<void> {
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Creates database `name` through the maintenance URL of a server (the test cluster or
+ * TEST_DATABASE_URL), empty or as a copy of database `template` (which nobody may be connected to).
+ */
+export async function createDatabase(adminUrl: string, name: string, options: { template?: string } = {}): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(`create database "${name.replace(/"/g, '""')}"`);
+    await client.query(`create database ${quoted(name)}${options.template ? ` template ${quoted(options.template)}` : ''}`);
   } finally {
     await client.end();
   }

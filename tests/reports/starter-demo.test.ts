@@ -6,7 +6,6 @@
 // the verdict are the same on every run; the real demo runs through the simulator (README).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { generateSynthetic } from './synthetic.ts';
 import { transition } from '../../calendar/lifecycle/index.ts';
 import { starterPlanTemplate } from '../../calendar/seed/template.ts';
 
@@ -25,7 +24,7 @@ describe('the starter plan week 1 at the README demo traffic', () => {
     await transition(t.data, KEY, 'start', { actor: 'demo', nowMs: START });
     const experiment = (await t.data.experiments.byKey(KEY))!;
     expect(experiment.registration?.criteria.map((c) => c.kind)).toEqual(['lift', 'guardrail']);
-    generateSynthetic(t.db.$client, {
+    await t.rows.synthetic({
       experimentId: experiment.id, users: 10_000, seed: 1, startMs: START, days: week1.durationDays,
       variants: [{ key: 'control', weight: 1 }, { key: 'guided', weight: 1 }],
       events: [

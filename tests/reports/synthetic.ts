@@ -1,6 +1,6 @@
 /**
- * A seeded generator of exposures and events written straight into SQLite with prepared
- * statements in one transaction: for aggregation tests and the report benchmark, where the
+ * A seeded generator of exposures and events (`syntheticRows`), written straight into SQLite
+ * with prepared statements in one transaction (`generateSynthetic`): for aggregation tests and the report benchmark, where the
  * HTTP API would only add time. The end-to-end test uses the real API instead.
  */
 import type { SqliteClient } from '../../db/sqlite/inspect.ts';
@@ -37,13 +37,46 @@ export type SyntheticSpec = {
   conflictShare?: number;
 };
 
+/** One synthetic exposure or event, in the order they are generated. */
+export type SyntheticRow =
+  | { kind: 'exposure'; experimentId: number; userId: string; variantKey: string; atMs: number; conflictCount: number; attributes: Record<string, unknown> }
+  | { kind: 'event'; userId: string; eventName: string; value: number | null; atMs: number };
+
+/**
+ * The exposures and events of `spec`, generated from its seed (the same rows on every engine):
+ * what `generateSynthetic` writes into SQLite and tests/helpers/app-rows.ts into PostgreSQL.
+ * @example for (const row of syntheticRows(spec)) if (row.kind === 'event') n++;
+ */
+export function* syntheticRows(spec: SyntheticSpec): Generator<SyntheticRow> {
+  const random = seededRandom(spec.seed);
+  const totalWeight = spec.variants.reduce((a, v) => a + v.weight, 0);
+  const spanMs = spec.days * 86_400_000;
+  for (let i = 0; i < spec.users; i++) {
+    const userId = `${spec.userPrefix ?? 'u'}${i}`;
+    let pick = random() * totalWeight;
+    const variant = spec.variants.find((v) => (pick -= v.weight) < 0) ?? spec.variants[spec.variants.length - 1];
+    const t0 = spec.startMs + Math.floor((i / spec.users) * spanMs);
+    const attributes = spec.attributes ? spec.attributes(i, random) : {};
+    const conflicted = random() < (spec.conflictShare ?? 0) ? 1 : 0;
+    yield { kind: 'exposure', experimentId: spec.experimentId, userId, variantKey: variant.key, atMs: t0, conflictCount: conflicted, attributes };
+    for (const event of spec.events) {
+      if (random() >= (event.rate[variant.key] ?? 0)) continue;
+      const count = 1 + Math.floor(random() * (event.maxPerUser ?? 1));
+      for (let k = 0; k < count; k++) {
+        const at = t0 + Math.floor(random() * (event.withinMs ?? 3 * 86_400_000));
+        const mean = event.meanValue?.[variant.key];
+        const value = mean === undefined ? null : -mean * Math.log(1 - random());
+        yield { kind: 'event', userId, eventName: event.name, value, atMs: at };
+      }
+    }
+  }
+}
+
 /**
  * Writes `spec.users` exposures and their events; returns how many events were written.
  * @example generateSynthetic(db.$client, { experimentId: 1, users: 1000, seed: 1, ... })
  */
 export function generateSynthetic(client: SqliteClient, spec: SyntheticSpec): { events: number } {
-  const random = seededRandom(spec.seed);
-  const totalWeight = spec.variants.reduce((a, v) => a + v.weight, 0);
   const insertExposure = client.prepare(
     `INSERT INTO exposures (experiment_id, user_id, variant_key, first_exposed_at_ms, last_exposed_at_ms,
        exposure_count, conflict_count, attributes) VALUES (?, ?, ?, ?, ?, 1, ?, ?)`
@@ -51,27 +84,14 @@ export function generateSynthetic(client: SqliteClient, spec: SyntheticSpec): { 
   const insertEvent = client.prepare(
     'INSERT INTO events (user_id, event_name, value, timestamp_ms, received_at_ms) VALUES (?, ?, ?, ?, ?)'
   );
-  const spanMs = spec.days * 86_400_000;
   let events = 0;
   client.transaction(() => {
-    for (let i = 0; i < spec.users; i++) {
-      const userId = `${spec.userPrefix ?? 'u'}${i}`;
-      let pick = random() * totalWeight;
-      const variant = spec.variants.find((v) => (pick -= v.weight) < 0) ?? spec.variants[spec.variants.length - 1];
-      const t0 = spec.startMs + Math.floor((i / spec.users) * spanMs);
-      const attributes = spec.attributes ? spec.attributes(i, random) : {};
-      const conflicted = random() < (spec.conflictShare ?? 0) ? 1 : 0;
-      insertExposure.run(spec.experimentId, userId, variant.key, t0, t0, conflicted, JSON.stringify(attributes));
-      for (const event of spec.events) {
-        if (random() >= (event.rate[variant.key] ?? 0)) continue;
-        const count = 1 + Math.floor(random() * (event.maxPerUser ?? 1));
-        for (let k = 0; k < count; k++) {
-          const at = t0 + Math.floor(random() * (event.withinMs ?? 3 * 86_400_000));
-          const mean = event.meanValue?.[variant.key];
-          const value = mean === undefined ? null : -mean * Math.log(1 - random());
-          insertEvent.run(userId, event.name, value, at, at);
-          events++;
-        }
+    for (const row of syntheticRows(spec)) {
+      if (row.kind === 'exposure') {
+        insertExposure.run(row.experimentId, row.userId, row.variantKey, row.atMs, row.atMs, row.conflictCount, JSON.stringify(row.attributes));
+      } else {
+        insertEvent.run(row.userId, row.eventName, row.value, row.atMs, row.atMs);
+        events++;
       }
     }
   })();
