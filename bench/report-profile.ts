@@ -29,7 +29,12 @@ const cache = process.env.REPORT_PROFILE_CACHE ?? join(tmpdir(), `wx-report-fixt
 
 /** The serving bench's fixture (same seed, traffic and experiment), generated once. */
 function ensureFixture(): void {
-  if (existsSync(cache)) return;
+  if (existsSync(cache)) {
+    // Brought to the current migrations in place, once, so each copy opens without a migration.
+    openDatabase(cache);
+    closeDatabase(cache);
+    return;
+  }
   const building = `${cache}.building`;
   rmSync(building, { force: true });
   const db = openDatabase(building);

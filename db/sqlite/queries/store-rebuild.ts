@@ -48,7 +48,7 @@ function byEvents(client: Database.Database, metrics: StoreMetric[], bounds: Bou
     const key = JSON.stringify(names);
     if (!counted.has(key)) {
       counted.set(key, (client.prepare(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events INDEXED BY events_name_user_time WHERE event_name IN (SELECT value FROM json_each(?)) LIMIT ?)`
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events INDEXED BY events_name_user_time_value WHERE event_name IN (SELECT value FROM json_each(?)) LIMIT ?)`
       ).get(key, limit + 1) as { n: number }).n);
     }
     return counted.get(key)! <= limit;
@@ -92,7 +92,7 @@ function runPass(client: Database.Database, experimentId: number, pass: Pass, bo
   client.exec(`CREATE TEMP TABLE ${pass.table.slice('temp.'.length)} (user_id TEXT PRIMARY KEY, variant_key TEXT NOT NULL, day INTEGER NOT NULL, ${columns.join(', ')}) WITHOUT ROWID`);
   client.prepare(
     `INSERT INTO ${pass.table} SELECT e.user_id, x.variant_key, x.day, ${pass.aggregates.map((a, i) => `${a} AS c${i}`).join(', ')}
-     FROM events e INDEXED BY events_name_user_time CROSS JOIN temp.report_exposed x
+     FROM events e INDEXED BY events_name_user_time_value CROSS JOIN temp.report_exposed x
      WHERE e.event_name = :name AND x.user_id = e.user_id
        AND e.timestamp_ms >= x.first_ms AND e.timestamp_ms < x.first_ms + :windowMs ${pass.startCondition} AND e.timestamp_ms >= ${EXPERIMENT_START_MS}
        AND e.id <= :lastEventId
