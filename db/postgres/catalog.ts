@@ -36,7 +36,7 @@ export function postgresMetricStore(db: PgExecutor): MetricStore {
     async measuredControlRate(metricId, excludeExperimentId) {
       // One pass in the database: each control user of a finished experiment that used the
       // metric, and whether an event of the metric followed their first exposure (index
-      // events_name_user_time answers the EXISTS).
+      // events_name_user_time_value answers the EXISTS).
       const result = await db.execute<{ users: string; converted: string; experiments: string }>(sql`
         select count(*) as users, count(distinct x.experiment_id) as experiments,
           count(*) filter (where exists (

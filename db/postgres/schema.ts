@@ -217,7 +217,7 @@ export const events = pgTable('events', {
   receivedAtMs: ms('received_at_ms').notNull()
 }, (t) => [
   uniqueIndex('events_user_client_event_id').on(t.userId, t.clientEventId),
-  index('events_name_user_time').on(t.eventName, t.userId, t.timestampMs)
+  index('events_name_user_time_value').on(t.eventName, t.userId, t.timestampMs, t.value)
 ]);
 
 /** A reviewer's recorded decision; the mechanical one is stored beside it. */
