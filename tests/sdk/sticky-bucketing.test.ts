@@ -35,7 +35,7 @@ function memoryStorage() {
 /** A GrowthBookClient on the payload our server serves now. */
 async function clientNow(): Promise<GrowthBookClient> {
   const client = new GrowthBookClient({ apiHost: served.base, clientKey: keys.client });
-  expect((await client.init({ timeout: 5000 })).success).toBe(true);
+  expect((await client.init({ timeout: 30_000 })).success).toBe(true);
   return client;
 }
 
