@@ -49,7 +49,7 @@ describe('runSimulation against the real server', () => {
     expect(share).toBeGreaterThan(0.41);
     expect(share).toBeLessThan(0.49);
     db.close();
-  }, 60_000);
+  }, 120_000);
 
   it('with advance, users arrive over the next days and the clock moves past them, a day at a time', async () => {
     clockApi = await spawnApi(join(dir, 'clock.db'), { ADMIN_API_KEY: 'sim-key', ALLOW_CLOCK_CONTROL: '1' });
@@ -81,7 +81,7 @@ describe('runSimulation against the real server', () => {
       expect(span.last, key).toBeLessThanOrEqual(span.stopped);
     }
     db.close();
-  }, 60_000);
+  }, 120_000);
 
   it('with advance, bad options and a server that does not allow moving its clock are refused before anything is sent', async () => {
     const plain = await spawnApi(join(dir, 'plain.db'), { ADMIN_API_KEY: 'sim-key' });
