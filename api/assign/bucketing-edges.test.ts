@@ -6,6 +6,7 @@ import type { TargetingCondition } from '../../calendar/model.ts';
 import { configFor, evaluateExperiment } from './evaluate.ts';
 import { chooseVariation, getBucketRanges, getEqualWeights, hash, inNamespace, inRange } from './hash.ts';
 import { conditionHolds, targetingHolds, type Attributes } from './targeting.ts';
+import { inHoldout } from './holdout.ts';
 
 type Row = Parameters<typeof configFor>[0];
 const row = (over: Partial<Row> = {}): Row => ({
@@ -33,6 +34,8 @@ describe('configFor', () => {
     ['a layer slice', row({ layerKey: 'email', layerStart: 0.2, layerEnd: 0.6 }), { namespace: ['email', 0.2, 0.6] }],
     ['a plan with a holdout', row({ planId: 3, holdoutShare: 0.05, holdoutSeed: 'spring' }), { holdout: { planId: 3, share: 0.05, seed: 'spring' } }],
     ['a plan without one', row({ planId: 3, holdoutShare: 0, holdoutSeed: 'spring' }), { holdout: null }],
+    ['a holdout without a seed of its own is seeded by the plan id', row({ planId: 3, holdoutShare: 0.05, holdoutSeed: null }), { holdout: { planId: 3, share: 0.05, seed: 'plan-3' } }],
+    ['no plan: no holdout, whatever the share says', row({ planId: null, holdoutShare: 0.05, holdoutSeed: 'spring' }), { holdout: null }],
     ['a layer without bounds is the whole layer', row({ layerKey: 'email' }), { namespace: ['email', 0, 1] }],
     ['weights off by more than 1% become equal', row({ variants: [{ key: 'a', weight: 3, isControl: true }, { key: 'b', weight: 1, isControl: false }] }), { ranges: [[0, 0.5], [0.5, 1]] }],
     ['an 80/20 split', row({ variants: [{ key: 'a', weight: 0.8, isControl: true }, { key: 'b', weight: 0.2, isControl: false }] }), { ranges: [[0, 0.8], [0.8, 1]] }]
@@ -71,6 +74,28 @@ describe('evaluateExperiment', () => {
     expect(evaluateExperiment(config, userInTreatment, {}, { ignoreTargeting: true })).toMatchObject({ reason: 'split', variant: 'treatment' });
     expect(evaluateExperiment(config, userInTreatment, {}, { ignoreTargeting: false })).toMatchObject({ reason: 'targeting' });
     expect(evaluateExperiment(configFor(row({ status: 'draft' })), 'u1', {}, { ignoreTargeting: true })).toMatchObject({ reason: 'not_started' });
+  });
+});
+
+describe('evaluateExperiment with a program holdout', () => {
+  const holdout = { planId: 3, holdoutShare: 0.5, holdoutSeed: 'spring' };
+  const users = Array.from({ length: 40 }, (_, i) => `u${i}`);
+  const held = users.filter((u) => inHoldout(u, { seed: 'spring', share: 0.5 }));
+  const free = users.filter((u) => !inHoldout(u, { seed: 'spring', share: 0.5 }));
+
+  it.each<[string, Partial<Row>, (userId: string) => object, (userId: string) => object]>([
+    ['running: a held-out user gets the control, out of the experiment; the others split as without a holdout', { ...holdout },
+      () => ({ variant: 'control', inExperiment: false, reason: 'holdout', bucket: null }),
+      (u) => evaluateExperiment(configFor(row()), u, {})],
+    ['concluded with a winner: a held-out user is not served it', { ...holdout, status: 'concluded', rolloutVariantKey: 'treatment' },
+      () => ({ variant: 'control', inExperiment: false, reason: 'holdout', bucket: null }),
+      () => ({ variant: 'treatment', inExperiment: false, reason: 'rollout', bucket: null })]
+  ])('%s', (_name, over, heldExpected, freeExpected) => {
+    expect(held.length).toBeGreaterThan(5);
+    expect(free.length).toBeGreaterThan(5);
+    const config = configFor(row(over));
+    for (const u of held) expect(evaluateExperiment(config, u, {}), u).toEqual(heldExpected(u));
+    for (const u of free) expect(evaluateExperiment(config, u, {}), u).toEqual(freeExpected(u));
   });
 });
 

@@ -93,6 +93,34 @@ describe('ExperimentConfigCache: TTL and freshness on the injected clock', () =>
     expect(cache.get(KEY)?.coverage).toBe(0.2);
   });
 
+  it.each<[string, string, string | null, boolean]>([
+    ['running', 'running', null, true],
+    ['concluded with a rolled-out winner', 'concluded', 'control', true],
+    ['promoted with a rolled-out winner', 'promoted', 'control', true],
+    ['concluded without a winner', 'concluded', null, false],
+    ['promoted without a winner', 'promoted', null, false],
+    ['stopped with a winner named (not yet concluded)', 'stopped', 'control', false],
+    ['scheduled', 'scheduled', null, false]
+  ])('active() holds an experiment that is %s: %s', async (_name, status, rollout, active) => {
+    const { cache, db } = await setup();
+    db.$client.prepare('update experiments set status = ?, rollout_variant_key = ? where key = ?').run(status, rollout, KEY);
+    cache.invalidate();
+    expect(cache.active().map((c) => c.key)).toEqual(active ? [KEY] : []);
+  });
+
+  it('the SQLite source gives each experiment its variants in position order with the control marked, none when it has none', async () => {
+    const { db } = await setup();
+    const source = sqliteAssignConfigs(db.$client);
+    expect(sqliteAssignConfigs(db.$client)).toBe(source); // one source (and its prepared statements) per connection
+    const seeded = source.rows().find((r) => r.key === KEY)!;
+    expect(seeded.variants.map((v) => [v.key, v.isControl])).toEqual([['control', true], ...seeded.variants.slice(1).map((v) => [v.key, false])]);
+    expect(seeded.variants.length).toBeGreaterThan(1);
+    db.$client.prepare('update variants set is_control = 1 - is_control where experiment_id = ?').run(seeded.id);
+    expect(source.rows().find((r) => r.key === KEY)!.variants.map((v) => v.isControl)).toEqual([false, ...seeded.variants.slice(1).map(() => true)]);
+    db.$client.prepare('delete from variants where experiment_id = ?').run(seeded.id);
+    expect(source.rows().find((r) => r.key === KEY)!.variants).toEqual([]);
+  });
+
   it('active() follows the same TTL: a start written without notice shows up after 2 s', async () => {
     const { cache, clock, db } = await setup();
     expect(cache.active()).toEqual([]); // the seed schedules, nothing runs yet

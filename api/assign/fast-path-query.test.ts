@@ -48,7 +48,12 @@ describe('fastAssign: the query strings it takes', () => {
     ['a user id of 256 characters', `/api/v1/assign?experiment=hero&userId=${'x'.repeat(256)}&expose=false`, true],
     ['an empty user id', '/api/v1/assign?experiment=hero&userId=', false],
     ['an experiment key of 101 characters', `/api/v1/assign?experiment=${'h'.repeat(101)}&userId=u1`, false],
-    ['a bad escape in the name part', '/api/v1/assign?experiment=hero&userId=u1&expose=%ZZ', false]
+    ['a bad escape in the name part', '/api/v1/assign?experiment=hero&userId=u1&expose=%ZZ', false],
+    ['a user id of one character', '/api/v1/assign?experiment=hero&userId=u&expose=false', true],
+    ['another parameter before the user id', '/api/v1/assign?experiment=hero&user=u1', false],
+    ['another parameter with a boolean value', '/api/v1/assign?experiment=hero&userId=u1&debug=false', false],
+    ['a bare name that starts with a known name', '/api/v1/assign?experiment=hero&userIdx', false],
+    ['a bad escape, then the same name again', '/api/v1/assign?experiment=%ZZ&experiment=hero&userId=u1', false]
   ];
   it.each(cases)('%s', async (_name, url, expected) => {
     expect(await taken(url)).toBe(expected);
@@ -69,7 +74,9 @@ describe('fastAssign: the query strings it takes', () => {
 describe('fastAssign answers what the Hono route answers', () => {
   it.each([
     ['/api/v1/assign?experiment=hero&userId=a+b%20c&expose=false', 'a b c'],
-    ['/api/v1/assign?experiment=h%65ro&userId=%C3%A9t%C3%A9&expose=false', 'été']
+    ['/api/v1/assign?experiment=h%65ro&userId=%C3%A9t%C3%A9&expose=false', 'été'],
+    ['/api/v1/assign?experiment=hero&userId=a+b&expose=false', 'a b'],
+    ['/api/v1/assign?experiment=hero&userId=+a&expose=false', ' a']
   ])('%s decodes the user id to %j', async (path, userId) => {
     const viaHttp = await fetch(served.base + path, { headers: key });
     const viaHono = await t.app.request(path, { headers: key });

@@ -45,6 +45,35 @@ describe('inHoldout', () => {
   });
 });
 
+describe('inHoldout at the boundary', () => {
+  // The v2 hash is a multiple of 1/10000, so a share can equal a user's hash exactly: the holdout is
+  // [0, share), as the filter's range [share, 1) lets that user through.
+  const userId = 'user-7';
+  const n = hash('__holdout_p', userId, 2)!;
+  it.each<[string, number, boolean]>([
+    ['a share equal to the user\'s hash leaves the user in', n, false],
+    ['a share one step above holds the user out', n + 0.0001, true],
+    ['a negative share holds nobody out', -0.5, false]
+  ])('%s', (_name, share, expected) => {
+    expect(n).toBeGreaterThan(0);
+    expect(inHoldout(userId, { seed: 'p', share })).toBe(expected);
+  });
+});
+
+describe('holdoutFilters', () => {
+  it.each<[string, Parameters<typeof holdoutFilters>, ReturnType<typeof holdoutFilters>]>([
+    ['everyone outside the holdout, by the id attribute', [{ seed: 'p1', share: 0.05 }],
+      [{ seed: '__holdout_p1', ranges: [[0.05, 1]], hashVersion: 2, attribute: 'id' }]],
+    ['and inside the layer slice', [{ seed: 'p1', share: 0.05 }, ['email', 0.2, 0.6]],
+      [{ seed: '__holdout_p1', ranges: [[0.05, 1]], hashVersion: 2, attribute: 'id' }, { seed: '__email', ranges: [[0.2, 0.6]], hashVersion: 1, attribute: 'id' }]],
+    ['by another attribute', [{ seed: 'p1', share: 0.05 }, null, 'deviceId'],
+      [{ seed: '__holdout_p1', ranges: [[0.05, 1]], hashVersion: 2, attribute: 'deviceId' }]],
+    ['a share out of [0, 1] is clamped', [{ seed: 'p1', share: 1.5 }], [{ seed: '__holdout_p1', ranges: [[1, 1]], hashVersion: 2, attribute: 'id' }]]
+  ])('%s', (_name, args, expected) => {
+    expect(holdoutFilters(...args)).toEqual(expected);
+  });
+});
+
 describe('holdoutFilters in the GrowthBook SDK', () => {
   it('keeps exactly the held-out users out of the experiment, and assigns the others as without a holdout', () => {
     const filters = holdoutFilters(holdout);
