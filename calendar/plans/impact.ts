@@ -10,6 +10,7 @@
 import type { Data } from '../../db/store/index.ts';
 import type { Metric } from '../model.ts';
 import { formatPercent } from '../format.ts';
+import { addDaysIso, daysBetween, isoDay } from '../dates.ts';
 import { getPlan } from './commands.ts';
 import { groupMean, restrictionDays, tryCompare, detectableRelative } from './impact-compare.ts';
 import { expectedProgramLift, goalMetricKeys, moreDaysNeeded, plannedDetectable, type ExpectedLift } from './impact-power.ts';
@@ -128,8 +129,8 @@ async function powerCheck(
   data: Data, plan: PlanRow, nowMs: number, expected: ExpectedLift, goalMetrics: Metric[],
   measured: Array<{ metric: Metric; users: number; detectable: number | null }>
 ): Promise<ImpactPower> {
-  const planEndMs = Date.parse(`${plan.startDate}T00:00:00Z`) + plan.weeks * 7 * DAY_MS;
-  const daysLeft = Math.max(0, Math.ceil((planEndMs - nowMs) / DAY_MS));
+  // Calendar days in the server's time zone, as the scheduler counts them (calendar/dates.ts).
+  const daysLeft = Math.max(0, daysBetween(isoDay(nowMs), addDaysIso(plan.startDate, plan.weeks * 7)));
   const goalText = `+${pct(expected.lift)}${expected.source === 'goal' ? ' (the plan\'s goal)' : expected.source === 'shipped winners' ? ' (the shipped winners\' planned lifts added up)' : ' (no goal stated: the default)'}`;
   const base = { expectedLift: expected.lift, expectedFrom: expected.source, daysLeft };
   if (plan.holdoutShare <= 0) {
