@@ -2,8 +2,8 @@
 // MUTATION_TESTS (comma-separated globs, required) names them, e.g. only api/assign's own tests.
 // MUTATION_ISOLATE=false reuses the worker's module cache between mutant runs: each run then
 // skips re-importing Hono, drizzle and zod (seconds per test file on a loaded 2-core machine), at
-// the risk of state a module keeps between runs; survivors of such a run are re-checked with
-// isolation on (the default) before they count or are listed as equivalent.
+// the risk of state a module keeps between runs: a survivor of such a run is only listed as
+// equivalent after its reason is checked in the code (or it is re-run with isolation on, the default).
 import { defineConfig } from 'vitest/config';
 
 const tests = process.env.MUTATION_TESTS?.split(',');
