@@ -18,7 +18,8 @@ export type ExperimentDetail = Omit<ExperimentRow, 'registration'> & {
   /** What was frozen at the first start, with every amendment since (null before it started). */
   registration: RegistrationView | null;
   endDate: string | null;
-  plan: { id: number; name: string } | null;
+  /** The experiment's plan, with the share of users its program holdout keeps out of every experiment. */
+  plan: { id: number; name: string; holdoutShare: number } | null;
   layer: { id: number; key: string; name: string } | null;
   variants: VariantRow[];
   metrics: Array<{ key: string; name: string; kind: string; direction: string; role: string }>;
@@ -56,7 +57,7 @@ export async function getExperimentDetail(data: Data, key: string): Promise<Expe
   return {
     ...row,
     endDate: endDateOf(row),
-    plan: planRow ? { id: planRow.id, name: planRow.name } : null,
+    plan: planRow ? { id: planRow.id, name: planRow.name, holdoutShare: planRow.holdoutShare } : null,
     layer: layerRow ? { id: layerRow.id, key: layerRow.key, name: layerRow.name } : null,
     variants: await data.experiments.variants(row.id),
     // By role name, then metric key (as the detail has always listed them).

@@ -22,11 +22,16 @@ export type ExperimentPower = PowerCheck & {
 
 /**
  * The share of the eligible users an experiment gets: its coverage times its exclusive layer
- * slice (the whole layer without one). Every power check and "days needed" uses it.
+ * slice (the whole layer without one), times the users its plan does not hold out (a program
+ * holdout's users never enter the plan's experiments). Every power check and "days needed" uses it.
  * @example trafficShareOf({ coverage: 0.8, layerId: 3, layerStart: 0, layerEnd: 0.5 }) // 0.4
+ * @example trafficShareOf({ coverage: 1, layerId: null, layerStart: null, layerEnd: null }, 0.05) // 0.95
  */
-export function trafficShareOf(e: { coverage: number; layerId: number | null; layerStart: number | null; layerEnd: number | null }): number {
-  return e.coverage * (e.layerId === null ? 1 : (e.layerEnd ?? 1) - (e.layerStart ?? 0));
+export function trafficShareOf(
+  e: { coverage: number; layerId: number | null; layerStart: number | null; layerEnd: number | null },
+  holdoutShare = 0
+): number {
+  return e.coverage * (e.layerId === null ? 1 : (e.layerEnd ?? 1) - (e.layerStart ?? 0)) * (1 - holdoutShare);
 }
 
 /** Every metric with its planning baseline: entered on the metric, else measured from earlier experiments. */
@@ -67,8 +72,8 @@ export async function experimentPower(data: Data, experimentId: number): Promise
   const mde = lift?.minRelativeLift && lift.minRelativeLift > 0 ? lift.minRelativeLift : e.plannedMde;
   const alpha = lift?.maxPValue ?? 0.05;
   const traffic = dailyUsersFor(plan?.dailyTraffic ?? {}, e.channels, e.audience);
-  // An exclusive layer's slice takes only its share of the eligible users, as coverage does.
-  const coverage = trafficShareOf(e);
+  // An exclusive layer's slice takes only its share of the eligible users, as coverage and the plan's holdout do.
+  const coverage = trafficShareOf(e, plan?.holdoutShare ?? 0);
   const guardrails = await guardrailChecks(data, e.id, criteria, { dailyUsers: traffic.dailyUsers, weights, coverage, plannedDays: e.durationDays });
   const base = { metricKey: primary?.key ?? null, baseline, baselineSource, mde, alpha, dailyUsers: traffic.dailyUsers, trafficSource: traffic.source, guardrails };
   if (!primary) return { ...base, status: 'unknown', perArm: null, totalUsers: null, daysNeeded: null, plannedDays: e.durationDays, message: 'no primary metric: choose one to check the duration' };

@@ -1,4 +1,4 @@
-/** An experiment's share of the eligible users: coverage × its exclusive layer slice. */
+/** An experiment's share of the eligible users: coverage × its exclusive layer slice × the users its plan does not hold out. */
 import { describe, expect, it } from 'vitest';
 import { trafficShareOf } from './experiment-power.ts';
 
@@ -12,5 +12,14 @@ describe('trafficShareOf', () => {
     ['a layer without a slice is the whole layer', { coverage: 0.6, layerId: 3, layerStart: null, layerEnd: null }, 0.6]
   ])('%s', (_name, e, share) => {
     expect(trafficShareOf(e)).toBeCloseTo(share, 12);
+  });
+
+  // [name, experiment, plan's holdout share, share]
+  it.each<[string, Parameters<typeof trafficShareOf>[0], number, number]>([
+    ['a 5% program holdout leaves 95%', { coverage: 1, layerId: null, layerStart: null, layerEnd: null }, 0.05, 0.95],
+    ['holdout times slice times coverage', { coverage: 0.8, layerId: 3, layerStart: 0, layerEnd: 0.5 }, 0.2, 0.32],
+    ['no holdout', { coverage: 0.5, layerId: null, layerStart: null, layerEnd: null }, 0, 0.5]
+  ])('%s', (_name, e, holdout, share) => {
+    expect(trafficShareOf(e, holdout)).toBeCloseTo(share, 12);
   });
 });

@@ -17,10 +17,11 @@ describe('the starter calendar works on its first screen', () => {
     expect(timeline.experiments.filter((e) => e.layer === 'starter-calendar').map((e) => e.week)).toEqual([1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
-  it('week 1 passes the power check at its share of the traffic (half the in-app users), guardrails included', async () => {
+  it('week 1 passes the power check at its share of the traffic (half the in-app users, less the plan\'s 5% holdout), guardrails included', async () => {
     const week1 = (await getPlanTimeline(data, 1, wednesday)).experiments.find((e) => e.week === 1)!;
     expect(week1.power).toMatchObject({ status: 'ok', dailyUsers: 1500, metricKey: 'activation' });
-    expect(week1.power.message).toMatch(/at 750 users\/day/);
+    // 1,500 in-app users a day × its half of the layer × 95% not held out = 712.5.
+    expect(week1.power.message).toMatch(/at 713 users\/day/);
     expect(week1.power.guardrails.filter((g) => g.status === 'too-short')).toEqual([]);
   });
 

@@ -15,8 +15,10 @@ test('the calendar shows the 12 seeded weeks and opens the week-1 experiment', a
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Onboarding reminder about e-book access');
   await expect(page.getByText('Increase 7-day activation by +20% over baseline.')).toBeVisible();
   await expect(page.getByText('relative lift ≥ 20%, p < 0.05')).toBeVisible();
-  // Half of the in-app traffic (its layer slice) is enough for week 1; the unsubscribe guardrail is monitor only.
-  await expect(page.getByTestId('power')).toContainText('needs 9 days at 750 users/day');
+  // Half of the in-app traffic (its layer slice) less the plan's 5% program holdout is enough for
+  // week 1; the unsubscribe guardrail is monitor only.
+  await expect(page.getByTestId('power')).toContainText('needs 9 days at 713 users/day');
+  await expect(page.getByTestId('holdout-share')).toContainText('5% of users are held out of every test of the plan');
   await expect(page.getByTestId('guardrail-power')).toHaveCount(0);
   await expect(page.getByText(/Monitor only: unsubscribes must not rise significantly/)).toBeVisible();
   await page.screenshot({ path: 'test-results/experiment.png', fullPage: true });

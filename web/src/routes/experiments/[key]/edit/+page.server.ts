@@ -25,7 +25,7 @@ async function load_(key: string) {
 export const load: PageServerLoad = async ({ params }) => {
   const { experiment, plan } = await load_(params.key);
   // The live power check counts only this test's share of the users, as the server's does.
-  const trafficShare = trafficShareOf(experiment);
+  const trafficShare = trafficShareOf(experiment, plan.holdoutShare);
   return { experiment: { key: experiment.key, name: experiment.name, status: experiment.status, registered: experiment.registration !== null, trafficShare }, plan, initial: valuesOf(experiment), metrics: await planningMetrics(data()), channels };
 };
 
