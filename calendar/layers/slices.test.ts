@@ -57,12 +57,12 @@ describe('the layer page commands (starter calendar: weeks 1 and 2 overlap in al
     ]);
   });
 
-  it('new slices change the power check: 40% of the in-app users is 600 a day', async () => {
+  it('new slices change the power check: 40% of the in-app users less the plan\'s 5% holdout is 570 a day', async () => {
     await setLayerSlices(data, 'starter-calendar', { [w01]: [0, 0.4], [w02]: [0.4, 1] }, ctx);
     expect(await sliceOf(w01)).toEqual([0, 0.4]);
     expect(await sliceOf(w02)).toEqual([0.4, 1]);
     const power = await experimentPower(data, (await data.experiments.byKey(w01))!.id);
-    expect(power.message).toMatch(/at 600 users\/day/);
+    expect(power.message).toMatch(/at 570 users\/day/); // 1,500 × 0.4 × 0.95
     const audit = await data.audit.list({ entityId: w01, action: 'experiment.layer' });
     expect(audit[0]!.details).toMatchObject({ layer: 'starter-calendar', from: [0, 0.5], to: [0, 0.4] });
   });
