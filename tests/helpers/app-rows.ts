@@ -6,7 +6,7 @@
  * times, exposure attributes as objects).
  * @example expect(await t.rows.exposure('hero', 'u1')).toMatchObject({ variantKey: 'control', exposureCount: 1 });
  */
-import { and, asc, eq, like, type SQL } from 'drizzle-orm';
+import { and, asc, eq, like, type Column, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/connection.ts';
 import * as lite from '../../db/sqlite/schema.ts';
 import type { PgDb } from '../../db/postgres/connection.ts';
@@ -50,16 +50,21 @@ export type AppRows = {
   clearLayers(): Promise<void>;
 };
 
+/** The condition of an events filter on either engine's events table (the columns are named alike). */
+function eventsWhere(events: { userId: Column; clientEventId: Column; eventName: Column }, f: EventFilter): SQL | undefined {
+  return and(
+    ...(f.userId === undefined ? [] : [eq(events.userId, f.userId)]),
+    ...(f.clientEventId === undefined ? [] : [eq(events.clientEventId, f.clientEventId)]),
+    ...(f.eventName === undefined ? [] : [eq(events.eventName, f.eventName)]),
+    ...(f.clientEventIdPrefix === undefined ? [] : [like(events.clientEventId, `${f.clientEventIdPrefix}%`)]));
+}
+
 const numbered = (text: string) => { let n = 0; return text.replace(/\?/g, () => `$${++n}`); };
 
 /** The rows of a SQLite test app. */
 export function sqliteRows(db: Db): AppRows {
   const s = lite;
-  const eventWhere = (f: EventFilter): SQL | undefined => and(
-    ...(f.userId === undefined ? [] : [eq(s.events.userId, f.userId)]),
-    ...(f.clientEventId === undefined ? [] : [eq(s.events.clientEventId, f.clientEventId)]),
-    ...(f.eventName === undefined ? [] : [eq(s.events.eventName, f.eventName)]),
-    ...(f.clientEventIdPrefix === undefined ? [] : [like(s.events.clientEventId, `${f.clientEventIdPrefix}%`)]));
+  const eventWhere = (f: EventFilter) => eventsWhere(s.events, f);
   const rows: AppRows = {
     async query<T>(text: string, params: unknown[] = []) { return db.$client.prepare(text).all(...params) as T[]; },
     async run(text, params = []) { return db.$client.prepare(text).run(...params).changes; },
@@ -107,11 +112,7 @@ export function sqliteRows(db: Db): AppRows {
 /** The rows of a PostgreSQL test app. */
 export function postgresRows(db: PgDb): AppRows {
   const s = pgs;
-  const eventWhere = (f: EventFilter): SQL | undefined => and(
-    ...(f.userId === undefined ? [] : [eq(s.events.userId, f.userId)]),
-    ...(f.clientEventId === undefined ? [] : [eq(s.events.clientEventId, f.clientEventId)]),
-    ...(f.eventName === undefined ? [] : [eq(s.events.eventName, f.eventName)]),
-    ...(f.clientEventIdPrefix === undefined ? [] : [like(s.events.clientEventId, `${f.clientEventIdPrefix}%`)]));
+  const eventWhere = (f: EventFilter) => eventsWhere(s.events, f);
   const rows: AppRows = {
     async query<T>(text: string, params: unknown[] = []) { return (await db.$client.query(numbered(text), params)).rows as T[]; },
     async run(text, params = []) { return (await db.$client.query(numbered(text), params)).rowCount ?? 0; },
