@@ -52,7 +52,9 @@ describe('fastEvents: answered here or handed to the fallback', () => {
   it.each([
     ['malformed JSON', ['{"events": [{"userId": "u", "event": "e", "id": "bad-1"}', ']']],
     ['JSON that does not fit the body schema', ['{"events": []', '}']],
-    ['a list instead of an object', ['[{"userId": "u", "event": "e", "id": "bad-2"}]']]
+    ['a list instead of an object', ['[{"userId": "u", "event": "e", "id": "bad-2"}]']],
+    ['null', ['nu', 'll']],
+    ['events that are not a list', ['{"events": "bad-3"}']]
   ])('%s is handed to the fallback whole, and nothing is stored here', async (_name, chunks) => {
     const result = await post(chunks);
     expect(result.answered).toBeUndefined();

@@ -14,6 +14,8 @@ describe('plainEventItem agrees with eventItemSchema', () => {
     ['every field', { userId: 'u1', event: 'a.b:c-d_e', value: 19.9, timestamp: 1_700_000_000_000, id: 'evt-1' }, true],
     ['value 0 and negative zero', { userId: 'u', event: 'e', value: -0 }, true],
     ['value at the limits', { userId: 'u', event: 'e', value: -limits.eventValueAbs }, true],
+    ['value at the upper limit', { userId: 'u', event: 'e', value: limits.eventValueAbs }, true],
+    ['value under the lower limit', { userId: 'u', event: 'e', value: -limits.eventValueAbs - 1 }, false],
     ['value over the limit', { userId: 'u', event: 'e', value: limits.eventValueAbs + 1 }, false],
     ['value NaN-like: a string', { userId: 'u', event: 'e', value: '19.9' }, false],
     ['value null', { userId: 'u', event: 'e', value: null }, false],
@@ -45,7 +47,8 @@ describe('plainEventItem agrees with eventItemSchema', () => {
     ['an object without a prototype', Object.assign(Object.create(null) as object, { userId: 'u', event: 'e' }), false],
     ['a list', [{ userId: 'u', event: 'e' }], false],
     ['null', null, false],
-    ['a string', 'u', false]
+    ['a string', 'u', false],
+    ['undefined', undefined, false]
   ];
   it.each(cases)('%s', (_name, item, taken) => {
     const plain = plainEventItem(item);

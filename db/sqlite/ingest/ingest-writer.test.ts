@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDatabase } from '../../../tests/helpers/test-app.ts';
 import { sqliteIngestWriter } from './ingest-writer.ts';
+import { writerFor } from './writer.ts';
 
 describe('sqliteIngestWriter', () => {
   let t: ReturnType<typeof tempDatabase>;
@@ -42,6 +43,39 @@ describe('sqliteIngestWriter', () => {
     expect(t.db.$client.inTransaction).toBe(true);
     t.db.$client.prepare('COMMIT').run();
     expect(await reads).toEqual(['control', 'treatment']);
+  });
+
+  it('hands each write to the connection\'s writer (one commit for the turn) and reports its stats', async () => {
+    const planId = Number(t.db.$client.prepare(`insert into plans (name, start_date) values ('Held', '2027-03-01')`).run().lastInsertRowid);
+    const ingest = sqliteIngestWriter(t.db);
+    const before = { ...ingest.stats };
+    const at = { atMs: 7, attributesJson: '{}' };
+    const results = await Promise.all([
+      ingest.events([['iw-1', 'u', 'activation', null, 1, 2], ['iw-1', 'u', 'activation', null, 1, 3]]),
+      ingest.exposures([
+        { index: 0, experimentId, userId: 'seen-a', claimedVariant: 'treatment', hashVariant: 'treatment', ...at },
+        { index: 1, experimentId, userId: 'fresh', hashVariant: 'treatment', ...at }
+      ]),
+      ingest.assignments([{ experimentId, userId: 'seen-b', variant: 'control', ...at }]),
+      ingest.planExposures([{ planId, userId: 'p1', holdout: true, atMs: 3 }, { planId, userId: 'p2', holdout: false, atMs: 4 }])
+    ]);
+    expect(results).toEqual([
+      { stored: 1, conflicts: [] },
+      { accepted: 1, duplicates: 0, rejected: [{ index: 0, error: "variant 'treatment' does not match the user's assignment 'control'" }] },
+      [{ variant: 'treatment', count: 2 }],
+      2
+    ]);
+    expect({ commits: ingest.stats.commits - before.commits, jobs: ingest.stats.jobs - before.jobs }).toEqual({ commits: 1, jobs: 4 });
+    expect(t.db.$client.prepare('select user_id, holdout, first_exposed_at_ms from plan_exposures order by user_id').raw().all()).toEqual([['p1', 1, 3], ['p2', 0, 4]]);
+  });
+
+  it('close stops the connection\'s writer: on a writer thread, later writes fail', async () => {
+    const thread = writerFor(t.db.$client, { threaded: true });
+    const ingest = sqliteIngestWriter(t.db);
+    await expect(ingest.events([['before-close', 'u', 'activation', null, 1, 2]])).resolves.toEqual({ stored: 1, conflicts: [] });
+    expect(ingest.stats).toEqual(thread.stats);
+    await expect(ingest.close().then(() => 'closed')).resolves.toBe('closed');
+    await expect(thread.write('events', [['after-close', 'u', 'activation', null, 1, 2]])).rejects.toThrow('the writer thread exited');
   });
 
   it('fails the reads of a closed connection, not the process', async () => {

@@ -70,6 +70,17 @@ describe('writeOps.assignments', () => {
   });
 });
 
+describe('writeOps.planExposures', () => {
+  it('keeps the first exposure per (plan, user) with its holdout flag and time; answers how many were new', () => {
+    const planId = Number(client.prepare(`insert into plans (name, start_date) values ('Held', '2027-03-01')`).run().lastInsertRowid);
+    const rows = () => client.prepare('select user_id, holdout, first_exposed_at_ms from plan_exposures order by user_id').raw().all();
+    expect(writeOps.planExposures(client, [{ planId, userId: 'in', holdout: true, atMs: 10 }, { planId, userId: 'out', holdout: false, atMs: 11 }])).toBe(2);
+    expect(writeOps.planExposures(client, [{ planId, userId: 'in', holdout: false, atMs: 5 }, { planId, userId: 'new', holdout: true, atMs: 12 }])).toBe(1);
+    expect(writeOps.planExposures(client, [])).toBe(0);
+    expect(rows()).toEqual([['in', 1, 10], ['new', 1, 12], ['out', 0, 11]]);
+  });
+});
+
 describe('exposure store', () => {
   it('reads the recorded variant, or undefined; one set of statements per connection', () => {
     const store = exposureStoreFor(client);
