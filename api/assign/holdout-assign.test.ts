@@ -83,8 +83,36 @@ describe('program holdout in assignment', () => {
     expect(await planRow(notHeld[3]!)).toMatchObject({ holdout: false });
   });
 
-  it('a held-out user\'s posted exposure is refused with the reason', async () => {
-    const res = await sdk('/api/v1/exposures', { exposures: [{ experiment: 'held', userId: held[4]!, variant: 'control' }] });
-    expect((await res.json()).rejected[0].error).toMatch(/not in experiment 'held' \(holdout\)/);
+  it('a held-out user\'s posted exposure to the control is the plan\'s holdout exposure only; another variant is refused', async () => {
+    const [userId, other] = [held[4]!, held[5]!];
+    const first = await sdk('/api/v1/exposures', { exposures: [{ experiment: 'held', userId, variant: 'control' }, { experiment: 'held', userId: other, variant: 'treatment' }] });
+    expect(first.status).toBe(202);
+    expect(await first.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [
+      { index: 1, error: `user '${other}' is in the program holdout of experiment 'held''s plan and was served 'control', not 'treatment'` }] });
+    expect(await planRow(userId)).toMatchObject({ holdout: true, firstExposedAtMs: t.clock.nowMs });
+    expect(await t.rows.exposuresOf(userId)).toEqual([]);
+    expect(await planRow(other)).toBeUndefined();
+    // Again, and without a variant: the plan has it already.
+    t.clock.nowMs += 60_000;
+    const again = await sdk('/api/v1/exposures', { exposures: [{ experiment: 'held', userId }] });
+    expect(await again.json()).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    expect(await planRow(userId)).toMatchObject({ holdout: true, firstExposedAtMs: t.clock.nowMs - 60_000 });
+  });
+
+  it('a posted exposure of a user in the experiment is the plan exposure outside the holdout; a refused one is none, nor one outside any plan', async () => {
+    const [userId, wrong] = [notHeld[5]!, notHeld[6]!];
+    const variantOf = async (id: string) => (await (await sdk(`/api/v1/assign?experiment=held&userId=${id}&expose=false`)).json()).assignments.held.variant as string;
+    const other = (v: string) => (v === 'control' ? 'treatment' : 'control');
+    const res = await sdk('/api/v1/exposures', { exposures: [
+      { experiment: 'held', userId, variant: await variantOf(userId) },
+      { experiment: 'held', userId: wrong, variant: other(await variantOf(wrong)) },
+      { experiment: 'free', userId: notHeld[7]! }
+    ] });
+    const body = await res.json();
+    expect(body).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(body.rejected.map((r: { index: number }) => r.index)).toEqual([1]);
+    expect(await planRow(userId)).toMatchObject({ holdout: false, firstExposedAtMs: t.clock.nowMs });
+    expect(await planRow(wrong)).toBeUndefined();
+    expect(await planRow(notHeld[7]!)).toBeUndefined();
   });
 });

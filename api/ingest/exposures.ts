@@ -2,7 +2,7 @@ import type { AppDeps } from '../deps.ts';
 import { configsOf, ingestOf } from '../engine/index.ts';
 import { evaluateExperiment } from '../assign/evaluate.ts';
 import { exposureStartProblem, timestampProblem } from '../limits/index.ts';
-import type { CheckedExposure } from '../../db/store/index.ts';
+import type { CheckedExposure, PlanExposure } from '../../db/store/index.ts';
 import { itemError } from './item-errors.ts';
 import { exposureItemSchema, type IngestResult } from './schemas.ts';
 
@@ -14,12 +14,20 @@ import { exposureItemSchema, type IngestResult } from './schemas.ts';
  * experiment, for a user outside the experiment or forced by QA, or when its `variant` is not
  * the user's assignment (recorded variant if any, else the hash). Targeting is not re-checked:
  * the app asked `/assign` with the attributes before showing the variant.
+ * In a plan with a program holdout (issue 16) the exposure is also the user's plan exposure, the
+ * first per plan and user kept, as an exposing `/assign` records it: apps that assign with
+ * `expose=false` and post what users saw feed the program impact report too. A held-out user's
+ * exposure to the control (what `/assign` answered, reason `holdout`) is recorded as the plan's
+ * holdout exposure only (accepted, or a duplicate when the plan has it already); another variant
+ * for a held-out user is refused.
  * Resolves after the commit.
  */
 export async function recordExposures(deps: AppDeps, items: unknown[]): Promise<IngestResult> {
   const nowMs = deps.now();
   const rejected: IngestResult['rejected'] = [];
   const checked: CheckedExposure[] = [];
+  /** Plan exposures by item index: held out (written with the batch) or in the experiment (written once it is accepted). */
+  const plan = new Map<number, PlanExposure>();
   const cache = await configsOf(deps);
   items.forEach((item, index) => {
     const parsed = exposureItemSchema.safeParse(item);
@@ -40,6 +48,12 @@ export async function recordExposures(deps: AppDeps, items: unknown[]): Promise<
     const atMs = startedAtMs === null ? sentAtMs : Math.max(sentAtMs, startedAtMs);
     // The hash assignment is pure; whether a variant is already recorded is decided in the transaction.
     const assignment = evaluateExperiment(config, userId, {}, { ignoreTargeting: true });
+    if (config.holdout) plan.set(index, { planId: config.holdout.planId, userId, holdout: assignment.reason === 'holdout', atMs });
+    if (assignment.reason === 'holdout') {
+      if (variant === undefined || variant === assignment.variant) return;
+      plan.delete(index);
+      return void rejected.push({ index, error: `user '${userId}' is in the program holdout of experiment '${experiment}''s plan and was served '${assignment.variant}', not '${variant}'` });
+    }
     const notAssigned = assignment.reason === 'forced'
       ? `user '${userId}' is forced to a variant for QA; forced users are not recorded`
       : !assignment.inExperiment ? `user '${userId}' is not in experiment '${experiment}' (${assignment.reason})` : undefined;
@@ -50,10 +64,19 @@ export async function recordExposures(deps: AppDeps, items: unknown[]): Promise<
     });
   });
   // Items of one batch are recorded in order in one transaction, so they see each other.
+  const ingest = ingestOf(deps);
+  const heldOut = [...plan.values()].filter((p) => p.holdout);
+  const heldWrite = heldOut.length > 0 ? ingest.planExposures(heldOut) : Promise.resolve(0);
+  heldWrite.catch(() => undefined); // awaited below; kept from being unhandled while the exposures are written
   const outcome = checked.length === 0 ? { accepted: 0, duplicates: 0, rejected: [] }
-    : await ingestOf(deps).exposures(checked);
+    : await ingest.exposures(checked);
+  // In the experiment and not refused in the transaction: outside the plan's holdout.
+  const refused = new Set([...rejected, ...outcome.rejected].map((r) => r.index));
+  const inPlan = checked.filter((c) => c.notAssigned === undefined && !refused.has(c.index) && plan.has(c.index)).map((c) => plan.get(c.index)!);
+  if (inPlan.length > 0) await ingest.planExposures(inPlan);
+  const heldAdded = await heldWrite;
   return {
-    accepted: outcome.accepted, duplicates: outcome.duplicates,
+    accepted: outcome.accepted + heldAdded, duplicates: outcome.duplicates + heldOut.length - heldAdded,
     rejected: [...rejected, ...outcome.rejected].sort((a, b) => a.index - b.index)
   };
 }

@@ -34,6 +34,14 @@ describe('runSimulation against the real server', () => {
     expect(stored.map((s) => `${s.key}/${s.variant}`).sort())
       .toEqual(Object.entries(first.experiments).flatMap(([key, e]) => Object.keys(e.exposures).map((v) => `${key}/${v}`)).sort());
     for (const { key, variant, n } of stored) expect(first.experiments[key]!.exposures[variant]).toBe(n);
+    // The starter plan's 5% program holdout: its users are exposed to the control as /assign said, so
+    // both groups of the program impact report are recorded (everyone in a test outside the holdout).
+    const plan = db.prepare('select holdout, count(*) as n from plan_exposures where plan_id = 1 group by 1 order by 1').all() as Array<{ holdout: number; n: number }>;
+    const inTests = stored.reduce((sum, s) => sum + s.n, 0);
+    expect(plan[0]).toEqual({ holdout: 0, n: inTests });
+    expect(plan[1]!.holdout).toBe(1);
+    expect(plan[1]!.n / (inTests + plan[1]!.n)).toBeGreaterThan(0.02);
+    expect(plan[1]!.n / (inTests + plan[1]!.n)).toBeLessThan(0.09);
 
     // Same seed: same users, same variants, same conversions; nothing stored twice.
     const eventsBefore = (db.prepare('select count(*) from events').pluck().get() as number);

@@ -159,7 +159,8 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const effects = o.effects ?? defaultEffects(experiments);
   const result: SimulationResult = { experiments: {}, effects, requests: 0 };
 
-  // With sharedUsers: the population and its assignments to every experiment, 50 keys a request.
+  // With sharedUsers: the population and its assignments to every experiment, 50 keys a request
+  // (users held out of a plan's program are left out of that mode: A/A populations outside plans).
   type Person = { userId: string; attributes: { segment: string; platform: string } };
   const shared = new Map<string, Record<string, string>>();
   let population: Person[] = [];
@@ -211,51 +212,66 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
         attributes: { segment: random() < 0.6 ? 'new' : 'returning', platform: random() < 0.5 ? 'ios' : 'android' }
       }));
     const assigned: Array<(typeof people)[number] & { variant: string }> = [];
+    // Held out of the plan's program (served the control, not in the test): exposed as the app shows them the control.
+    const heldOut: Array<(typeof people)[number] & { variant: string }> = [];
     if (o.sharedUsers) {
       for (const p of people) {
         const variant = shared.get(p.userId)?.[e.key];
         if (variant !== undefined) assigned.push({ ...p, variant });
       }
     } else await pool(people, o.concurrency ?? 16, async (p) => {
-      const r = await api<{ assignments: Record<string, { variant: string; inExperiment: boolean }> }>('POST', '/api/v1/assign',
+      const r = await api<{ assignments: Record<string, { variant: string; inExperiment: boolean; reason: string }> }>('POST', '/api/v1/assign',
         { userId: p.userId, attributes: p.attributes, experiments: [e.key], expose: false });
       result.requests++;
       const a = r.assignments[e.key]!;
       if (a.inExperiment) assigned.push({ ...p, variant: a.variant });
+      else if (a.reason === 'holdout') heldOut.push({ ...p, variant: a.variant });
     });
     assigned.sort((a, b) => a.userId.localeCompare(b.userId)); // arrival order of requests must not matter
+    heldOut.sort((a, b) => a.userId.localeCompare(b.userId));
     const kept = assigned.filter((p) => random() < (o.exposureLoss?.[e.key]?.[p.variant] ?? 1));
     const exposureItems = kept.map((p) => ({ experiment: e.key, userId: p.userId, variant: p.variant, timestamp: p.atMs, attributes: p.attributes }));
     const eventItems: EventItem[] = [];
-    for (const p of kept) {
-      summary.exposures[p.variant] = (summary.exposures[p.variant] ?? 0) + 1;
+    /** One person's conversions: `effect` of each metric (0 for the baseline), drawn from `draw`; counted per variant when `tally`. */
+    const convert = (p: (typeof kept)[number], draw: () => number, effectOf: (key: string) => number, tally: boolean) => {
       for (const { key } of e.metrics) {
         const metric = metrics.get(key);
         if (!metric) continue;
         const base = o.baselines?.[key] ?? metric.baseline ?? 0.2;
-        const effect = effects[e.key]?.[p.variant]?.[key] ?? 0;
+        const effect = effectOf(key);
         const meanPerEvent = metric.kind === 'ratio' && metric.denominatorAggregate === 'count';
         const p1 = Math.min(1, base * (meanPerEvent ? 1 : 1 + effect));
-        const converts = random() < p1;
+        const converts = draw() < p1;
         if (!converts) continue;
-        if (isLaterKind(metric)) {
-          eventItems.push(...laterKindEvents(metric, p, random, endMs, e.durationDays, meanPerEvent ? effect : 0));
+        if (tally) {
           const byVariant = (summary.events[key] ??= {});
           byVariant[p.variant] = (byVariant[p.variant] ?? 0) + 1;
+        }
+        if (isLaterKind(metric)) {
+          eventItems.push(...laterKindEvents(metric, p, draw, endMs, e.durationDays, meanPerEvent ? effect : 0));
           continue;
         }
-        const timestamp = Math.min(endMs, p.atMs + Math.floor(random() * 3 * 86_400_000));
-        const value = metric.kind === 'sum' ? Math.round((5 + random() * 30) * 100) / 100 : undefined;
+        const timestamp = Math.min(endMs, p.atMs + Math.floor(draw() * 3 * 86_400_000));
+        const value = metric.kind === 'sum' ? Math.round((5 + draw() * 30) * 100) / 100 : undefined;
         eventItems.push({ id: `${p.userId}-${metric.eventName}`, userId: p.userId, event: metric.eventName, timestamp, ...(value === undefined ? {} : { value }) });
-        const byVariant = (summary.events[key] ??= {});
-        byVariant[p.variant] = (byVariant[p.variant] ?? 0) + 1;
       }
+    };
+    for (const p of kept) {
+      summary.exposures[p.variant] = (summary.exposures[p.variant] ?? 0) + 1;
+      convert(p, random, (key) => effects[e.key]?.[p.variant]?.[key] ?? 0, true);
+    }
+    // The plan's holdout converts at the baselines (no experiment, no winner), from draws of its own
+    // so the experiment's users get the same draws with or without a holdout.
+    const heldRandom = seededRandom(seed * 1000 + index + 500_000);
+    for (const p of heldOut) {
+      exposureItems.push({ experiment: e.key, userId: p.userId, variant: p.variant, timestamp: p.atMs, attributes: p.attributes });
+      convert(p, heldRandom, () => 0, false);
     }
     // Without advance every arrival is in the past: sent now. With advance they are in the
     // server's future, which it refuses: each day's items go once the clock has reached that day.
     if (o.advance) pending.push({ exposures: exposureItems, events: eventItems });
     else await send(exposureItems, eventItems);
-    log(`${e.key}: ${kept.length} exposed of ${users} (${JSON.stringify(summary.exposures)}), ${eventItems.length} events`);
+    log(`${e.key}: ${kept.length} exposed of ${users} (${JSON.stringify(summary.exposures)})${heldOut.length > 0 ? `, ${heldOut.length} held out of the plan` : ''}, ${eventItems.length} events`);
   }
   if (o.advance && clock) {
     // A server day at a time, so the scheduler stops each test on the day its duration ends: the

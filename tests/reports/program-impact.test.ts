@@ -47,8 +47,8 @@ describe('the program impact report on a simulated program', () => {
     await admin('/api/v1/metrics', { key: 'program_buy', name: 'Program buys', kind: 'binomial', eventName: 'program_buy', baseline: 0.2 });
     const effect = await shippedProgram('prog-effect');
     const null_ = await shippedProgram('prog-aa');
-    const sent = await simulateProgram({ baseUrl: served.base, apiKey: t.adminKey, planId: effect, users: USERS, seed: 2, combinedEffects: { program_buy: 0.2 }, concurrency: 8 });
-    const aa = await simulateProgram({ baseUrl: served.base, apiKey: t.adminKey, planId: null_, users: USERS, seed: 3, combinedEffects: { program_buy: 0 }, concurrency: 8 });
+    const sent = await simulateProgram({ baseUrl: served.base, apiKey: t.adminKey, planId: effect, users: USERS, seed: 2, combinedEffects: { program_buy: 0.2 }, concurrency: 32 });
+    const aa = await simulateProgram({ baseUrl: served.base, apiKey: t.adminKey, planId: null_, users: USERS, seed: 3, combinedEffects: { program_buy: 0 }, concurrency: 32 });
     // Everyone outside the holdout is served both winners: the simulated truth is exactly holdout vs winners.
     for (const s of [sent, aa]) expect(s.groups.neither).toBe(0);
     t.clock.nowMs += 60_000; // events are stamped at the server's now: the report counts up to (not including) its now
