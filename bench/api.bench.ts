@@ -1,5 +1,8 @@
 // API throughput against a bare node:http server, in one run, same load tool and connections.
 // Run by `npm run bench` (bench/run.ts) or `npx tsx bench/api.bench.ts`. BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ROUNDS tune it.
+// Quicker runs for one hot path: BENCH_ONLY=events (or assign, or any part of a row's name, comma-separated)
+// runs only those rows and prints their rounds and ratios, not the table. BENCH_BASE=<dir of another checkout,
+// with node_modules> adds that tree's API (rows `base inline`, `base thread`), for a before/after in one run.
 // Every server runs in its own process; autocannon and the plain-insert baseline run in this one.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,8 +32,8 @@ const running = new Set<ChildProcess>();
 process.on('exit', () => { for (const child of running) child.kill('SIGKILL'); });
 
 /** Starts `entry` in its own node process and resolves once it prints where it listens. */
-function spawnServer(entry: string, env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function spawnServer(entry: string, env: Record<string, string> = {}, cwd?: string): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   return new Promise((resolve, reject) => {
@@ -58,12 +61,13 @@ async function stopServer(server: Server): Promise<void> {
   await exited;
 }
 
-/** The API's group-commit totals so far (bench/api-server.ts prints them on SIGUSR2). */
-function writerStats(api: Server): Promise<{ commits: number; jobs: number }> {
+type WriterStats = { commits: number; jobs: number; cpuUs?: number; busyMs?: number };
+/** The API's group-commit totals so far, its CPU time and event-loop busy time (bench/api-server.ts prints them on SIGUSR2). */
+function writerStats(api: Server): Promise<WriterStats> {
   return new Promise((resolve) => {
     api.onLine = (line) => {
-      const m = /writer commits=(\d+) jobs=(\d+)/.exec(line);
-      if (m) resolve({ commits: Number(m[1]), jobs: Number(m[2]) });
+      const m = /writer commits=(\d+) jobs=(\d+)(?: cpu=(\d+) busy=(\d+))?/.exec(line);
+      if (m) resolve({ commits: Number(m[1]), jobs: Number(m[2]), cpuUs: m[3] ? Number(m[3]) : undefined, busyMs: m[4] ? Number(m[4]) : undefined });
     };
     api.child.kill('SIGUSR2');
   });
@@ -127,8 +131,9 @@ function hashRate(): number {
 }
 
 /** One server under test: how to load it, and (for the API) its group-commit totals. */
-type Target = { name: string; server: Server; opts: () => autocannon.Options; commits?: () => Promise<{ commits: number; jobs: number }> };
-type Measured = { loads: Load[]; perCommit: number[] };
+type Target = { name: string; server: Server; opts: () => autocannon.Options; commits?: () => Promise<WriterStats> };
+/** Per round: the load's result, requests per commit, and the server's CPU and busy µs per request. */
+type Measured = { loads: Load[]; perCommit: number[]; cpuPerRequest: number[]; busyPerRequest: number[] };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 /** The round with the median requests/s. */
@@ -157,9 +162,9 @@ function eventsLoad(url: string, key: string): () => autocannon.Options {
 }
 
 /** Starts the API over a new database with `INGEST_WRITER=<writer>`, an experiment `bench` running and an sdk key. */
-async function startApi(writer: 'thread' | 'inline', fastPaths = true): Promise<{ api: Server; sdkKey: string; databasePath: string }> {
-  const databasePath = join(dir, `api-${writer}${fastPaths ? '' : '-hono'}.db`);
-  const api = await spawnServer('bench/api-server.ts', { DATABASE_PATH: databasePath, ADMIN_API_KEY: adminKey, INGEST_WRITER: writer, BENCH_FAST_PATHS: fastPaths ? '1' : '0' });
+async function startApi(writer: 'thread' | 'inline', fastPaths = true, tree?: string): Promise<{ api: Server; sdkKey: string; databasePath: string }> {
+  const databasePath = join(dir, `api-${writer}${fastPaths ? '' : '-hono'}${tree ? '-base' : ''}.db`);
+  const api = await spawnServer('bench/api-server.ts', { DATABASE_PATH: databasePath, ADMIN_API_KEY: adminKey, INGEST_WRITER: writer, BENCH_FAST_PATHS: fastPaths ? '1' : '0' }, tree);
   const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
   await fetch(`${api.url}/api/v1/experiments`, { method: 'POST', headers: admin, body: JSON.stringify({ key: 'bench', name: 'Bench', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }] }) });
   await fetch(`${api.url}/api/v1/experiments/bench/start`, { method: 'POST', headers: admin });
@@ -196,6 +201,19 @@ async function main() {
     { name: 'thread', server: threaded.api, opts: eventsLoad(threaded.api.url, threaded.sdkKey), commits: () => writerStats(threaded.api) },
     { name: 'hono', server: honoOnly.api, opts: eventsLoad(honoOnly.api.url, honoOnly.sdkKey), commits: () => writerStats(honoOnly.api) }
   ];
+  const only = (process.env.BENCH_ONLY ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  const base = process.env.BENCH_BASE ? [await startApi('inline', true, process.env.BENCH_BASE), await startApi('thread', true, process.env.BENCH_BASE)] : [];
+  for (const [i, run] of base.entries()) {
+    const name = `base ${i === 0 ? 'inline' : 'thread'}`;
+    assignTargets.push({ name, server: run.api, opts: assignLoad(run.api.url, run.sdkKey), commits: () => writerStats(run.api) });
+    eventTargets.push({ name, server: run.api, opts: eventsLoad(run.api.url, run.sdkKey), commits: () => writerStats(run.api) });
+  }
+  if (only.length > 0) {
+    const wanted = (kind: string, target: Target) => only.some((part) => `${kind} ${target.name}`.includes(part));
+    for (const [kind, targets] of [['assign', assignTargets], ['events', eventTargets]] as const) {
+      targets.splice(0, targets.length, ...targets.filter((target) => wanted(kind, target)));
+    }
+  }
   const results = new Map<string, Measured>();
   // Rounds alternate the servers, so a slow spell on the machine hits all of them; the median round is reported,
   // and each ratio is the median of the ratios within a round.
@@ -205,14 +223,20 @@ async function main() {
         const before = await target.commits?.();
         const result = await load(target.opts());
         const after = await target.commits?.();
-        const measured = results.get(`${kind} ${target.name}`) ?? { loads: [], perCommit: [] };
+        const measured = results.get(`${kind} ${target.name}`) ?? { loads: [], perCommit: [], cpuPerRequest: [], busyPerRequest: [] };
         measured.loads.push(result);
-        if (before && after) measured.perCommit.push((after.jobs - before.jobs) / Math.max(1, after.commits - before.commits));
+        if (before && after) {
+          measured.perCommit.push((after.jobs - before.jobs) / Math.max(1, after.commits - before.commits));
+          const served = Math.max(1, result.rps * seconds);
+          if (before.cpuUs !== undefined && after.cpuUs !== undefined) measured.cpuPerRequest.push((after.cpuUs - before.cpuUs) / served);
+          if (before.busyMs !== undefined && after.busyMs !== undefined) measured.busyPerRequest.push(((after.busyMs - before.busyMs) * 1000) / served);
+        }
         results.set(`${kind} ${target.name}`, measured);
       }
     }
   }
-  for (const server of [bare, durable, inline.api, threaded.api, honoOnly.api]) await stopServer(server);
+  for (const server of [bare, durable, inline.api, threaded.api, honoOnly.api, ...base.map((run) => run.api)]) await stopServer(server);
+  if (only.length > 0) return quickSummary(results);
 
   const at = (key: string) => results.get(key)!;
   const eventRowsPerCommit = Math.round(median(at('events inline').perCommit) * eventsPerRequest);
@@ -264,6 +288,29 @@ async function main() {
   }
   console.log(`non-2xx answers and errors, all runs: ${bad}`);
   console.log('The plain inserts run alone (no HTTP, no load generator beside them); the servers share 2 cores with autocannon.');
+}
+
+/**
+ * BENCH_ONLY's output: each row's requests/s per round with the rows per commit, then every row's
+ * ratio to every other measured row of its kind (the median of the rounds' ratios).
+ */
+function quickSummary(results: Map<string, Measured>): void {
+  const f = (x: number) => Math.round(x).toLocaleString('en-US');
+  console.log(`\n${new Date().toISOString()}, ${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${connections} connections, ${seconds} s per row and round`);
+  for (const [key, m] of results) {
+    const unit = key.startsWith('events') ? eventsPerRequest : 1;
+    const perCommit = m.perCommit.length > 0 ? `, ${f(median(m.perCommit) * unit)} ${unit > 1 ? 'rows' : 'requests'} per commit` : '';
+    const costs = m.cpuPerRequest.length > 0
+      ? `; µs per ${unit > 1 ? 'event' : 'request'}: CPU ${(median(m.cpuPerRequest) / unit).toFixed(2)}, event loop busy ${(median(m.busyPerRequest) / unit).toFixed(2)}` : '';
+    console.log(`${key}: ${m.loads.map((l) => f(l.rps * unit)).join(' / ')} ${unit > 1 ? 'events' : 'req'}/s (median ${f(median(m.loads.map((l) => l.rps)) * unit)})${perCommit}${costs}; ` +
+      `non-2xx+errors ${m.loads.reduce((n, l) => n + l.non2xx + l.errors, 0)}`);
+  }
+  for (const [a, ma] of results) {
+    for (const [b, mb] of results) {
+      if (a === b || a.split(' ')[0] !== b.split(' ')[0]) continue;
+      console.log(`${a} / ${b}: ${median(ma.loads.map((l, i) => l.rps / mb.loads[i]!.rps)).toFixed(2)} (rounds ${ma.loads.map((l, i) => (l.rps / mb.loads[i]!.rps).toFixed(2)).join(' ')})`);
+    }
+  }
 }
 
 try {

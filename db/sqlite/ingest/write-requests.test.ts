@@ -44,9 +44,13 @@ describe('writeRequestHandler', () => {
   afterEach(() => t.cleanup());
 
   const row = (id: string): EventRow => [id, 'u', 'activation', null, 1, 2];
-  /** Lets the event loop turn until `n` messages were posted (or 20 turns passed). */
-  async function untilPosted(n: number): Promise<void> {
-    for (let turn = 0; turn < 20 && posted.length < n; turn++) await new Promise((resolve) => setImmediate(resolve));
+  /**
+   * Lets the event loop turn until `n` messages were posted (or `ms` passed): a commit's replies
+   * wait for the WAL file's sync on the thread pool, which takes a loaded machine a while.
+   */
+  async function untilPosted(n: number, ms = 5000): Promise<void> {
+    const until = Date.now() + ms;
+    while (posted.length < n && Date.now() < until) await new Promise((resolve) => setImmediate(resolve));
   }
 
   it('answers the requests of one commit in one message, by id, with the values and the error messages', async () => {
@@ -58,7 +62,7 @@ describe('writeRequestHandler', () => {
       { id: 4, op: 'exposures', payload: notIterable }
     ]);
     await untilPosted(1);
-    await untilPosted(2); // a second message would be a defect: give it the chance to show up
+    await untilPosted(2, 300); // a second message would be a defect: give it the chance to show up
     expect(posted).toEqual([{
       replies: [
         { id: 7, ok: true, value: { stored: 2, conflicts: [] } },
@@ -76,7 +80,7 @@ describe('writeRequestHandler', () => {
     await untilPosted(1);
     handle([{ id: 2, op: 'events', payload: [row('second'), row('third')] }, { id: 5, op: 'events', payload: [row('first')] }]);
     await untilPosted(2);
-    await untilPosted(3);
+    await untilPosted(3, 300);
     expect(posted).toEqual([
       { replies: [{ id: 1, ok: true, value: { stored: 1, conflicts: [] } }], stats: { commits: 1, jobs: 1 } },
       { replies: [{ id: 2, ok: true, value: { stored: 2, conflicts: [] } }, { id: 5, ok: true, value: { stored: 0, conflicts: [] } }], stats: { commits: 2, jobs: 3 } }
@@ -85,7 +89,7 @@ describe('writeRequestHandler', () => {
 
   it('an empty message writes and answers nothing', async () => {
     handle([]);
-    await untilPosted(1);
+    await untilPosted(1, 300);
     expect(posted).toEqual([]);
   });
 });
