@@ -157,3 +157,54 @@ describe('updatePlannedExperiment', () => {
     expect(row(key)).toMatchObject({ status: 'scheduled', week: 2, startDate: '2027-03-08' });
   });
 });
+
+describe('the planner\'s optional fields reach the experiment writer only when given', () => {
+  it('exploratory is stored when ticked, and an update that does not send it leaves it and does not list it', async () => {
+    const { key, id } = await createPlannedExperiment(data, await newPlan(), { ...input, successCriteria: [], exploratory: true }, ctx);
+    expect(row(key).exploratory).toBe(true);
+    await updatePlannedExperiment(data, key, { ...input, successCriteria: [], name: 'Renamed' }, ctx);
+    expect(row(key)).toMatchObject({ id, exploratory: true, name: 'Renamed' });
+    const fields = rows.audit({ entityId: key, action: 'experiment.update' }).at(-1)!.details.fields as string[];
+    expect(fields).not.toContain('exploratory');
+    expect(fields).not.toContain('amendmentReason');
+    await updatePlannedExperiment(data, key, { ...input, successCriteria: [], exploratory: false }, ctx);
+    expect(row(key).exploratory).toBe(false);
+  });
+
+  it('a started experiment\'s criteria change with the amendment reason the planner gives, and not without one', async () => {
+    const { key } = await createPlannedExperiment(data, await newPlan(), input, ctx);
+    await transition(data, key, 'start', ctx);
+    const lower = { ...input, successCriteria: [{ kind: 'lift' as const, metricKey: 'click_through', minRelativeLift: 0.05 }] };
+    await expect(updatePlannedExperiment(data, key, lower, ctx)).rejects.toThrow(/needs a reason \("amendmentReason"\)/);
+    await updatePlannedExperiment(data, key, { ...lower, amendmentReason: 'the 10% bar was a typo' }, ctx);
+    expect(rows.criteria(row(key).id).map((c) => c.minRelativeLift)).toEqual([0.05]);
+    const audit = rows.audit({ entityId: key, action: 'experiment.update' }).at(-1)!;
+    expect(audit.details.patch).toMatchObject({ amendmentReason: 'the 10% bar was a typo' });
+  });
+});
+
+describe('the editor\'s answers and checks', () => {
+  it('without a primary metric the planned metrics are the others, in order', async () => {
+    const { key } = await createPlannedExperiment(data, await newPlan(), { ...input, primaryMetric: null, secondaryMetrics: ['signup'], guardrailMetrics: ['bounce'] }, ctx);
+    expect(row(key).metricsPlanned).toEqual(['signup', 'bounce']);
+  });
+
+  it('an update answers with the key and id of the experiment', async () => {
+    const created = await createPlannedExperiment(data, await newPlan(), input, ctx);
+    expect(await updatePlannedExperiment(data, created.key, { ...input, name: 'Renamed' }, ctx)).toEqual(created);
+  });
+
+  it('a running experiment that loses a variant of weight 0 changes its variants (confirmation needed)', async () => {
+    const { key, id } = await createPlannedExperiment(data, await newPlan(), input, ctx);
+    await data.experiments.upsertVariant(id, { key: 'paused', name: 'Paused', description: null, weight: 0, isControl: false, position: 2 });
+    await transition(data, key, 'start', ctx);
+    await expect(updatePlannedExperiment(data, key, input, ctx)).rejects.toThrow(/explicit confirmation/);
+    await updatePlannedExperiment(data, key, input, { ...ctx, confirmVariantChange: true });
+    expect(variantRows(id)).toEqual([['control', 0.5, true], ['short', 0.5, false]]);
+  });
+
+  it('duplicate variant keys are refused on the variants list', async () => {
+    await expect(createPlannedExperiment(data, await newPlan(), { ...input, variants: [{ key: 'a', name: 'A', weight: 1 }, { key: 'a', name: 'B', weight: 1 }] }, ctx))
+      .rejects.toThrow(new InvalidInputError('variants: variant keys must be different'));
+  });
+});

@@ -71,3 +71,60 @@ describe('parseInput speaks plainly (no zod paths, no zod texts)', () => {
     expect(parseInput(planInput, { name: 'Q1', startDate: '2100-01-04' }).startDate).toBe('2100-01-04');
   });
 });
+
+describe('plainMessage, every kind of issue', () => {
+  const issueOf = (schema: z.ZodType, value: unknown) => schema.safeParse(value).error!.issues[0]!;
+  // [name, schema, value, message]
+  it.each<[string, z.ZodType, unknown, string]>([
+    ['a list too long', z.array(z.string()).max(2), ['a', 'b', 'c'], 'can have at most 2'],
+    ['a list too short', z.array(z.string()).min(2), ['a'], 'needs at least 2'],
+    ['a list of at least one, empty', z.array(z.string()).nonempty(), [], 'choose at least one'],
+    ['a number below an exclusive bound', z.number().gt(5), 5, 'must be above 5'],
+    ['a number at most, inclusive', z.number().lte(5), 6, 'must be at most 5'],
+    ['not a whole number', z.number().int(), 1.5, 'must be a number'],
+    ['text expected', z.object({ a: z.string() }), { a: 5 }, 'must be text'],
+    ['a yes/no expected', z.object({ a: z.boolean() }), { a: 5 }, 'must be a boolean'],
+    ['a number expected, text given', z.object({ a: z.number() }), { a: 'x' }, 'must be a number'],
+    ['none of a union', z.union([z.string(), z.number()]), true, 'is not one of the allowed values'],
+    ['not the literal', z.literal('a'), 'b', 'is not one of the allowed values'],
+    ['a field the form does not know', z.object({ a: z.string() }).strict(), { a: 'x', b: 1 }, 'has fields this form does not know'],
+    ['a pattern without its own message', z.string().regex(/^x$/), 'y', 'is not valid'],
+    ['a multiple', z.number().multipleOf(2), 3, 'is not valid'],
+    ['a schema message that only contains a zod word', z.string().regex(/^x$/, 'keys are Invalid unless they start with x'), 'y', 'keys are Invalid unless they start with x']
+  ])('%s', (_name, schema, value, message) => {
+    expect(plainMessage(issueOf(schema, value))).toBe(message);
+  });
+
+  // [name, issue, message]: zod's default texts, each of the words it starts with
+  it.each<[string, Parameters<typeof plainMessage>[0], string]>([
+    ['"Too big"', { code: 'too_big', origin: 'string', maximum: 5, path: [], message: 'Too big: expected string to have <=5 characters' }, 'must be at most 5 characters'],
+    ['"Too small"', { code: 'too_small', origin: 'number', minimum: 2, path: [], message: 'Too small: expected number to be >=2' }, 'must be at least 2'],
+    ['"Required"', { code: 'invalid_type', expected: 'string', path: [], message: 'Required' }, 'must be text'],
+    ['"Expected"', { code: 'invalid_type', expected: 'string', path: [], message: 'Expected string, received undefined' }, 'is missing'],
+    ['"Unrecognized"', { code: 'unrecognized_keys', path: [], message: 'Unrecognized key: "b"' }, 'has fields this form does not know'],
+    ['"Invalid" with an enum code', { code: 'invalid_enum_value', path: [], message: 'Invalid enum value' }, 'is not one of the allowed values'],
+    ['a big integer bound', { code: 'too_big', origin: 'bigint', maximum: 3n, path: [], message: 'Too big: expected bigint to be <=3' }, 'must be at most 3'],
+    ['an own message is never rewritten', { code: 'too_big', origin: 'number', maximum: 3, path: [], message: 'at most three, please' }, 'at most three, please']
+  ])('%s', (_name, issue, message) => {
+    expect(plainMessage(issue)).toBe(message);
+  });
+});
+
+describe('pathLabel and plainIssues, the other paths', () => {
+  it.each<[string, PropertyKey[], string]>([
+    ['an asset', ['assets', 1], 'asset 2'],
+    ['a list name without an index', ['variants'], 'variants'],
+    ['a list name followed by a name', ['variants', 'key'], 'variants: key'],
+    ['a named map without an entry', ['dailyTraffic'], 'daily traffic'],
+    ['a named map entry that is a number', ['dailyTraffic', 3], 'daily traffic for 3'],
+    ['digits before a capital', ['day7Retention'], 'day7 retention'],
+    ['a number at the root', [0, 'key'], 'item 1: key']
+  ])('%s', (_name, path, label) => {
+    expect(pathLabel(path)).toBe(label);
+  });
+
+  it('an issue of the whole input is labelled "input"', () => {
+    expect(plainIssues([{ code: 'custom', path: [], message: 'send at least one field' }, { code: 'custom', path: ['name'], message: 'taken' }]))
+      .toBe('input: send at least one field; name: taken');
+  });
+});
