@@ -3,6 +3,10 @@ import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DatabaseUnavailableError } from '../../faults.ts';
 import { asUnavailable, databaseFault, noteWriteFailure, noteWriteSuccess } from '../faults.ts';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
+
+/** Jobs after which a committer with `checkpointThread` starts its checkpointer: a connection that takes real traffic, not a test's few writes. */
+const checkpointerAfterJobs = 5000;
 
 type Job = { work: () => unknown; oneStatement: boolean; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
@@ -46,16 +50,21 @@ export class GroupCommit {
   /** Whether the WAL's directory entry was synced (once, before the first sync of the WAL file). */
   #directorySynced = false;
   readonly #syncFile: (path: string) => Promise<void>;
+  #checkpointThread: boolean;
+  #checkpointer: Checkpointer | null = null;
   /** Transactions committed and jobs in them, for tests and benchmarks. */
   readonly stats = { commits: 0, jobs: 0 };
 
   /**
    * `syncFile`: how a file (the WAL, its directory) is synced to disk; `fdatasyncFile` unless a
-   * test watches or fails it.
+   * test watches or fails it. `checkpointThread`: once the committer has taken some thousand jobs
+   * on a WAL file at FULL, WAL checkpoints run on a thread of their own (checkpointer.ts), not in
+   * this thread's COMMITs; for the HTTP thread's committer (`groupCommitFor`).
    */
-  constructor(client: Database.Database, options: { maxJobs?: number; maxLockWaitMs?: number; syncFile?: (path: string) => Promise<void> } = {}) {
+  constructor(client: Database.Database, options: { maxJobs?: number; maxLockWaitMs?: number; syncFile?: (path: string) => Promise<void>; checkpointThread?: boolean } = {}) {
     this.#client = client;
     this.#syncFile = options.syncFile ?? fdatasyncFile;
+    this.#checkpointThread = options.checkpointThread === true;
     this.#maxJobs = options.maxJobs ?? 2000;
     this.#maxLockWaitMs = options.maxLockWaitMs ?? 2000;
     this.#statements = {
@@ -156,6 +165,13 @@ export class GroupCommit {
       else job.reject(outcome.error);
     });
     if (!this.#walSync) return settle();
+    if (this.#checkpointThread && !this.#checkpointer && this.stats.jobs >= checkpointerAfterJobs) {
+      try {
+        this.#checkpointer = startCheckpointer(this.#client);
+      } catch {
+        this.#checkpointThread = false; // no thread (a worker cannot start): SQLite's own checkpoints stay
+      }
+    }
     this.#syncing = true;
     this.#syncWal(this.#walSync.path).then(settle, (error: NodeJS.ErrnoException) => {
       const reason = new DatabaseUnavailableError({
@@ -240,9 +256,9 @@ type WalSync = { path: string; restore: string };
 
 const committers = new WeakMap<Database.Database, GroupCommit>();
 
-/** The one group committer of a connection. */
+/** The one group committer of a connection (its WAL checkpoints on a thread of their own once it is busy). */
 export function groupCommitFor(client: Database.Database): GroupCommit {
   let committer = committers.get(client);
-  if (!committer) committers.set(client, (committer = new GroupCommit(client)));
+  if (!committer) committers.set(client, (committer = new GroupCommit(client, { checkpointThread: true })));
   return committer;
 }
