@@ -37,6 +37,7 @@ describe('plainEventItem agrees with eventItemSchema', () => {
     ['timestamp with a fraction', { userId: 'u', event: 'e', timestamp: 1.5 }, false],
     ['timestamp negative', { userId: 'u', event: 'e', timestamp: -1 }, false],
     ['timestamp as RFC 3339 text (the schema converts it)', { userId: 'u', event: 'e', timestamp: '2026-11-23T09:00:00Z' }, false],
+    ['id of 1 character', { userId: 'u', event: 'e', id: 'i' }, true],
     ['id of 200 characters', { userId: 'u', event: 'e', id: 'i'.repeat(limits.eventIdChars) }, true],
     ['id of 201 characters', { userId: 'u', event: 'e', id: 'i'.repeat(limits.eventIdChars + 1) }, false],
     ['empty id', { userId: 'u', event: 'e', id: '' }, false],

@@ -88,6 +88,19 @@ describe('recordExposures', () => {
   });
 });
 
+describe('recordExposures in a plan with a program holdout', () => {
+  it('a user recorded before QA forced them is counted as a repeat, and is no plan exposure (not in the experiment)', async () => {
+    const plan = await (await t.authed('/api/v1/plans', { method: 'POST', body: { name: 'Spring', startDate: '2027-03-01' } })).json();
+    await admin(`/api/v1/plans/${plan.id}/holdout`, { share: 0.2, seed: 'spring' }, 'PUT');
+    await admin('/api/v1/experiments', { key: 'planned', name: 'Planned', exploratory: true, planId: plan.id, variants: [{ key: 'control' }, { key: 'treatment' }], forcedVariants: { 'qa-bo': 'treatment' } });
+    await admin('/api/v1/experiments/planned/start');
+    const experimentId = (await configsOf(t.deps)).get('planned')!.id;
+    await ingestOf(t.deps).assignments([{ experimentId, userId: 'qa-bo', variant: 'control', atMs: t.clock.nowMs, attributesJson: '{}' }]);
+    expect(await recordExposures(t.deps, [{ experiment: 'planned', userId: 'qa-bo' }])).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    expect(await t.rows.planExposure(plan.id, 'qa-bo')).toBeUndefined();
+  });
+});
+
 describe('recordExposures and targeting', () => {
   it('targeting is not checked again: the app asked /assign with the attributes before showing the variant', async () => {
     await admin('/api/v1/experiments', { key: 'tr', name: 'TR only', exploratory: true, variants: [{ key: 'control' }, { key: 'treatment' }], targeting: [{ attribute: 'country', operator: 'eq', value: 'TR' }] });
@@ -142,6 +155,15 @@ describe('recordEvents', () => {
     ]);
     const exposures = await recordExposures(t.deps, [{ experiment: 'run', userId: 'u', attributes: { tags: [{}] } }]);
     expect(exposures.rejected).toEqual([{ index: 0, error: expect.stringMatching(/^attributes\.tags(\.0)?: /) }]);
+  });
+
+  it('an item only the schema takes (an RFC 3339 timestamp) is stored like a plain one', async () => {
+    const at = t.clock.nowMs - DAY;
+    expect(await recordEvents(t.deps, [
+      { userId: 'u', event: 'signup', timestamp: new Date(at).toISOString(), id: 'iso-1' },
+      { userId: 'u', event: 'signup', timestamp: at, id: 'ms-1' }
+    ])).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    expect(await events()).toEqual([['iso-1', 'u', 'signup', null, at, t.clock.nowMs], ['ms-1', 'u', 'signup', null, at, t.clock.nowMs]]);
   });
 
   it('a retried batch is all duplicates', async () => {

@@ -78,6 +78,18 @@ describe('sqliteIngestWriter', () => {
     await expect(thread.write('events', [['after-close', 'u', 'activation', null, 1, 2]])).rejects.toThrow('the writer thread exited');
   });
 
+  it('a read that fails (its table is gone) fails alone, and the connection reads again afterwards', async () => {
+    const ingest = sqliteIngestWriter(t.db);
+    expect(await ingest.recordedVariant(experimentId, 'seen-a')).toBe('control'); // the statements are prepared
+    t.db.$client.exec('alter table exposures rename to exposures_gone');
+    const reads = await Promise.allSettled([ingest.recordedVariant(experimentId, 'seen-a'), ingest.recordedVariant(experimentId, 'seen-b')]);
+    expect(reads.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((reads[0] as PromiseRejectedResult).reason.message).toMatch(/no such table: exposures/);
+    expect(t.db.$client.inTransaction).toBe(false);
+    t.db.$client.exec('alter table exposures_gone rename to exposures');
+    expect(await ingest.recordedVariant(experimentId, 'seen-b')).toBe('treatment');
+  });
+
   it('fails the reads of a closed connection, not the process', async () => {
     const ingest = sqliteIngestWriter(t.db);
     const read = ingest.recordedVariant(experimentId, 'seen-a');
