@@ -85,6 +85,7 @@ describe('plainMessage, every kind of issue', () => {
     ['text expected', z.object({ a: z.string() }), { a: 5 }, 'must be text'],
     ['a yes/no expected', z.object({ a: z.boolean() }), { a: 5 }, 'must be a boolean'],
     ['a number expected, text given', z.object({ a: z.number() }), { a: 'x' }, 'must be a number'],
+    ['a missing number', z.object({ a: z.number() }), {}, 'must be a number'],
     ['none of a union', z.union([z.string(), z.number()]), true, 'is not one of the allowed values'],
     ['not the literal', z.literal('a'), 'b', 'is not one of the allowed values'],
     ['a field the form does not know', z.object({ a: z.string() }).strict(), { a: 'x', b: 1 }, 'has fields this form does not know'],
@@ -102,6 +103,7 @@ describe('plainMessage, every kind of issue', () => {
     ['"Required"', { code: 'invalid_type', expected: 'string', path: [], message: 'Required' }, 'must be text'],
     ['"Expected"', { code: 'invalid_type', expected: 'string', path: [], message: 'Expected string, received undefined' }, 'is missing'],
     ['"Unrecognized"', { code: 'unrecognized_keys', path: [], message: 'Unrecognized key: "b"' }, 'has fields this form does not know'],
+    ['a literal code', { code: 'invalid_literal', path: [], message: 'Invalid literal value, expected "a"' }, 'is not one of the allowed values'],
     ['"Invalid" with an enum code', { code: 'invalid_enum_value', path: [], message: 'Invalid enum value' }, 'is not one of the allowed values'],
     ['a big integer bound', { code: 'too_big', origin: 'bigint', maximum: 3n, path: [], message: 'Too big: expected bigint to be <=3' }, 'must be at most 3'],
     ['an own message is never rewritten', { code: 'too_big', origin: 'number', maximum: 3, path: [], message: 'at most three, please' }, 'at most three, please']
