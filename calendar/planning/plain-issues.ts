@@ -35,6 +35,9 @@ export function pathLabel(path: ReadonlyArray<PropertyKey>): string {
 /** Zod's own default texts start like this; a schema's own messages never do. */
 const zodDefault = /^(Too big|Too small|Invalid|Expected|Required|Unrecognized)/;
 
+/** Plain words for a value of the wrong type (zod's `expected`); others read "a <type>". */
+const typeWords: Record<string, string> = { string: 'text', array: 'a list', object: 'a group of fields' };
+
 /**
  * The issue's message as a sentence, or the schema's own message when it wrote one.
  * @example plainMessage({ code: 'too_big', maximum: 13, origin: 'number', path: ['week'], message: 'Too big: expected number to be <=13' }) // 'must be at most 13'
@@ -53,7 +56,7 @@ export function plainMessage(issue: Issue): string {
       return issue.inclusive === false ? `must be above ${n(issue.minimum)}` : `must be at least ${n(issue.minimum)}`;
     case 'invalid_type':
       if (issue.expected === 'number' || issue.expected === 'int') return 'must be a number';
-      return issue.message.includes('received undefined') ? 'is missing' : `must be ${issue.expected === 'string' ? 'text' : `a ${issue.expected}`}`;
+      return issue.message.includes('received undefined') ? 'is missing' : `must be ${typeWords[issue.expected as string] ?? `a ${issue.expected}`}`;
     case 'invalid_value': case 'invalid_union': case 'invalid_enum_value': case 'invalid_literal':
       return 'is not one of the allowed values';
     case 'unrecognized_keys': return 'has fields this form does not know';
