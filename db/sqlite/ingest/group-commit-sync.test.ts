@@ -3,6 +3,7 @@
 // holds it, fails it or records it; the real one (`fdatasyncFile`) is checked on its own.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tempDatabase } from '../../../tests/helpers/test-app.ts';
 import { DatabaseUnavailableError } from '../../faults.ts';
@@ -112,10 +113,12 @@ describe('GroupCommit on a WAL file at synchronous = FULL', () => {
     await sync.turns();
     sync.release(); // the directory
     await sync.turns();
-    sync.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    sync.fail(eio);
     await sync.turns();
     for (const job of jobs) {
       expect(job.error).toBeInstanceOf(DatabaseUnavailableError);
+      expect((job.error as Error).cause).toBe(eio); // the log says what the disk said
       expect((job.error as DatabaseUnavailableError).fault).toMatchObject({ code: 'database_io_error', retryAfterSeconds: 5 });
       expect((job.error as Error).message).toContain('(EIO)');
     }
@@ -150,6 +153,20 @@ describe('GroupCommit on a WAL file at synchronous = FULL', () => {
     }
   });
 
+  it('a rollback-journal file at synchronous = FULL commits at FULL (COMMIT syncs it), with no sync of its own', async () => {
+    const client = new Database(join(dirname(t.path), 'journal.db'));
+    try {
+      client.pragma('journal_mode = DELETE');
+      client.pragma('synchronous = FULL');
+      const calls: string[] = [];
+      const gc = new GroupCommit(client, { syncFile: async (path) => { calls.push(path); } });
+      await expect(gc.run(() => client.pragma('synchronous', { simple: true }))).resolves.toBe(2);
+      expect(calls).toEqual([]);
+    } finally {
+      client.close();
+    }
+  });
+
   it('the default sync syncs by default: jobs on a file database resolve, and the row is stored', async () => {
     const gc = new GroupCommit(t.db.$client);
     await expect(gc.run(() => insert.run('g').changes)).resolves.toBe(1);
@@ -162,5 +179,12 @@ describe('fdatasyncFile', () => {
     await expect(fdatasyncFile(t.path)).resolves.toBeUndefined();
     await expect(fdatasyncFile(dirname(t.path))).resolves.toBeUndefined();
     await expect(fdatasyncFile(join(dirname(t.path), 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))('keeps no descriptor open: after 50 syncs the process holds the file as often as before', async () => {
+    const held = () => readdirSync('/proc/self/fd').filter((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`) === t.path; } catch { return false; } }).length;
+    const before = held();
+    for (let i = 0; i < 50; i++) await fdatasyncFile(t.path);
+    expect(held()).toBe(before);
   });
 });
