@@ -1,5 +1,5 @@
 // The writer thread: its own better-sqlite3 connection runs the ingest writes in group commits
-// (`synchronous = FULL`: a reply waits for the WAL's fsync, made on the thread pool by GroupCommit), so no fsync blocks the HTTP thread.
+// (`synchronous = FULL`), so the fsync of each COMMIT blocks this thread, not the HTTP one.
 // Started by `writer.ts`; messages are lists of `WriteRequest`s, replies one `WriteReplies` per
 // commit. The work is in `write-requests.ts` (tested in process); this file only wires it up.
 import { parentPort, workerData } from 'node:worker_threads';
