@@ -26,8 +26,9 @@ export async function recordExposures(deps: AppDeps, items: unknown[]): Promise<
   const nowMs = deps.now();
   const rejected: IngestResult['rejected'] = [];
   const checked: CheckedExposure[] = [];
-  /** Plan exposures by item index: held out (written with the batch) or in the experiment (written once it is accepted). */
-  const plan = new Map<number, PlanExposure>();
+  /** Held-out users' plan exposures (written beside the batch), and by item index those in the experiment (written once accepted). */
+  const heldOut: PlanExposure[] = [];
+  const inPlan = new Map<number, PlanExposure>();
   const cache = await configsOf(deps);
   items.forEach((item, index) => {
     const parsed = exposureItemSchema.safeParse(item);
@@ -48,15 +49,16 @@ export async function recordExposures(deps: AppDeps, items: unknown[]): Promise<
     const atMs = startedAtMs === null ? sentAtMs : Math.max(sentAtMs, startedAtMs);
     // The hash assignment is pure; whether a variant is already recorded is decided in the transaction.
     const assignment = evaluateExperiment(config, userId, {}, { ignoreTargeting: true });
-    if (config.holdout) plan.set(index, { planId: config.holdout.planId, userId, holdout: assignment.reason === 'holdout', atMs });
     if (assignment.reason === 'holdout') {
-      if (variant === undefined || variant === assignment.variant) return;
-      plan.delete(index);
-      return void rejected.push({ index, error: `user '${userId}' is in the program holdout of experiment '${experiment}''s plan and was served '${assignment.variant}', not '${variant}'` });
+      if (variant !== undefined && variant !== assignment.variant) {
+        return void rejected.push({ index, error: `user '${userId}' is in the program holdout of experiment '${experiment}''s plan and was served '${assignment.variant}', not '${variant}'` });
+      }
+      return void heldOut.push({ planId: config.holdout!.planId, userId, holdout: true, atMs });
     }
     const notAssigned = assignment.reason === 'forced'
       ? `user '${userId}' is forced to a variant for QA; forced users are not recorded`
       : !assignment.inExperiment ? `user '${userId}' is not in experiment '${experiment}' (${assignment.reason})` : undefined;
+    if (config.holdout && notAssigned === undefined) inPlan.set(index, { planId: config.holdout.planId, userId, holdout: false, atMs });
     checked.push({
       index, experimentId: config.id, userId, claimedVariant: variant, atMs,
       attributesJson: JSON.stringify(attributes ?? {}),
@@ -65,15 +67,14 @@ export async function recordExposures(deps: AppDeps, items: unknown[]): Promise<
   });
   // Items of one batch are recorded in order in one transaction, so they see each other.
   const ingest = ingestOf(deps);
-  const heldOut = [...plan.values()].filter((p) => p.holdout);
   const heldWrite = heldOut.length > 0 ? ingest.planExposures(heldOut) : Promise.resolve(0);
   heldWrite.catch(() => undefined); // awaited below; kept from being unhandled while the exposures are written
   const outcome = checked.length === 0 ? { accepted: 0, duplicates: 0, rejected: [] }
     : await ingest.exposures(checked);
   // In the experiment and not refused in the transaction: outside the plan's holdout.
-  const refused = new Set([...rejected, ...outcome.rejected].map((r) => r.index));
-  const inPlan = checked.filter((c) => c.notAssigned === undefined && !refused.has(c.index) && plan.has(c.index)).map((c) => plan.get(c.index)!);
-  if (inPlan.length > 0) await ingest.planExposures(inPlan);
+  const refused = new Set(outcome.rejected.map((r) => r.index));
+  const accepted = [...inPlan].filter(([index]) => !refused.has(index)).map(([, exposure]) => exposure);
+  if (accepted.length > 0) await ingest.planExposures(accepted);
   const heldAdded = await heldWrite;
   return {
     accepted: outcome.accepted + heldAdded, duplicates: outcome.duplicates + heldOut.length - heldAdded,
